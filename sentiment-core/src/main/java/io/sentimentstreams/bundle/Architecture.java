@@ -1,0 +1,29 @@
+package io.sentimentstreams.bundle;
+
+/**
+ * The shape of the network in a bundle, enough for any engine to rebuild the forward pass from the
+ * stored weights and to refuse what it does not support.
+ *
+ * @param type         {@code bilstm}, {@code lstm}, {@code simplernn} or {@code embedding-dense}
+ * @param vocabSize    rows of the embedding table (the vocabulary's {@code num_words})
+ * @param embeddingDim embedding width
+ * @param hiddenSize   recurrent units per direction (0 for {@code embedding-dense})
+ * @param pooling      {@code last}, {@code max} or {@code mean} over time
+ * @param denseSize    width of the hidden dense layer before the output, 0 when there is none
+ * @param denseActivation activation of that dense layer ({@code relu}, {@code tanh}, ...)
+ * @param output       {@code softmax2} (two classes, index 1 positive) or {@code sigmoid}
+ * @param masked       whether the network was trained and must be run with a mask over padding
+ * @param maxlen       time steps the network expects
+ */
+public record Architecture(
+        String type,
+        int vocabSize,
+        int embeddingDim,
+        int hiddenSize,
+        String pooling,
+        int denseSize,
+        String denseActivation,
+        String output,
+        boolean masked,
+        int maxlen) {
+}

@@ -1,0 +1,110 @@
+package io.sentimentstreams.bundle;
+
+import io.sentimentstreams.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A model bundle directory whose every file has been checked against its manifest: the only way
+ * services and tools get at a network, a vocabulary or a pipeline configuration.
+ */
+public final class ModelBundle {
+
+    private final Path dir;
+    private final BundleManifest manifest;
+    private final String digest;
+
+    private ModelBundle(final Path dir, final BundleManifest manifest, final String digest) {
+        this.dir = dir;
+        this.manifest = manifest;
+        this.digest = digest;
+    }
+
+    /** Loads and verifies the bundle in {@code dir}; throws when a file is missing or altered. */
+    public static ModelBundle load(final Path dir) throws BundleException {
+        final byte[] manifestBytes;
+        try {
+            manifestBytes = Files.readAllBytes(dir.resolve(BundleManifest.FILE));
+        } catch (NoSuchFileException e) {
+            throw new BundleException(BundleException.Kind.MISSING_FILE,
+                    "not a model bundle (no " + BundleManifest.FILE + "): " + dir);
+        } catch (IOException e) {
+            throw new BundleException(BundleException.Kind.MISSING_FILE, "cannot read " + dir + ": " + e, e);
+        }
+        final BundleManifest manifest;
+        try {
+            manifest = Json.read(manifestBytes, BundleManifest.class);
+        } catch (RuntimeException e) {
+            throw new BundleException(BundleException.Kind.BAD_MANIFEST,
+                    "unreadable " + BundleManifest.FILE + " in " + dir + ": " + e.getMessage(), e);
+        }
+        validateManifest(dir, manifest);
+        for (final Map.Entry<String, String> file : manifest.files().entrySet()) {
+            final Path path = dir.resolve(file.getKey()).normalize();
+            if (!path.startsWith(dir.normalize())) {
+                throw new BundleException(BundleException.Kind.BAD_MANIFEST, "file outside bundle: " + file.getKey());
+            }
+            if (!Files.isRegularFile(path)) {
+                throw new BundleException(BundleException.Kind.MISSING_FILE,
+                        "bundle " + manifest.ref() + " lacks " + file.getKey());
+            }
+            final String actual;
+            try {
+                actual = Digests.sha256(path);
+            } catch (IOException e) {
+                throw new BundleException(BundleException.Kind.MISSING_FILE, "cannot read " + path + ": " + e, e);
+            }
+            if (!actual.equalsIgnoreCase(file.getValue())) {
+                throw new BundleException(BundleException.Kind.CHECKSUM_MISMATCH,
+                        "bundle " + manifest.ref() + ": sha256 of " + file.getKey() + " is " + actual
+                                + ", manifest says " + file.getValue());
+            }
+        }
+        return new ModelBundle(dir, manifest, Digests.sha256(manifestBytes));
+    }
+
+    private static void validateManifest(final Path dir, final BundleManifest m) throws BundleException {
+        final String problem;
+        if (m.name() == null || m.name().isBlank() || m.name().contains("@")) {
+            problem = "name";
+        } else if (m.version() < 1) {
+            problem = "version";
+        } else if (m.pipeline() == null) {
+            problem = "pipeline";
+        } else if (m.architecture() == null) {
+            problem = "architecture";
+        } else if (m.files() == null || !m.files().containsKey(BundleManifest.NETWORK)
+                || !m.files().containsKey(BundleManifest.VOCABULARY)) {
+            problem = "files (network.zip and vocab.tsv are required)";
+        } else {
+            return;
+        }
+        throw new BundleException(BundleException.Kind.BAD_MANIFEST,
+                "invalid " + BundleManifest.FILE + " in " + dir + ": bad or missing " + problem);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public BundleManifest manifest() {
+        return manifest;
+    }
+
+    /** sha256 of {@code bundle.json}, which lists the sha256 of every other file. */
+    public String digest() {
+        return digest;
+    }
+
+    public Path file(final String name) {
+        return dir.resolve(name);
+    }
+
+    @Override
+    public String toString() {
+        return manifest.ref() + " (" + dir + ")";
+    }
+}
