@@ -1,0 +1,105 @@
+package io.sentimentstreams.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Entry point of {@code ./sentiment}: maps a subcommand name to its {@link Command} class and runs it,
+ * turning any failure into a one-line reason on stderr and a non-zero exit code.
+ */
+public final class Main {
+
+    private record Entry(String className, String summary) {
+    }
+
+    private static final Map<String, Entry> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        register("demo", "io.sentimentstreams.cli.run.DemoCommand",
+                "run broker + all services, stream sample reviews, print labels and a summary, stop");
+        register("up", "io.sentimentstreams.cli.run.UpCommand",
+                "like demo, but keep running and serve HTTP producers until Ctrl-C");
+        register("broker", "io.sentimentstreams.cli.run.BrokerCommand",
+                "start a real Kafka broker (KRaft, child JVM) and print its bootstrap address");
+        register("topics", "io.sentimentstreams.cli.run.TopicsCommand",
+                "create the catalogue's topics on a broker (--bootstrap HOST:PORT)");
+        register("train", "io.sentimentstreams.cli.model.TrainCommand",
+                "train a model on a labeled corpus and write a versioned bundle");
+        register("evaluate", "io.sentimentstreams.cli.model.EvaluateCommand",
+                "evaluate a bundle on a labeled corpus; prints one JSON line of metrics");
+        register("publish", "io.sentimentstreams.cli.model.PublishCommand",
+                "publish a bundle to the sentiment.models topic");
+        register("score", "io.sentimentstreams.cli.model.ScoreCommand",
+                "score texts offline with a bundle; one JSON line per review");
+        register("tokenize", "io.sentimentstreams.cli.text.TokenizeCommand",
+                "tokenize stdin lines (treebank|wordpunct|keras|okt|nori|sentences); JSON arrays out");
+        register("encode", "io.sentimentstreams.cli.text.EncodeCommand",
+                "fit a Keras-semantics tokenizer on a file, encode stdin lines to JSON int arrays");
+        register("bench", "io.sentimentstreams.cli.bench.BenchCommand",
+                "benchmarks behind BENCHMARKS.md (inference, preprocess, e2e, faults, ...)");
+    }
+
+    private Main() {
+    }
+
+    private static void register(final String name, final String className, final String summary) {
+        COMMANDS.put(name, new Entry(className, summary));
+    }
+
+    public static void main(final String[] argv) {
+        System.exit(run(argv, System.out, System.err));
+    }
+
+    /** Runs one command line and returns the exit code (separate from {@link #main} for tests). */
+    public static int run(final String[] argv, final PrintStream out, final PrintStream err) {
+        if (argv.length == 0 || "help".equals(argv[0]) || "--help".equals(argv[0]) || "-h".equals(argv[0])) {
+            printHelp(out);
+            return 0;
+        }
+        final Entry entry = COMMANDS.get(argv[0]);
+        if (entry == null) {
+            err.println("sentiment: unknown command '" + argv[0] + "' (try: sentiment help)");
+            return Command.USAGE;
+        }
+        final Command command;
+        try {
+            command = (Command) Class.forName(entry.className()).getDeclaredConstructor().newInstance();
+        } catch (ClassNotFoundException e) {
+            err.println("sentiment: command '" + argv[0] + "' is not available in this build");
+            return 1;
+        } catch (ReflectiveOperationException e) {
+            err.println("sentiment: cannot start command '" + argv[0] + "': " + e);
+            return 1;
+        }
+        final List<String> args = List.of(Arrays.copyOfRange(argv, 1, argv.length));
+        try {
+            return command.run(args, System.in, out, err);
+        } catch (UsageException e) {
+            err.println("sentiment " + argv[0] + ": " + e.getMessage());
+            return Command.USAGE;
+        } catch (Exception e) {
+            err.println("sentiment " + argv[0] + ": " + oneLine(e));
+            if (System.getenv("SENTIMENT_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+    }
+
+    private static String oneLine(final Throwable e) {
+        final String message = e.getMessage();
+        final String text = message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        return text.replace('\n', ' ');
+    }
+
+    private static void printHelp(final PrintStream out) {
+        out.println("usage: ./sentiment <command> [options]   (./sentiment <command> --help for its options)");
+        out.println();
+        for (final Map.Entry<String, Entry> e : COMMANDS.entrySet()) {
+            out.printf("  %-9s %s%n", e.getKey(), e.getValue().summary());
+        }
+    }
+}
