@@ -1,0 +1,321 @@
+package io.sentimentstreams.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real single-node Apache Kafka broker (KRaft, combined broker+controller) running in a child JVM
+ * from the kafka_2.13 artifacts: formats its storage on first use, starts {@code kafka.Kafka}, and
+ * reports the bootstrap address once a client can talk to it. Data survive restarts; nothing is
+ * deleted unless the caller deletes the data directory itself.
+ */
+public final class BrokerProcess implements AutoCloseable {
+
+    public static final int DEFAULT_PORT = 9092;
+    private static final String CLASSPATH_RESOURCE = "/sentiment/broker-classpath.txt";
+    private static final String CLUSTER_ID_FILE = "cluster.id";
+
+    private final Path dataDir;
+    private final int port;
+    private final int controllerPort;
+    private final Process process;
+    private final Path logFile;
+
+    private BrokerProcess(final Path dataDir, final int port, final int controllerPort, final Process process,
+                          final Path logFile) {
+        this.dataDir = dataDir;
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.process = process;
+        this.logFile = logFile;
+    }
+
+    /** Settings for {@link #start}; {@code port} 0 picks a free port, a taken port falls back to a free one. */
+    public record Options(Path dataDir, int port, String heap, Duration startTimeout) {
+
+        public static Options defaults(final Path dataDir) {
+            return new Options(dataDir, DEFAULT_PORT, "768m", Duration.ofSeconds(90));
+        }
+
+        public Options withPort(final int newPort) {
+            return new Options(dataDir, newPort, heap, startTimeout);
+        }
+    }
+
+    /** Starts the broker and waits until it answers; throws with the tail of its log if it does not. */
+    public static BrokerProcess start(final Options options) throws IOException, InterruptedException {
+        final Path dataDir = options.dataDir().toAbsolutePath();
+        final Path logDir = dataDir.resolve("logs");
+        final Path storage = dataDir.resolve("kraft-data");
+        Files.createDirectories(logDir);
+        Files.createDirectories(storage);
+        final int port = options.port() > 0 && isFree(options.port()) ? options.port() : freePort();
+        final int controllerPort = freePort();
+        final Path config = dataDir.resolve("server.properties");
+        writeServerProperties(config, storage, port, controllerPort);
+        final Path log4j = dataDir.resolve("log4j2.properties");
+        writeLog4j(log4j, logDir);
+
+        final String classpath = brokerClasspath();
+        if (!Files.exists(storage.resolve("meta.properties"))) {
+            final String clusterId = clusterId(dataDir);
+            final Process format = new ProcessBuilder(javaCommand(classpath, options.heap(), log4j, logDir,
+                    "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString(), "--ignore-formatted"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(logDir.resolve("format.log").toFile())
+                    .start();
+            if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
+                format.destroyForcibly();
+                throw new IOException("formatting Kafka storage failed; see " + logDir.resolve("format.log") + ": "
+                        + tail(logDir.resolve("format.log")));
+            }
+        }
+        final Path out = logDir.resolve("broker.out");
+        final Process process = new ProcessBuilder(javaCommand(classpath, options.heap(), log4j, logDir,
+                BrokerMain.class.getName(), config.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
+        final BrokerProcess broker = new BrokerProcess(dataDir, port, controllerPort, process, out);
+        try {
+            broker.awaitReady(options.startTimeout());
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            broker.close();
+            throw e;
+        }
+        return broker;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits for the broker process to end (e.g. after {@link #close} from another thread). */
+    public int waitFor() throws InterruptedException {
+        return process.waitFor();
+    }
+
+    /** Stops the broker with SIGTERM (a clean shutdown), then forcibly after 30 seconds. */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kills the broker without a clean shutdown, as a crash would (for fault tests). */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private void awaitReady(final Duration timeout) throws IOException, InterruptedException {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        final Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                if (!process.isAlive()) {
+                    throw new IOException("Kafka broker exited with code " + process.exitValue() + "; log "
+                            + logFile + ":\n" + tail(logFile));
+                }
+                try {
+                    if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    // not up yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("Kafka broker did not become ready within " + timeout.toSeconds()
+                            + " s; log " + logFile + ":\n" + tail(logFile));
+                }
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+        }
+    }
+
+    private static void writeServerProperties(final Path file, final Path storage, final int port,
+                                              final int controllerPort) throws IOException {
+        final List<String> lines = List.of(
+                "# Written by Sentiment Streams (embedded-kafka) on every start; edits are overwritten.",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + storage,
+                "num.partitions=1",
+                "default.replication.factor=1",
+                "min.insync.replicas=1",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=6",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "transaction.state.log.num.partitions=6",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                // Topics come from the catalogue; a typo must fail loudly instead of creating a topic.
+                "auto.create.topics.enable=false",
+                "log.retention.check.interval.ms=60000",
+                "log.segment.bytes=67108864",
+                "socket.request.max.bytes=134217728");
+        Files.write(file, lines, StandardCharsets.UTF_8);
+    }
+
+    private static void writeLog4j(final Path file, final Path logDir) throws IOException {
+        final List<String> lines = List.of(
+                "# Written by Sentiment Streams (embedded-kafka): broker logs go to a file, warnings to stdout.",
+                "appender.file.type=RollingFile",
+                "appender.file.name=file",
+                "appender.file.fileName=" + logDir.resolve("server.log"),
+                "appender.file.filePattern=" + logDir.resolve("server.log.%i"),
+                "appender.file.layout.type=PatternLayout",
+                "appender.file.layout.pattern=[%d] %p %m (%c)%n",
+                "appender.file.policies.type=Policies",
+                "appender.file.policies.size.type=SizeBasedTriggeringPolicy",
+                "appender.file.policies.size.size=20MB",
+                "appender.file.strategy.type=DefaultRolloverStrategy",
+                "appender.file.strategy.max=3",
+                "appender.out.type=Console",
+                "appender.out.name=out",
+                "appender.out.layout.type=PatternLayout",
+                "appender.out.layout.pattern=[%d] %p %m (%c)%n",
+                "appender.out.filter.threshold.type=ThresholdFilter",
+                "appender.out.filter.threshold.level=warn",
+                "rootLogger.level=info",
+                "rootLogger.appenderRef.file.ref=file",
+                "rootLogger.appenderRef.out.ref=out");
+        Files.write(file, lines, StandardCharsets.UTF_8);
+    }
+
+    private static List<String> javaCommand(final String classpath, final String heap, final Path log4j,
+                                            final Path logDir, final String mainClass, final String... args) {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xms128m");
+        cmd.add("-Xmx" + heap);
+        cmd.add("-XX:+UseG1GC");
+        cmd.add("-XX:MaxGCPauseMillis=20");
+        cmd.add("-Djava.awt.headless=true");
+        cmd.add("-Dlog4j2.configurationFile=" + log4j.toUri());
+        cmd.add("-Dkafka.logs.dir=" + logDir);
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** The broker's classpath: the jars recorded by kafka-broker-runtime plus this module (for BrokerMain). */
+    static String brokerClasspath() throws IOException {
+        final String recorded;
+        try (InputStream in = BrokerProcess.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
+            if (in == null) {
+                throw new IOException("resource " + CLASSPATH_RESOURCE + " is missing: build kafka-broker-runtime first");
+            }
+            recorded = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        }
+        for (final String jar : recorded.split(":")) {
+            if (!Files.exists(Path.of(jar))) {
+                throw new IOException("Kafka broker jar missing: " + jar + " (rebuild: mvn -pl kafka-broker-runtime install)");
+            }
+        }
+        final String self;
+        try {
+            self = Path.of(BrokerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IOException("cannot locate the embedded-kafka classes", e);
+        }
+        return self + ":" + recorded;
+    }
+
+    private static String clusterId(final Path dataDir) throws IOException {
+        final Path file = dataDir.resolve(CLUSTER_ID_FILE);
+        if (Files.exists(file)) {
+            return Files.readString(file).trim();
+        }
+        final String id = Uuid.randomUuid().toString();
+        Files.writeString(file, id);
+        return id;
+    }
+
+    static boolean isFree(final int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String tail(final Path file) {
+        try {
+            final List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}

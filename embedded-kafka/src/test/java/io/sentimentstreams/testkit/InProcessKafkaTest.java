@@ -1,0 +1,13 @@
+package io.sentimentstreams.testkit;
+
+import org.junit.jupiter.api.Test;
+
+class InProcessKafkaTest {
+
+    @Test
+    void inProcessClusterServesTransactions() throws Exception {
+        try (InProcessKafka kafka = InProcessKafka.start()) {
+            TransactionalRoundTrip.run(kafka.bootstrapServers());
+        }
+    }
+}
