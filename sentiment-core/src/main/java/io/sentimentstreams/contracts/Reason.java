@@ -32,5 +32,9 @@ public enum Reason {
     /** Scoring failed (engine error or shape mismatch). */
     SCORING_ERROR,
     /** The review id was already seen within the duplicate-suppression window. */
-    DUPLICATE
+    DUPLICATE,
+    /** {@code text} contains control characters (other than tab, newline, carriage return) or unpaired surrogates. */
+    INVALID_TEXT,
+    /** The review object has a field the envelope does not define (the envelope is closed, see review-input.schema.json). */
+    UNKNOWN_FIELD
 }
