@@ -1,0 +1,175 @@
+package io.sentimentstreams.cli.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sentimentstreams.json.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reviews to stream in a demo: the bundled sample, or a user's file (JSONL with {@code text} and
+ * optional {@code id}, {@code lang}, {@code label}; or TSV/CSV with a header naming a text column
+ * {@code text|document|sentence|review} and optionally {@code label} and {@code id}), gzip or not.
+ */
+public record DemoInput(String id, String text, String lang, Integer label) {
+
+    public static List<DemoInput> sample() throws IOException {
+        try (InputStream in = DemoInput.class.getResourceAsStream("/demo/sample-reviews.jsonl")) {
+            return readJsonl(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), "sample");
+        }
+    }
+
+    /** Malformed payloads for {@code reviews.inbound}, one per line, to show the dead-letter path. */
+    public static List<String> malformedInbound() throws IOException {
+        try (InputStream in = DemoInput.class.getResourceAsStream("/demo/malformed-inbound.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        }
+    }
+
+    public static List<DemoInput> read(final Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("input file not found: " + file);
+        }
+        final String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        InputStream raw = Files.newInputStream(file);
+        if (name.endsWith(".gz")) {
+            raw = new GZIPInputStream(raw, 1 << 16);
+        }
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8))) {
+            final String base = name.replaceAll("\\.gz$", "");
+            if (base.endsWith(".jsonl") || base.endsWith(".ndjson") || base.endsWith(".json")) {
+                return readJsonl(reader, file.toString());
+            }
+            return readDelimited(reader, base.endsWith(".csv") ? ',' : '\t', file.toString());
+        }
+    }
+
+    /** A deterministic sample of {@code count} reviews (cycling with new ids when count exceeds the input). */
+    public static List<DemoInput> take(final List<DemoInput> all, final int count, final long seed) {
+        if (all.isEmpty()) {
+            return all;
+        }
+        final List<DemoInput> shuffled = new ArrayList<>(all);
+        Collections.shuffle(shuffled, new Random(seed));
+        final List<DemoInput> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            final DemoInput r = shuffled.get(i % shuffled.size());
+            final int round = i / shuffled.size();
+            out.add(round == 0 ? r : new DemoInput(r.id() + "-" + round, r.text(), r.lang(), r.label()));
+        }
+        return out;
+    }
+
+    private static List<DemoInput> readJsonl(final BufferedReader reader, final String origin) throws IOException {
+        final List<DemoInput> out = new ArrayList<>();
+        String line;
+        int n = 0;
+        while ((line = reader.readLine()) != null) {
+            n++;
+            if (line.isBlank()) {
+                continue;
+            }
+            final JsonNode node;
+            try {
+                node = Json.MAPPER.readTree(line);
+            } catch (IOException e) {
+                throw new IOException(origin + " line " + n + ": not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+            final String text = node.path("text").asText(null);
+            if (text == null) {
+                throw new IOException(origin + " line " + n + ": no \"text\" field");
+            }
+            out.add(new DemoInput(node.hasNonNull("id") ? node.get("id").asText() : "line-" + n, text,
+                    node.hasNonNull("lang") ? node.get("lang").asText() : null,
+                    node.hasNonNull("label") ? node.get("label").asInt() : null));
+        }
+        return out;
+    }
+
+    private static List<DemoInput> readDelimited(final BufferedReader reader, final char sep, final String origin)
+            throws IOException {
+        final String header = reader.readLine();
+        if (header == null) {
+            return List.of();
+        }
+        final List<String> cols = split(header, sep).stream().map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
+        final int text = firstOf(cols, "text", "document", "sentence", "review");
+        if (text < 0) {
+            throw new IOException(origin + ": header has no text column (text, document, sentence or review): "
+                    + header);
+        }
+        final int label = cols.indexOf("label");
+        final int id = cols.indexOf("id");
+        final int lang = cols.indexOf("lang");
+        final List<DemoInput> out = new ArrayList<>();
+        String line;
+        int n = 1;
+        while ((line = reader.readLine()) != null) {
+            n++;
+            final List<String> f = split(line, sep);
+            if (f.size() <= text || f.get(text).isBlank()) {
+                continue; // the services would reject it anyway; the demo streams only usable rows
+            }
+            Integer lab = null;
+            if (label >= 0 && label < f.size()) {
+                final String v = f.get(label).trim();
+                lab = v.equals("1") ? Integer.valueOf(1) : v.equals("0") ? Integer.valueOf(0) : null;
+            }
+            out.add(new DemoInput(id >= 0 && id < f.size() ? f.get(id) : "line-" + n, f.get(text),
+                    lang >= 0 && lang < f.size() && !f.get(lang).isBlank() ? f.get(lang) : null, lab));
+        }
+        return out;
+    }
+
+    private static int firstOf(final List<String> cols, final String... names) {
+        for (final String name : names) {
+            final int i = cols.indexOf(name);
+            if (i >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** TAB: a plain split (no quoting, as NSMC needs); comma: RFC 4180 quotes. */
+    private static List<String> split(final String line, final char sep) {
+        if (sep == '\t') {
+            return List.of(line.split("\t", -1));
+        }
+        final List<String> out = new ArrayList<>();
+        final StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            final char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cur.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    cur.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == sep) {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString());
+        return out;
+    }
+}

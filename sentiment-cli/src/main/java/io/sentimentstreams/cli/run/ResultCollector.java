@@ -1,0 +1,108 @@
+package io.sentimentstreams.cli.run;
+
+import io.sentimentstreams.contracts.DeadLetter;
+import io.sentimentstreams.contracts.LabeledReview;
+import io.sentimentstreams.json.Json;
+import io.sentimentstreams.topics.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads {@code reviews.labeled} and {@code reviews.dlq} with {@code read_committed} from the beginning
+ * on its own thread, keeping every labeled review by id (duplicates counted) and every dead letter,
+ * and handing each new labeled review to a listener as it arrives.
+ */
+public final class ResultCollector implements AutoCloseable {
+
+    private final Map<String, LabeledReview> labeled = new ConcurrentHashMap<>();
+    private final Map<String, Integer> labeledTimes = new ConcurrentHashMap<>();
+    private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
+    private final List<String> unreadable = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    public ResultCollector(final String bootstrap, final Consumer<LabeledReview> onLabeled,
+                           final Consumer<DeadLetter> onDeadLetter) {
+        final Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "sentiment-collector-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer());
+        consumer.subscribe(List.of(Topics.LABELED.name(), Topics.DLQ.name()));
+        thread = new Thread(() -> {
+            try (consumer) {
+                while (running.get()) {
+                    for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        handle(r, onLabeled, onDeadLetter);
+                    }
+                }
+            }
+        }, "result-collector");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void handle(final ConsumerRecord<String, byte[]> r, final Consumer<LabeledReview> onLabeled,
+                        final Consumer<DeadLetter> onDeadLetter) {
+        try {
+            if (r.topic().equals(Topics.LABELED.name())) {
+                final LabeledReview review = Json.read(r.value(), LabeledReview.class);
+                if (labeledTimes.merge(review.id(), 1, Integer::sum) == 1) {
+                    labeled.put(review.id(), review);
+                    onLabeled.accept(review);
+                }
+            } else {
+                final DeadLetter letter = Json.read(r.value(), DeadLetter.class);
+                deadLetters.add(letter);
+                onDeadLetter.accept(letter);
+            }
+        } catch (RuntimeException e) {
+            unreadable.add(r.topic() + "@" + r.partition() + ":" + r.offset() + " " + e.getMessage());
+        }
+    }
+
+    public Map<String, LabeledReview> labeled() {
+        return labeled;
+    }
+
+    /** Ids labeled more than once (must stay empty: exactly-once). */
+    public List<String> duplicates() {
+        final List<String> out = new ArrayList<>();
+        labeledTimes.forEach((id, n) -> {
+            if (n > 1) {
+                out.add(id);
+            }
+        });
+        return out;
+    }
+
+    public List<DeadLetter> deadLetters() {
+        return List.copyOf(deadLetters);
+    }
+
+    public List<String> unreadable() {
+        return List.copyOf(unreadable);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        thread.join(5000);
+    }
+}

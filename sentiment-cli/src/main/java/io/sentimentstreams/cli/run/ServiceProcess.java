@@ -1,0 +1,139 @@
+package io.sentimentstreams.cli.run;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Quarkus service of the pipeline running as its own JVM from {@code target/quarkus-app}, with
+ * settings passed as environment variables (as compose and Kubernetes do) and its log in a file.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private final String name;
+    private final int httpPort;
+    private final Process process;
+    private final Path log;
+
+    private ServiceProcess(final String name, final int httpPort, final Process process, final Path log) {
+        this.name = name;
+        this.httpPort = httpPort;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** The runnable jar of a service module, or a clear error telling how to build it. */
+    public static Path runJar(final Path home, final String module) throws IOException {
+        final Path jar = home.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException(module + " is not built (" + jar + " missing): run ./mvnw -DskipTests install");
+        }
+        return jar;
+    }
+
+    public static ServiceProcess start(final Path home, final String module, final int httpPort,
+                                       final Map<String, String> env, final List<String> jvmArgs,
+                                       final Path logDir) throws IOException {
+        Files.createDirectories(logDir);
+        final Path log = logDir.resolve(module + ".log");
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-Dquarkus.http.port=" + httpPort);
+        cmd.add("-jar");
+        cmd.add(runJar(home, module).toString());
+        final ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        return new ServiceProcess(module, httpPort, pb.start(), log);
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200; fails early with the log tail if the JVM dies. */
+    public void awaitReady(final Duration timeout) throws IOException, InterruptedException {
+        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        final HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(3)).GET().build();
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException(name + " exited with code " + process.exitValue() + "; log " + log + ":\n"
+                        + tail(log, 25));
+            }
+            try {
+                final HttpResponse<String> r = http.send(ready, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = "HTTP " + r.statusCode() + " " + r.body().replaceAll("\\s+", " ");
+            } catch (IOException e) {
+                last = e.getClass().getSimpleName();
+            }
+            TimeUnit.MILLISECONDS.sleep(300);
+        }
+        throw new IOException(name + " not ready within " + timeout.toSeconds() + " s (last: " + last + "); log "
+                + log + ":\n" + tail(log, 25));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** Kills the JVM without a clean shutdown, as a crash would. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM (Quarkus shuts down gracefully), forcibly after 20 seconds. */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String tail(final Path file, final int lines) {
+        try {
+            final List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+}

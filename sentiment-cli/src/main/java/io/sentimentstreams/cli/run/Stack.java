@@ -1,0 +1,194 @@
+package io.sentimentstreams.cli.run;
+
+import io.sentimentstreams.bundle.BundleArchive;
+import io.sentimentstreams.bundle.BundleException;
+import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.testkit.BrokerProcess;
+import io.sentimentstreams.topics.TopicAdmin;
+import io.sentimentstreams.topics.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The whole system on one host: a Kafka broker (child JVM), the catalogue topics, the shipped model
+ * bundles published to {@code sentiment.models}, and the three services as separate JVMs, started in
+ * dependency order with progress on stderr and stopped in reverse order.
+ */
+public final class Stack implements AutoCloseable {
+
+    public static final List<String> SERVICES = List.of("ingest-service", "preprocess-service", "inference-service");
+
+    private final Path home;
+    private final Path runDir;
+    private final Path logDir;
+    private final PrintStream progress;
+    private BrokerProcess broker;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final List<String> publishedModels = new ArrayList<>();
+
+    /**
+     * @param runDir  broker data and per-service state (throw-away)
+     * @param logDir  one log file per process
+     */
+    public Stack(final Path home, final Path runDir, final Path logDir, final PrintStream progress) {
+        this.home = home;
+        this.runDir = runDir;
+        this.logDir = logDir;
+        this.progress = progress;
+    }
+
+    /** Starts everything; on failure stops what was started and rethrows. */
+    public Stack start(final List<Path> modelDirs, final Duration serviceTimeout) throws Exception {
+        try {
+            for (final String module : SERVICES) {
+                ServiceProcess.runJar(home, module);
+            }
+            step("Kafka broker (KRaft, child JVM)", () -> {
+                broker = BrokerProcess.start(BrokerProcess.Options.defaults(runDir.resolve("kafka")).withPort(0));
+                return broker.bootstrapServers();
+            });
+            step("topics", () -> {
+                TopicAdmin.createAll(broker.bootstrapServers(), (short) 1);
+                return Topics.ALL.size() + " topics";
+            });
+            step("models", () -> {
+                for (final Path dir : modelDirs) {
+                    publishedModels.add(publish(broker.bootstrapServers(), ModelBundle.load(dir)));
+                }
+                return publishedModels.isEmpty() ? "none found" : String.join(", ", publishedModels);
+            });
+            for (final String module : SERVICES) {
+                step(module, () -> {
+                    final ServiceProcess svc = startService(module);
+                    services.put(module, svc);
+                    svc.awaitReady(serviceTimeout);
+                    return svc.baseUrl() + " (pid " + svc.pid() + ")";
+                });
+            }
+            return this;
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Starts (or restarts) one service JVM; used by start-up and by fault tests. */
+    public ServiceProcess startService(final String module) throws IOException {
+        final Path workDir = runDir.resolve(module);
+        Files.createDirectories(workDir);
+        final Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("QUARKUS_KAFKA_STREAMS_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("KAFKA_STREAMS_STATE_DIR", workDir.resolve("streams-state").toString());
+        env.put("SENTIMENT_WORK_DIR", workDir.toString());
+        env.put("SENTIMENT_MODEL_CACHE_DIR", workDir.resolve("model-cache").toString());
+        env.put("OMP_NUM_THREADS", "1");
+        final List<String> jvm = new ArrayList<>(List.of("-Xms64m", "-Xmx" + heap(module), "-XX:+UseG1GC",
+                "-Djava.io.tmpdir=" + workDir, "-Dorg.bytedeco.javacpp.nopointergc=true"));
+        if (module.equals("inference-service")) {
+            jvm.add("--add-modules");
+            jvm.add("jdk.incubator.vector");
+        }
+        final ServiceProcess svc = ServiceProcess.start(home, module, BrokerProcess.freePort(), env, jvm, logDir);
+        services.put(module, svc);
+        return svc;
+    }
+
+    private static String heap(final String module) {
+        return module.equals("inference-service") ? "768m" : "384m";
+    }
+
+    /** Publishes a bundle as one record keyed {@code name@version}, with its digest header. */
+    public static String publish(final String bootstrap, final ModelBundle bundle) throws IOException,
+            BundleException, InterruptedException {
+        final byte[] archive = BundleArchive.pack(bundle);
+        final Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(Topics.MODEL_MAX_BYTES));
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(2L * Topics.MODEL_MAX_BYTES));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            final String key = bundle.manifest().ref().toString();
+            final ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.MODELS.name(), key, archive);
+            record.headers().add(BundleArchive.DIGEST_HEADER, bundle.digest().getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get(60, TimeUnit.SECONDS);
+            return key;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("publishing " + bundle.manifest().ref() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The shipped default bundles ({@code models/*} with a {@code bundle.json}). */
+    public static List<Path> shippedModels(final Path home) throws IOException {
+        final Path models = home.resolve("models");
+        if (!Files.isDirectory(models)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(models)) {
+            return dirs.filter(d -> Files.isRegularFile(d.resolve("bundle.json"))).sorted().toList();
+        }
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public BrokerProcess broker() {
+        return broker;
+    }
+
+    public ServiceProcess service(final String module) {
+        return services.get(module);
+    }
+
+    public List<String> publishedModels() {
+        return List.copyOf(publishedModels);
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    @Override
+    public void close() {
+        final List<String> names = new ArrayList<>(services.keySet());
+        for (int i = names.size() - 1; i >= 0; i--) {
+            services.get(names.get(i)).close();
+        }
+        services.clear();
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        String run() throws Exception;
+    }
+
+    private void step(final String what, final Step step) throws Exception {
+        progress.print("  starting " + what + " ... ");
+        progress.flush();
+        final long t0 = System.nanoTime();
+        final String result = step.run();
+        progress.printf("ready in %.1f s: %s%n", (System.nanoTime() - t0) / 1e9, result);
+    }
+}
