@@ -1,7 +1,5 @@
 package io.sentimentstreams.cli.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentimentstreams.cli.Args;
 import io.sentimentstreams.cli.Command;
@@ -12,10 +10,6 @@ import io.sentimentstreams.json.Json;
 import io.sentimentstreams.topics.Topics;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,8 +148,8 @@ public class DemoCommand implements Command {
                     }
                 })) {
             final String ingest = stack.service("ingest-service").baseUrl();
-            final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            showHttpRejection(http, ingest, err);
+            final IngestClient client = new IngestClient(ingest);
+            showHttpRejection(client, err);
             final long t0 = System.nanoTime();
             final Instant started = Instant.now();
             final Set<String> accepted = new HashSet<>();
@@ -163,7 +157,7 @@ public class DemoCommand implements Command {
             int sent = 0;
             for (int i = 0; i < reviews.size(); i += batch) {
                 final List<DemoInput> chunk = reviews.subList(i, Math.min(reviews.size(), i + batch));
-                final String outcome = post(http, ingest, chunk);
+                final String outcome = client.post(chunk, "demo");
                 if (outcome == null) {
                     chunk.forEach(r -> accepted.add(r.id()));
                 } else {
@@ -330,70 +324,15 @@ public class DemoCommand implements Command {
         return flat.length() <= max ? flat : flat.substring(0, max - 1) + "…";
     }
 
-    /** Posts one JSON array; returns null when accepted, else a short reason. Retries 429/503 politely. */
-    private static String post(final HttpClient http, final String ingest, final List<DemoInput> chunk)
-            throws InterruptedException {
-        final ArrayNode body = Json.MAPPER.createArrayNode();
-        for (final DemoInput r : chunk) {
-            final ObjectNode o = body.addObject();
-            o.put("id", r.id());
-            o.put("text", r.text());
-            if (r.lang() != null) {
-                o.put("lang", r.lang());
-            }
-            o.put("source", "demo");
-        }
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(ingest + "/reviews"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body), StandardCharsets.UTF_8))
-                .build();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                final HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 202 || r.statusCode() == 200) {
-                    return null;
-                }
-                if ((r.statusCode() == 503 || r.statusCode() == 429) && attempt < 10) {
-                    TimeUnit.MILLISECONDS.sleep(200L * attempt);
-                    continue;
-                }
-                return "HTTP " + r.statusCode() + " " + reasonOf(r.body());
-            } catch (java.io.IOException e) {
-                if (attempt >= 10) {
-                    return "IO " + e.getClass().getSimpleName();
-                }
-                TimeUnit.MILLISECONDS.sleep(200L * attempt);
-            }
-        }
-    }
-
-    private static String reasonOf(final String body) {
-        try {
-            final JsonNode node = Json.MAPPER.readTree(body);
-            return node.path("reason").asText(node.path("title").asText(""));
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
-
     /** Shows what a producer gets for a bad request, so the HTTP error contract is visible in the demo. */
-    private static void showHttpRejection(final HttpClient http, final String ingest, final PrintStream err)
+    private static void showHttpRejection(final IngestClient client, final PrintStream err)
             throws InterruptedException {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(ingest + "/reviews"))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"id\": \"demo-bad-http\", \"text\": \"   \"}"))
-                .build();
-        try {
-            final HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            err.println("A blank review over HTTP gets: " + r.statusCode() + " " + abbreviate(r.body(), 160));
-        } catch (java.io.IOException e) {
-            err.println("ingest-service did not answer a bad request: " + e);
-        }
+        final IngestClient.Outcome r = client.postRaw("{\"id\": \"demo-bad-http\", \"text\": \"   \"}",
+                "application/json");
+        err.println("A blank review over HTTP gets: " + r.status() + " " + abbreviate(r.body(), 160));
     }
 
-    private static void sendInbound(final String bootstrap, final List<String> payloads) throws Exception {
+    static void sendInbound(final String bootstrap, final List<String> payloads) throws Exception {
         if (payloads.isEmpty()) {
             return;
         }
