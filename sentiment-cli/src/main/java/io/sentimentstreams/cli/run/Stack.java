@@ -88,8 +88,30 @@ public final class Stack implements AutoCloseable {
         }
     }
 
-    /** Starts (or restarts) one service JVM; used by start-up and by fault tests. */
+    /** Starts one service JVM on a free port. */
     public ServiceProcess startService(final String module) throws IOException {
+        return startService(module, BrokerProcess.freePort());
+    }
+
+    /**
+     * Kills ({@code kill -9}) or stops one service and starts it again on the same HTTP port, waiting
+     * until it is ready; for fault tests.
+     */
+    public ServiceProcess restartService(final String module, final boolean crash, final Duration timeout)
+            throws IOException, InterruptedException {
+        final ServiceProcess old = services.get(module);
+        final int port = Integer.parseInt(old.baseUrl().substring(old.baseUrl().lastIndexOf(':') + 1));
+        if (crash) {
+            old.kill();
+        } else {
+            old.close();
+        }
+        final ServiceProcess svc = startService(module, port);
+        svc.awaitReady(timeout);
+        return svc;
+    }
+
+    private ServiceProcess startService(final String module, final int httpPort) throws IOException {
         final Path workDir = runDir.resolve(module);
         Files.createDirectories(workDir);
         final Map<String, String> env = new LinkedHashMap<>();
@@ -105,13 +127,30 @@ public final class Stack implements AutoCloseable {
             jvm.add("--add-modules");
             jvm.add("jdk.incubator.vector");
         }
-        final ServiceProcess svc = ServiceProcess.start(home, module, BrokerProcess.freePort(), env, jvm, logDir);
+        final ServiceProcess svc = ServiceProcess.start(home, module, httpPort, env, jvm, logDir);
         services.put(module, svc);
         return svc;
     }
 
     private static String heap(final String module) {
         return module.equals("inference-service") ? "768m" : "384m";
+    }
+
+    /**
+     * Stops the broker cleanly (or kills it) and starts it again on the same port with the same data,
+     * as an operator's restart or a crash would; the services' clients reconnect by themselves.
+     */
+    public void restartBroker(final boolean crash) throws IOException, InterruptedException {
+        final int port = broker.port();
+        if (crash) {
+            broker.kill();
+        } else {
+            broker.close();
+        }
+        broker = BrokerProcess.start(BrokerProcess.Options.defaults(runDir.resolve("kafka")).withPort(port));
+        if (broker.port() != port) {
+            throw new IOException("broker came back on port " + broker.port() + " instead of " + port);
+        }
     }
 
     /** Publishes a bundle as one record keyed {@code name@version}, with its digest header. */
