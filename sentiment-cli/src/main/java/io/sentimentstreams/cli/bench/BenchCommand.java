@@ -22,6 +22,8 @@ public final class BenchCommand implements Command {
             "preprocess-service on the real broker vs the text pipeline alone"});
         BENCHES.put("e2e", new String[] {"io.sentimentstreams.cli.bench.EndToEndBench",
             "whole system throughput and latency vs Kafka's own perf tools"});
+        BENCHES.put("fuzz", new String[] {"io.sentimentstreams.cli.bench.FuzzBench",
+            "10,000 malformed inputs over HTTP and reviews.inbound mixed with valid reviews"});
         BENCHES.put("faults", new String[] {"io.sentimentstreams.cli.bench.FaultsBench",
             "kill -9 / restart / bad input scenarios: lost, duplicated, mismatched"});
     }
