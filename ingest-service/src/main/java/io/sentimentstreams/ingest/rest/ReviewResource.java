@@ -1,0 +1,202 @@
+package io.sentimentstreams.ingest.rest;
+
+import io.sentimentstreams.contracts.Review;
+import io.sentimentstreams.ingest.config.IngestConfig;
+import io.sentimentstreams.ingest.kafka.RawWriter;
+import io.sentimentstreams.ingest.kafka.WriteFailedException;
+import io.sentimentstreams.ingest.metrics.IngestMetrics;
+import io.sentimentstreams.ingest.validation.BodyRejectedException;
+import io.sentimentstreams.ingest.validation.RequestBodyReader;
+import io.sentimentstreams.ingest.validation.RequestBodyReader.ParsedBody;
+import io.sentimentstreams.ingest.validation.ReviewInput;
+import io.sentimentstreams.ingest.validation.ReviewValidator;
+import io.sentimentstreams.ingest.validation.Violation;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.logging.Logger;
+
+/**
+ * POST /reviews: one JSON review, a JSON array or NDJSON in; 202 with the ids out once every review of
+ * the request is committed to reviews.raw in one transaction, else a problem body and nothing written.
+ */
+@Path(ReviewResource.PATH)
+public class ReviewResource {
+
+    public static final String PATH = "/reviews";
+    public static final String NDJSON = "application/x-ndjson";
+
+    private static final Logger LOG = Logger.getLogger(ReviewResource.class);
+    private static final Set<String> JSON_TYPES = Set.of("application/json", "text/json");
+    private static final Set<String> NDJSON_TYPES = Set.of(NDJSON, "application/jsonl", "application/x-jsonlines");
+
+    private final RequestBodyReader reader;
+    private final RawWriter writer;
+    private final IngestMetrics metrics;
+    private final Semaphore inFlight;
+    private final long admissionMillis;
+    private final int retryAfter;
+
+    public ReviewResource(final IngestConfig config, final RawWriter writer, final IngestMetrics metrics) {
+        this.reader = new RequestBodyReader(new ReviewValidator(config.limits()));
+        this.writer = writer;
+        this.metrics = metrics;
+        this.inFlight = new Semaphore(Math.max(1, config.http().maxInFlight()), true);
+        this.admissionMillis = config.http().admissionTimeout().toMillis();
+        this.retryAfter = config.http().retryAfterSeconds();
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(summary = "Submit reviews",
+            description = "One review object, a JSON array of up to sentiment.ingest.max-batch-items reviews, or "
+                    + "NDJSON (one review per line). A request is accepted or refused as a whole: 202 only "
+                    + "after every review is committed to reviews.raw; any invalid item refuses all of them.")
+    @RequestBody(required = true, content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {ReviewEnvelope.class,
+                    ReviewEnvelope[].class})),
+            @Content(mediaType = NDJSON, schema = @Schema(type = SchemaType.STRING,
+                    description = "One ReviewEnvelope JSON object per line"))})
+    @APIResponse(responseCode = "202", description = "All reviews written to reviews.raw",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
+    @APIResponse(responseCode = "400", description = "Invalid JSON or review; errors lists every failing item",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "API key required and missing or wrong",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "Body over sentiment.ingest.max-body-bytes (BODY_TOO_LARGE) or "
+            + "more than sentiment.ingest.max-batch-items reviews (TOO_MANY_ITEMS)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "Content-Type is neither JSON nor NDJSON",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "Too many requests in flight; retry after Retry-After seconds",
+            headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)),
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "Kafka did not acknowledge in time; nothing was accepted",
+            headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)),
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response submit(@HeaderParam(HttpHeaders.CONTENT_TYPE) final String contentType, final InputStream body) {
+        final long start = System.nanoTime();
+        final RequestBodyReader.Format format = format(contentType);
+        if (format == null) {
+            return finish(start, new Outcome(Problem.of(415, "UNSUPPORTED_MEDIA_TYPE", "send application/json (one "
+                    + "review or an array) or " + NDJSON + " (one review per line)").toResponse(), "UNSUPPORTED_MEDIA_TYPE"));
+        }
+        if (!admit()) {
+            final boolean broker = writer.brokerTrouble();
+            final String code = broker ? "BROKER_UNAVAILABLE" : "OVERLOADED";
+            return finish(start, new Outcome(Problem.of(broker ? 503 : 429, code, broker
+                    ? "Kafka is not acknowledging writes; retry later"
+                    : "too many requests in flight; retry later").toResponse(retryAfter), code));
+        }
+        try {
+            return finish(start, handle(body, format));
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    /** A response and the problem code it carries ("none" for 202), for the latency metric. */
+    private record Outcome(Response response, String code) {
+    }
+
+    private Outcome handle(final InputStream body, final RequestBodyReader.Format format) {
+        final ParsedBody parsed;
+        try {
+            parsed = reader.read(body, format);
+        } catch (BodyRejectedException e) {
+            metrics.rejected(IngestMetrics.CHANNEL_HTTP, e.code().name());
+            return new Outcome(Problem.of(413, e.code().name(), e.getMessage()).toResponse(), e.code().name());
+        } catch (IOException e) {
+            LOG.debugf("could not read a request body: %s", e.getMessage());
+            return new Outcome(Problem.of(400, "UNREADABLE_BODY", "the request body could not be read").toResponse(),
+                    "UNREADABLE_BODY");
+        }
+        metrics.batchSize(IngestMetrics.CHANNEL_HTTP, parsed.items());
+        if (!parsed.isValid()) {
+            countRejections(parsed);
+            final Problem problem = Problem.invalid(parsed.violations(), parsed.batch(), parsed.items());
+            return new Outcome(problem.toResponse(), problem.reason());
+        }
+        final Instant receivedAt = Instant.now();
+        final List<Review> reviews = new ArrayList<>(parsed.valid().size());
+        for (final ReviewInput input : parsed.valid()) {
+            reviews.add(input.toReview(receivedAt));
+        }
+        try {
+            writer.write(reviews);
+        } catch (WriteFailedException e) {
+            final boolean busy = e.kind() == WriteFailedException.Cause.BUSY;
+            final String code = busy ? "OVERLOADED" : "BROKER_UNAVAILABLE";
+            return new Outcome(Problem.of(busy ? 429 : 503, code,
+                    (busy ? "all producers are busy" : "Kafka did not acknowledge the write in time")
+                            + "; nothing was accepted, retry later").toResponse(retryAfter), code);
+        }
+        metrics.accepted(IngestMetrics.CHANNEL_HTTP, reviews.size());
+        return new Outcome(Response.accepted(new Accepted(reviews.size(), reviews.stream().map(Review::id).toList()))
+                .type(MediaType.APPLICATION_JSON).build(), "none");
+    }
+
+    private boolean admit() {
+        try {
+            return inFlight.tryAcquire(admissionMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** One rejected review per failing item (first reason), plus the valid items refused with their batch. */
+    private void countRejections(final ParsedBody parsed) {
+        final Set<Integer> seen = new HashSet<>();
+        for (final Violation v : parsed.violations()) {
+            if (seen.add(v.index())) {
+                metrics.rejected(IngestMetrics.CHANNEL_HTTP, v.reason().name());
+            }
+        }
+        for (int i = 0; i < parsed.valid().size(); i++) {
+            metrics.rejected(IngestMetrics.CHANNEL_HTTP, "BATCH_REFUSED");
+        }
+    }
+
+    private Response finish(final long start, final Outcome outcome) {
+        metrics.request(outcome.response().getStatus(), outcome.code(), System.nanoTime() - start);
+        return outcome.response();
+    }
+
+    /** JSON (also when no Content-Type is sent) or NDJSON; null for anything else. */
+    static RequestBodyReader.Format format(final String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return RequestBodyReader.Format.JSON;
+        }
+        final int semicolon = contentType.indexOf(';');
+        final String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .strip().toLowerCase(Locale.ROOT);
+        if (JSON_TYPES.contains(type) || type.endsWith("+json")) {
+            return RequestBodyReader.Format.JSON;
+        }
+        return NDJSON_TYPES.contains(type) ? RequestBodyReader.Format.NDJSON : null;
+    }
+}
