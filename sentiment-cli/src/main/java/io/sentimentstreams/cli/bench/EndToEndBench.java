@@ -1,0 +1,340 @@
+package io.sentimentstreams.cli.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sentimentstreams.cli.Args;
+import io.sentimentstreams.cli.Command;
+import io.sentimentstreams.cli.run.DemoInput;
+import io.sentimentstreams.cli.run.IngestClient;
+import io.sentimentstreams.cli.run.Launcher;
+import io.sentimentstreams.cli.run.ResultCollector;
+import io.sentimentstreams.cli.run.Stack;
+import io.sentimentstreams.contracts.LabeledReview;
+import io.sentimentstreams.json.Json;
+import io.sentimentstreams.topics.Topics;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * {@code ./sentiment bench e2e}: drives the running system with IMDB test reviews over HTTP and,
+ * separately, straight into {@code reviews.inbound}: first flat out (the sustained maximum), then
+ * paced at 25/50/90% of it for latency percentiles and per-process CPU and memory; side by side
+ * with Kafka's own producer/consumer perf tools moving the same payloads through one topic.
+ */
+public final class EndToEndBench implements Command {
+
+    @Override
+    public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
+            throws Exception {
+        final Args args = Args.parse(argv, Set.of("count", "seconds", "soak-minutes", "senders", "data-dir"),
+                Set.of("help", "skip-perf-tools"));
+        if (args.has("help")) {
+            out.println("usage: ./sentiment bench e2e [--count N (max-rate run, default 10000)] "
+                    + "[--seconds S (each paced step, default 30)] [--soak-minutes M (default 0)] [--senders N]");
+            return 0;
+        }
+        final Path home = Launcher.home();
+        final int count = args.getInt("count", 10_000);
+        final int stepSeconds = args.getInt("seconds", 30);
+        final int senders = args.getInt("senders", 4);
+        final Path data = Path.of(args.get("data-dir", home.resolve("../shared/data").toString()));
+        final Path imdb = data.resolve("imdb/test.tsv.gz");
+        final List<DemoInput> corpus = Files.isRegularFile(imdb) ? DemoInput.read(imdb) : DemoInput.sample();
+        final ObjectNode report = Json.MAPPER.createObjectNode();
+        report.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name"));
+        try (Stack stack = new Stack(home, home.resolve(".sentiment/runs/e2e-" + System.currentTimeMillis()),
+                home.resolve(".sentiment/logs/e2e"), err).start(Stack.shippedModels(home), Duration.ofSeconds(180));
+             ResultCollector results = new ResultCollector(stack.bootstrapServers(), r -> { }, d -> { })) {
+            final AtomicInteger ids = new AtomicInteger();
+            // Warm-up: JIT and the engines' first batches should not count.
+            drive(stack, results, corpus, Math.min(2000, count / 5), 0, senders, "http", ids, err);
+            for (final String channel : List.of("http", "inbound")) {
+                final ObjectNode ch = report.putObject(channel);
+                final Step max = drive(stack, results, corpus, count, 0, senders, channel, ids, err);
+                ch.set("max", max.json());
+                for (final double f : new double[] {0.25, 0.5, 0.9}) {
+                    final int rate = (int) Math.max(1, max.labeledPerSecond() * f);
+                    final Step paced = drive(stack, results, corpus, rate * stepSeconds, rate, senders, channel, ids,
+                            err);
+                    ch.set("at_" + Math.round(f * 100) + "pct", paced.json());
+                }
+            }
+            if (args.getInt("soak-minutes", 0) > 0) {
+                report.set("soak", soak(stack, results, corpus, report.get("http").get("max").get("labeled_per_s")
+                        .asDouble() * 0.5, args.getInt("soak-minutes", 0), senders, ids, err));
+            }
+            if (!args.has("skip-perf-tools")) {
+                report.set("kafka_perf_tools", perfTools(stack, corpus, count, home, err));
+                final double broker = report.get("kafka_perf_tools").path("producer_records_per_s").asDouble();
+                if (broker > 0) {
+                    report.put("http_vs_broker_producer", round(report.get("http").get("max").get("labeled_per_s")
+                            .asDouble() / broker, 4));
+                    report.put("inbound_vs_broker_producer", round(report.get("inbound").get("max")
+                            .get("labeled_per_s").asDouble() / broker, 4));
+                }
+            }
+        }
+        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        return 0;
+    }
+
+    /** One load step: what was sent, how fast it was labeled, latencies and process stats. */
+    record Step(int sent, double seconds, double labeledPerSecond, long p50, long p95, long p99,
+                Map<String, String> processes) {
+
+        ObjectNode json() {
+            final ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("sent", sent);
+            o.put("seconds", round(seconds, 2));
+            o.put("labeled_per_s", round(labeledPerSecond, 1));
+            o.put("p50_ms", p50);
+            o.put("p95_ms", p95);
+            o.put("p99_ms", p99);
+            final ObjectNode p = o.putObject("processes");
+            processes.forEach(p::put);
+            return o;
+        }
+    }
+
+    private static Step drive(final Stack stack, final ResultCollector results, final List<DemoInput> corpus,
+                              final int n, final int ratePerSecond, final int senders, final String channel,
+                              final AtomicInteger ids, final PrintStream err) throws Exception {
+        final String prefix = "e2e-" + ids.incrementAndGet() + "-";
+        final List<DemoInput> reviews = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            final DemoInput r = corpus.get((ids.get() * 7919 + i) % corpus.size());
+            reviews.add(new DemoInput(prefix + i, r.text(), r.lang(), r.label()));
+        }
+        final Map<Long, ProcessStats> before = stats(stack);
+        final long t0 = System.nanoTime();
+        if (channel.equals("http")) {
+            sendHttp(stack, reviews, ratePerSecond, senders, t0);
+        } else {
+            sendInbound(stack, reviews, ratePerSecond, t0);
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (System.nanoTime() < deadline && count(results, prefix) < n) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        final double seconds = (System.nanoTime() - t0) / 1e9;
+        final List<Long> lat = new ArrayList<>();
+        for (final LabeledReview r : results.labeled().values()) {
+            if (r.id().startsWith(prefix)) {
+                lat.add(Duration.between(r.receivedAt(), r.labeledAt()).toMillis());
+            }
+        }
+        lat.sort(Long::compare);
+        final Map<String, String> procs = new TreeMap<>();
+        final Map<Long, ProcessStats> after = stats(stack);
+        for (final String s : Stack.SERVICES) {
+            procs.put(s, describe(before.get(stack.service(s).pid()), after.get(stack.service(s).pid()), seconds));
+        }
+        procs.put("kafka-broker", describe(before.get(stack.broker().pid()), after.get(stack.broker().pid()), seconds));
+        final Step step = new Step(n, seconds, lat.size() / seconds, pct(lat, 0.5), pct(lat, 0.95), pct(lat, 0.99),
+                procs);
+        err.printf("  %-7s rate %-6s -> %d labeled in %.1f s = %.0f/s, p50 %d ms p99 %d ms%n", channel,
+                ratePerSecond == 0 ? "max" : String.valueOf(ratePerSecond), lat.size(), seconds,
+                step.labeledPerSecond(), step.p50(), step.p99());
+        return step;
+    }
+
+    private static Map<Long, ProcessStats> stats(final Stack stack) {
+        final Map<Long, ProcessStats> m = new java.util.HashMap<>();
+        for (final String s : Stack.SERVICES) {
+            m.put(stack.service(s).pid(), ProcessStats.of(stack.service(s).pid()));
+        }
+        m.put(stack.broker().pid(), ProcessStats.of(stack.broker().pid()));
+        return m;
+    }
+
+    private static String describe(final ProcessStats before, final ProcessStats after, final double seconds) {
+        return String.format("cpu %.0f%%, rss %d MB", 100 * (after.cpuSeconds() - before.cpuSeconds()) / seconds,
+                after.rssMb());
+    }
+
+    private static int count(final ResultCollector results, final String prefix) {
+        int n = 0;
+        for (final String id : results.labeled().keySet()) {
+            if (id.startsWith(prefix)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void sendHttp(final Stack stack, final List<DemoInput> reviews, final int rate, final int senders,
+                                 final long t0) throws InterruptedException {
+        final int batch = 50;
+        final AtomicInteger next = new AtomicInteger();
+        final List<Thread> threads = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            final Thread t = new Thread(() -> {
+                final IngestClient client = new IngestClient(stack.service("ingest-service").baseUrl());
+                int start;
+                while ((start = next.getAndAdd(batch)) < reviews.size()) {
+                    try {
+                        pace(start, rate, t0);
+                        client.post(reviews.subList(start, Math.min(reviews.size(), start + batch)), "bench");
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (final Thread t : threads) {
+            t.join();
+        }
+    }
+
+    private static void sendInbound(final Stack stack, final List<DemoInput> reviews, final int rate, final long t0)
+            throws Exception {
+        final Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < reviews.size(); i++) {
+                pace(i, rate, t0);
+                final DemoInput r = reviews.get(i);
+                final ObjectNode o = Json.MAPPER.createObjectNode();
+                o.put("id", r.id());
+                o.put("text", r.text());
+                producer.send(new ProducerRecord<>(Topics.INBOUND.name(), r.id().getBytes(StandardCharsets.UTF_8),
+                        Json.writeBytes(o)));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Sleeps until item {@code i} is due at {@code rate} items/s since {@code t0}; rate 0 = no pacing. */
+    private static void pace(final int i, final int rate, final long t0) throws InterruptedException {
+        if (rate <= 0) {
+            return;
+        }
+        final long due = t0 + (long) (i * 1e9 / rate);
+        final long wait = due - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
+    private static ObjectNode soak(final Stack stack, final ResultCollector results, final List<DemoInput> corpus,
+                                   final double rate, final int minutes, final int senders, final AtomicInteger ids,
+                                   final PrintStream err) throws Exception {
+        final ObjectNode soak = Json.MAPPER.createObjectNode();
+        soak.put("rate", Math.round(rate));
+        final ArrayNode perMinute = soak.putArray("minutes");
+        for (int m = 0; m < minutes; m++) {
+            final Step s = drive(stack, results, corpus, (int) (rate * 60), (int) rate, senders, "http", ids, err);
+            final ObjectNode o = s.json();
+            o.put("minute", m + 1);
+            perMinute.add(o);
+        }
+        return soak;
+    }
+
+    /** Kafka's own perf tools on the same broker and payloads: the ceiling the pipeline is compared to. */
+    private static ObjectNode perfTools(final Stack stack, final List<DemoInput> corpus, final int n, final Path home,
+                                        final PrintStream err) throws Exception {
+        final Path payloads = Files.createTempFile("e2e-payloads", ".txt");
+        final List<String> lines = new ArrayList<>();
+        for (int i = 0; i < Math.min(corpus.size(), 5000); i++) {
+            final ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("id", "perf-" + i);
+            o.put("text", corpus.get(i).text());
+            lines.add(Json.write(o));
+        }
+        Files.write(payloads, lines);
+        final String topic = Topics.RAW.name(); // a real 6-partition topic of the catalogue, unread by anyone now
+        final String cp = brokerClasspath();
+        final ObjectNode o = Json.MAPPER.createObjectNode();
+        final String prod = runTool(cp, "org.apache.kafka.tools.ProducerPerformance", List.of("--topic", "perf-ceiling",
+                "--num-records", String.valueOf(n), "--payload-file", payloads.toString(), "--throughput", "-1",
+                "--producer-props", "bootstrap.servers=" + stack.bootstrapServers(), "acks=all"), stack, true);
+        o.put("producer_output", lastLine(prod));
+        final Matcher pm = Pattern.compile("([0-9.]+) records/sec").matcher(lastLine(prod));
+        if (pm.find()) {
+            o.put("producer_records_per_s", Double.parseDouble(pm.group(1)));
+        }
+        final String cons = runTool(cp, "org.apache.kafka.tools.ConsumerPerformance", List.of("--bootstrap-server",
+                stack.bootstrapServers(), "--topic", "perf-ceiling", "--messages", String.valueOf(n)), stack, false);
+        o.put("consumer_output", lastLine(cons));
+        o.put("note", "payloads: the first 5,000 IMDB test reviews as ingest JSON; topic " + topic
+                + " layout is not used: perf-ceiling has 6 partitions like the review topics");
+        Files.deleteIfExists(payloads);
+        return o;
+    }
+
+    private static String brokerClasspath() throws Exception {
+        try (InputStream in = EndToEndBench.class.getResourceAsStream("/sentiment/broker-classpath.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        }
+    }
+
+    private static String runTool(final String cp, final String main, final List<String> args, final Stack stack,
+                                  final boolean createTopic) throws Exception {
+        if (createTopic) {
+            try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
+                    stack.bootstrapServers()))) {
+                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("perf-ceiling", 6, (short) 1)))
+                        .all().get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // exists from an earlier step
+            }
+        }
+        final List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx512m", "-cp", cp, main));
+        cmd.addAll(args);
+        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        final StringBuilder sb = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                sb.append(line).append('\n');
+            }
+        }
+        p.waitFor(10, TimeUnit.MINUTES);
+        return sb.toString();
+    }
+
+    private static String lastLine(final String s) {
+        final String[] lines = s.strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    private static long pct(final List<Long> sorted, final double q) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1)));
+    }
+
+    private static double round(final double v, final int digits) {
+        final double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}
