@@ -1,0 +1,64 @@
+package io.sentimentstreams.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(final String... argv) {
+        return Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpListsEveryCommandWithOneLine() {
+        assertThat(run("help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("demo", "up", "broker", "train", "evaluate",
+                "publish", "score", "tokenize", "encode", "bench");
+    }
+
+    @Test
+    void unknownCommandExitsNonZeroWithOneLineReason() {
+        assertThat(run("frobnicate")).isEqualTo(Command.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip()).contains("unknown command 'frobnicate'")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void unknownFlagExitsNonZeroWithOneLineReason() {
+        assertThat(run("broker", "--no-such-flag")).isEqualTo(Command.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                .isEqualTo("sentiment broker: unknown option --no-such-flag");
+    }
+
+    @Test
+    void benchWithoutNameShowsTheBenchmarks() {
+        assertThat(run("bench")).isEqualTo(Command.USAGE);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("inference", "faults", "e2e");
+    }
+
+    @Test
+    void argsParseValuesFlagsAndPositionals() {
+        final Args args = Args.parse(List.of("--count", "5", "--output=jsonl", "--keep", "text"),
+                Set.of("count", "output"), Set.of("keep"));
+        assertThat(args.getInt("count", 0)).isEqualTo(5);
+        assertThat(args.get("output", null)).isEqualTo("jsonl");
+        assertThat(args.has("keep")).isTrue();
+        assertThat(args.positional()).containsExactly("text");
+    }
+
+    @Test
+    void nonIntegerValueIsAUsageError() {
+        assertThat(run("demo", "--count", "many")).isEqualTo(Command.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--count expects an integer, got 'many'");
+    }
+}
