@@ -1,0 +1,161 @@
+package io.sentimentstreams.preprocess.streams;
+
+import io.sentimentstreams.contracts.DeadLetter;
+import io.sentimentstreams.contracts.EncodedReview;
+import io.sentimentstreams.contracts.Reason;
+import io.sentimentstreams.contracts.Review;
+import io.sentimentstreams.contracts.Stage;
+import io.sentimentstreams.json.Json;
+import io.sentimentstreams.preprocess.metrics.PreprocessMetrics;
+import io.sentimentstreams.preprocess.model.ActiveModel;
+import io.sentimentstreams.preprocess.model.ModelRegistry;
+import io.sentimentstreams.text.Encoding;
+import io.sentimentstreams.text.LanguageDetector;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * A raw record of {@code reviews.raw} (bytes, parsed here) in; exactly one {@link Outcome} out: the review
+ * encoded by the active model of its language, or a dead letter with the reason and the original bytes.
+ * Every per-record failure is caught here, so it lands in the dead-letter topic inside the same
+ * exactly-once transaction and the stream goes on.
+ */
+final class PreprocessProcessor implements Processor<byte[], byte[], String, Outcome> {
+
+    private final ModelRegistry models;
+    private final PreprocessMetrics metrics;
+    private final TopologySettings settings;
+    private ProcessorContext<String, Outcome> context;
+    private WindowStore<String, Long> seen;
+
+    PreprocessProcessor(final ModelRegistry models, final PreprocessMetrics metrics, final TopologySettings settings) {
+        this.models = models;
+        this.metrics = metrics;
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Outcome> context) {
+        this.context = context;
+        this.seen = settings.dedupEnabled() ? context.getStateStore(PreprocessTopology.DEDUP_STORE) : null;
+    }
+
+    @Override
+    public void process(final Record<byte[], byte[]> record) {
+        final long start = System.nanoTime();
+        final String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        final Outcome outcome = preprocess(key, record);
+        if (outcome.isEncoded()) {
+            context.forward(record.withKey(outcome.encoded().id()).withValue(outcome));
+        } else {
+            metrics.deadLettered(outcome.deadLetter().reason());
+            context.forward(record.withKey(outcome.deadLetter().id()).withValue(outcome));
+        }
+        metrics.latency(outcome.isEncoded() ? "encoded" : "dlq", System.nanoTime() - start);
+    }
+
+    private Outcome preprocess(final String key, final Record<byte[], byte[]> record) {
+        final byte[] raw = record.value();
+        final Review review;
+        try {
+            review = parse(raw);
+        } catch (final IllegalArgumentException e) {
+            return dead(Reason.UNPARSEABLE_RECORD, e.getMessage(), key, raw);
+        }
+        final String id = review.id() != null && !review.id().isBlank() ? review.id() : key;
+        if (id == null || id.isBlank()) {
+            return dead(Reason.UNPARSEABLE_RECORD, "review has no id and the record has no key", null, raw);
+        }
+        final String lang = LanguageDetector.resolve(review.lang(), review.text());
+        final Optional<ActiveModel> active = activeModel(lang);
+        if (active.isEmpty()) {
+            return dead(Reason.NO_MODEL, "no model is loaded for language '" + lang + "' (loaded: "
+                    + models.snapshot().keySet() + ")", id, raw);
+        }
+        if (seen != null && seenRecently(id, record.timestamp())) {
+            return dead(Reason.DUPLICATE, "review id already encoded within the last " + settings.dedupWindow(),
+                    id, raw);
+        }
+        final ActiveModel model = active.get();
+        final Encoding encoding;
+        try {
+            encoding = model.encoder().encode(review.text());
+        } catch (final RuntimeException | LinkageError | StackOverflowError e) {
+            // The text pipeline promises not to throw; if it does anyway, the record is kept, not the stream stopped.
+            return dead(Reason.PIPELINE_ERROR, "text pipeline of " + model.ref() + " failed: " + e, id, raw);
+        }
+        if (seen != null) {
+            seen.put(id, record.timestamp(), record.timestamp());
+        }
+        metrics.encoded(lang, model.ref(), encoding.tokenCount(), encoding.oovCount());
+        return Outcome.of(new EncodedReview(EncodedReview.SCHEMA, id, review.text(), lang, review.source(),
+                review.receivedAt(), review.attributes(), model.ref().name(), model.ref().version(), encoding.ids(),
+                encoding.tokenCount(), encoding.oovCount(), Instant.now()));
+    }
+
+    /** The raw bytes as a {@link Review}, or an exception whose message says what is wrong with them. */
+    static Review parse(final byte[] raw) {
+        if (raw == null) {
+            throw new IllegalArgumentException("record has no value (null)");
+        }
+        final Review review;
+        try {
+            review = Json.MAPPER.readValue(raw, Review.class);
+        } catch (final Exception e) {
+            throw new IllegalArgumentException("not a Review: " + firstLine(e.getMessage()));
+        }
+        if (review == null) {
+            throw new IllegalArgumentException("not a Review: JSON null");
+        }
+        if (review.schema() > Review.SCHEMA) {
+            throw new IllegalArgumentException("Review schema " + review.schema()
+                    + " is newer than this service understands (" + Review.SCHEMA + ")");
+        }
+        if (review.text() == null) {
+            throw new IllegalArgumentException("Review has no text");
+        }
+        return review;
+    }
+
+    private Optional<ActiveModel> activeModel(final String lang) {
+        if (!models.isCaughtUp()) {
+            try {
+                models.awaitInitialLoad(settings.initialLoadTimeout());
+            } catch (final InterruptedException e) {
+                // Shutting down: keep the flag for Kafka Streams and decide with what is loaded.
+                Thread.currentThread().interrupt();
+            }
+        }
+        return models.active(lang);
+    }
+
+    private boolean seenRecently(final String id, final long timestamp) {
+        final long from = Math.max(0, timestamp - settings.dedupWindow().toMillis());
+        try (WindowStoreIterator<Long> hits = seen.fetch(id, from, timestamp)) {
+            return hits.hasNext();
+        }
+    }
+
+    private Outcome dead(final Reason reason, final String message, final String id, final byte[] raw) {
+        final Optional<RecordMetadata> meta = context.recordMetadata();
+        return Outcome.of(DeadLetter.of(Stage.PREPROCESS, reason, message, id, raw,
+                meta.map(RecordMetadata::topic).orElse(null),
+                meta.map(RecordMetadata::partition).orElse(null),
+                meta.map(RecordMetadata::offset).orElse(null)));
+    }
+
+    private static String firstLine(final String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        final int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

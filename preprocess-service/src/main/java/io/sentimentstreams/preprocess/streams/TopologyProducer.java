@@ -1,0 +1,28 @@
+package io.sentimentstreams.preprocess.streams;
+
+import io.sentimentstreams.preprocess.config.PreprocessConfig;
+import io.sentimentstreams.preprocess.metrics.PreprocessMetrics;
+import io.sentimentstreams.preprocess.model.ModelRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import org.apache.kafka.streams.Topology;
+
+/** The configured registry, metrics and settings in; the {@link Topology} Quarkus Kafka Streams runs out. */
+@ApplicationScoped
+public class TopologyProducer {
+
+    private final ModelRegistry models;
+    private final PreprocessMetrics metrics;
+    private final PreprocessConfig config;
+
+    public TopologyProducer(final ModelRegistry models, final PreprocessMetrics metrics, final PreprocessConfig config) {
+        this.models = models;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    @Produces
+    public Topology buildTopology() {
+        return PreprocessTopology.build(models, metrics, TopologySettings.from(config));
+    }
+}

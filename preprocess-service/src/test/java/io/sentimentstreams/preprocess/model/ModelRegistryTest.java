@@ -1,0 +1,205 @@
+package io.sentimentstreams.preprocess.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sentimentstreams.bundle.BundleManifest;
+import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.preprocess.metrics.PreprocessMetrics;
+import io.sentimentstreams.preprocess.testing.TestBundles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The model registry: which bundles become active, which are refused and why, and that the old one stays. */
+class ModelRegistryTest {
+
+    @TempDir
+    Path tmp;
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private ModelRegistry registry;
+    private Path cache;
+
+    @BeforeEach
+    void setUp() {
+        cache = tmp.resolve("cache");
+        registry = new ModelRegistry(cache, new PreprocessMetrics(meters));
+    }
+
+    private TestBundles.Packed packed(final String name, final int version, final String lang) {
+        return TestBundles.packed(tmp, name, version, lang, List.of("good", "bad"));
+    }
+
+    private LoadOutcome offer(final TestBundles.Packed p) {
+        return registry.offer(p.key(), p.archive(), p.digest());
+    }
+
+    private double refused(final String reason) {
+        final var c = meters.find(PreprocessMetrics.MODELS_REFUSED).tag("reason", reason).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private String activeRef(final String lang) {
+        return registry.active(lang).map(m -> m.ref().toString()).orElse("none");
+    }
+
+    @Test
+    void verifiedBundleBecomesActiveForItsLanguage() {
+        final LoadOutcome outcome = offer(packed("imdb-en", 1, "en"));
+        assertThat(outcome.status()).isEqualTo(LoadOutcome.Status.LOADED);
+        assertThat(outcome.message()).contains("imdb-en@1 active for en");
+        assertThat(activeRef("en")).isEqualTo("imdb-en@1");
+        assertThat(activeRef("ko")).isEqualTo("none");
+        assertThat(registry.active("en").orElseThrow().encoder().encode("good bad ugly").ids())
+                .endsWith(2, 3, 1);
+        assertThat(meters.find(PreprocessMetrics.MODELS_LOADED).tags("lang", "en", "model", "imdb-en", "version", "1")
+                .counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void unpackedFilesAreDeletedOnceLoadedOrRefused() throws IOException {
+        offer(packed("imdb-en", 1, "en"));
+        registry.offer("imdb-en@2", "not a zip".getBytes(StandardCharsets.UTF_8), "00");
+        try (Stream<Path> left = Files.list(cache)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void digestDifferentFromTheAnnouncementIsRefusedAndTheOldModelKeepsServing() {
+        offer(packed("imdb-en", 1, "en"));
+        final TestBundles.Packed v2 = packed("imdb-en", 2, "en");
+        final LoadOutcome outcome = registry.offer(v2.key(), v2.archive(), "0".repeat(64));
+        assertThat(outcome.status()).isEqualTo(LoadOutcome.Status.REFUSED);
+        assertThat(outcome.reason()).isEqualTo("CHECKSUM_MISMATCH");
+        assertThat(activeRef("en")).isEqualTo("imdb-en@1");
+        assertThat(refused("CHECKSUM_MISMATCH")).isEqualTo(1.0);
+    }
+
+    @Test
+    void fileAlteredAfterTheManifestWasWrittenIsRefused() throws IOException {
+        final ModelBundle bundle = TestBundles.bundle(tmp, "imdb-en", 1, "en", List.of("good"));
+        Files.writeString(bundle.file(BundleManifest.VOCABULARY), TestBundles.vocabTsv(List.of("evil")));
+        final TestBundles.Packed tampered = TestBundles.pack(bundle);
+        final LoadOutcome outcome = offer(tampered);
+        assertThat(outcome.reason()).isEqualTo("CHECKSUM_MISMATCH");
+        assertThat(outcome.message()).contains("vocab.tsv");
+        assertThat(activeRef("en")).isEqualTo("none");
+    }
+
+    @Test
+    void missingDigestHeaderIsRefused() {
+        final TestBundles.Packed p = packed("imdb-en", 1, "en");
+        assertThat(registry.offer(p.key(), p.archive(), null).reason()).isEqualTo("MISSING_DIGEST");
+        assertThat(refused("MISSING_DIGEST")).isEqualTo(1.0);
+    }
+
+    @Test
+    void recordKeyMustNameTheBundleInside() {
+        final TestBundles.Packed p = packed("imdb-en", 1, "en");
+        assertThat(registry.offer("imdb-en@7", p.archive(), p.digest()).reason()).isEqualTo("KEY_MISMATCH");
+        assertThat(registry.offer("no-version", p.archive(), p.digest()).reason()).isEqualTo("BAD_KEY");
+        assertThat(activeRef("en")).isEqualTo("none");
+    }
+
+    @Test
+    void archiveThatIsNotABundleIsRefused() {
+        final LoadOutcome outcome = registry.offer("imdb-en@1", "garbage".getBytes(StandardCharsets.UTF_8), "ab");
+        assertThat(outcome.status()).isEqualTo(LoadOutcome.Status.REFUSED);
+        assertThat(outcome.reason()).isIn("BAD_ARCHIVE", "MISSING_FILE");
+    }
+
+    @Test
+    void bundleForAnUnsupportedLanguageIsRefused() {
+        assertThat(offer(packed("allocine-fr", 1, "fr")).reason()).isEqualTo("UNSUPPORTED_LANG");
+    }
+
+    @Test
+    void unreadableVocabularyIsRefused() {
+        final ModelBundle bundle = TestBundles.bundle(tmp, "imdb-en", 1, "en", TestBundles.pipeline("en", "wordpunct"),
+                "<OOV>\t1\t0\ngood\tnot-a-number\t3\n");
+        assertThat(offer(TestBundles.pack(bundle)).reason()).isEqualTo("BAD_VOCABULARY");
+    }
+
+    @Test
+    void unknownTokenizerIsRefused() {
+        final ModelBundle bundle = TestBundles.bundle(tmp, "imdb-en", 1, "en", TestBundles.pipeline("en", "spacy"),
+                TestBundles.vocabTsv(List.of("good")));
+        final LoadOutcome outcome = offer(TestBundles.pack(bundle));
+        assertThat(outcome.reason()).isEqualTo("BAD_PIPELINE");
+        assertThat(outcome.message()).contains("spacy");
+    }
+
+    @Test
+    void pipelineLanguageMustMatchTheBundleLanguage() {
+        final ModelBundle bundle = TestBundles.bundle(tmp, "imdb-en", 1, "en", TestBundles.pipeline("ko", "wordpunct"),
+                TestBundles.vocabTsv(List.of("good")));
+        assertThat(offer(TestBundles.pack(bundle)).reason()).isEqualTo("LANG_MISMATCH");
+    }
+
+    @Test
+    void replayedOrOlderVersionsAreSkippedWithoutUnpacking() {
+        final TestBundles.Packed v2 = packed("imdb-en", 2, "en");
+        offer(v2);
+        assertThat(offer(v2).status()).isEqualTo(LoadOutcome.Status.SKIPPED);
+        // Garbage bytes: skipped on the key alone, never unpacked, so not refused either.
+        assertThat(registry.offer("imdb-en@1", new byte[] {1, 2, 3}, "x").status())
+                .isEqualTo(LoadOutcome.Status.SKIPPED);
+        assertThat(meters.find(PreprocessMetrics.MODELS_REFUSED).counters()).isEmpty();
+    }
+
+    @Test
+    void mostRecentlyPublishedModelOfALanguageWinsAcrossModelNames() {
+        offer(packed("imdb-en", 3, "en"));
+        offer(packed("sst2-en", 1, "en"));
+        assertThat(activeRef("en")).isEqualTo("sst2-en@1");
+        offer(packed("imdb-en", 4, "en"));
+        assertThat(activeRef("en")).isEqualTo("imdb-en@4");
+    }
+
+    @Test
+    void tombstoneKeepsTheActiveModel() {
+        offer(packed("imdb-en", 1, "en"));
+        assertThat(registry.offer("imdb-en@1", null, null).status()).isEqualTo(LoadOutcome.Status.TOMBSTONE);
+        assertThat(activeRef("en")).isEqualTo("imdb-en@1");
+    }
+
+    @Test
+    void versionGaugeFollowsTheActiveModel() {
+        assertThat(meters.find(PreprocessMetrics.MODEL_VERSION).tag("lang", "ko").gauge().value()).isZero();
+        offer(packed("nsmc-ko", 3, "ko"));
+        assertThat(meters.find(PreprocessMetrics.MODEL_VERSION).tag("lang", "ko").gauge().value()).isEqualTo(3.0);
+    }
+
+    @Test
+    void initialLoadWaitEndsWhenTheTopicHasBeenRead() throws Exception {
+        final CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                return registry.awaitInitialLoad(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        registry.markCaughtUp();
+        assertThat(waiter.get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(registry.isCaughtUp()).isTrue();
+    }
+
+    @Test
+    void onlyTheFirstTimedOutWaitWaits() throws InterruptedException {
+        assertThat(registry.awaitInitialLoad(Duration.ofMillis(20))).isFalse();
+        final long t0 = System.nanoTime();
+        assertThat(registry.awaitInitialLoad(Duration.ofMinutes(10))).isFalse();
+        assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.MINUTES.toNanos(1));
+    }
+}

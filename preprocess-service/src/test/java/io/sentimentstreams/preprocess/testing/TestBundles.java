@@ -1,0 +1,94 @@
+package io.sentimentstreams.preprocess.testing;
+
+import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.bundle.BundleArchive;
+import io.sentimentstreams.bundle.BundleException;
+import io.sentimentstreams.bundle.BundleManifest;
+import io.sentimentstreams.bundle.Digests;
+import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.json.Json;
+import io.sentimentstreams.text.PipelineConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Small but real model bundles for tests: a vocabulary of the given words (index 2 on, {@code <OOV>} at 1),
+ * a WordPunct pipeline padded to {@link #MAXLEN}, a placeholder {@code network.zip} (preprocess never loads
+ * the network) and a {@code bundle.json} with the sha256 of every file, packed as on {@code sentiment.models}.
+ */
+public final class TestBundles {
+
+    public static final int MAXLEN = 8;
+    public static final String OOV = "<OOV>";
+
+    private TestBundles() {
+    }
+
+    /** One packed bundle: the record key, the zip bytes and the digest header value. */
+    public record Packed(String key, byte[] archive, String digest, ModelBundle bundle) {
+    }
+
+    public static PipelineConfig pipeline(final String lang, final String tokenizer) {
+        return new PipelineConfig(lang, false, true, false, tokenizer, true, null, false, false, "none", 0, 0, OOV,
+                MAXLEN, "pre", "pre", PipelineConfig.DEFAULT_MAX_CHARS);
+    }
+
+    /** A verified bundle directory under {@code parent} for {@code name@version}; words get indices 2, 3, ... */
+    public static ModelBundle bundle(final Path parent, final String name, final int version, final String lang,
+                                     final List<String> words) {
+        return bundle(parent, name, version, lang, pipeline(lang, "wordpunct"), vocabTsv(words));
+    }
+
+    public static ModelBundle bundle(final Path parent, final String name, final int version, final String lang,
+                                     final PipelineConfig pipeline, final String vocabTsv) {
+        try {
+            final Path dir = Files.createTempDirectory(parent, name + "-" + version + "-");
+            Files.writeString(dir.resolve(BundleManifest.VOCABULARY), vocabTsv, StandardCharsets.UTF_8);
+            Files.write(dir.resolve(BundleManifest.NETWORK), ("placeholder network of " + name + "@" + version)
+                    .getBytes(StandardCharsets.UTF_8));
+            final Map<String, String> files = new LinkedHashMap<>();
+            files.put(BundleManifest.NETWORK, Digests.sha256(dir.resolve(BundleManifest.NETWORK)));
+            files.put(BundleManifest.VOCABULARY, Digests.sha256(dir.resolve(BundleManifest.VOCABULARY)));
+            final int vocabSize = (int) vocabTsv.lines().count() + 1;
+            final BundleManifest manifest = new BundleManifest(BundleManifest.SCHEMA, name, version, lang,
+                    Instant.parse("2026-11-27T00:00:00Z"), pipeline,
+                    new Architecture("embedding-dense", vocabSize, 4, 0, "mean", 0, null, "softmax2", false, MAXLEN),
+                    0.5, files, List.of(), null, null);
+            Files.write(dir.resolve(BundleManifest.FILE), Json.writeBytes(manifest));
+            return ModelBundle.load(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (BundleException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code vocab.tsv} text: {@code <OOV>} at 1 with count 0, then {@code words} at 2, 3, ... */
+    public static String vocabTsv(final List<String> words) {
+        final StringBuilder sb = new StringBuilder(OOV + "\t1\t0\n");
+        for (int i = 0; i < words.size(); i++) {
+            sb.append(words.get(i)).append('\t').append(i + 2).append('\t').append(100 - i).append('\n');
+        }
+        return sb.toString();
+    }
+
+    public static Packed pack(final ModelBundle bundle) {
+        try {
+            return new Packed(bundle.manifest().ref().toString(), BundleArchive.pack(bundle), bundle.digest(), bundle);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Packed packed(final Path parent, final String name, final int version, final String lang,
+                                final List<String> words) {
+        return pack(bundle(parent, name, version, lang, words));
+    }
+}
