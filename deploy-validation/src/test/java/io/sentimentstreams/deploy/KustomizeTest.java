@@ -1,0 +1,165 @@
+package io.sentimentstreams.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The Java Kustomize renderer: its features on small fixtures, and agreement with kubectl on deploy/k8s. */
+class KustomizeTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"deploy/k8s/base", "deploy/k8s/overlays/dev", "deploy/k8s/overlays/prod"})
+    void rendersLikeKubectlKustomize(final String relative) throws Exception {
+        final Path kustomization = RepoFiles.path(relative);
+        final String kubectl = kubectlOutput(kustomization);
+        Assumptions.assumeTrue(kubectl != null,
+                "kubectl (with its built-in kustomize) is not installed; the Java renderer is checked on fixtures only");
+        final Map<String, JsonNode> expected = byId(RepoFiles.parseYamlDocuments(kubectl, "kubectl kustomize " + relative));
+        final Map<String, JsonNode> actual = byId(Kustomize.build(kustomization).stream()
+                .map(r -> (JsonNode) r.object()).toList());
+        assertThat(actual.keySet()).as("objects rendered by the Java renderer vs kubectl kustomize")
+                .containsExactlyInAnyOrderElementsOf(expected.keySet());
+        for (final Map.Entry<String, JsonNode> e : expected.entrySet()) {
+            assertThat(actual.get(e.getKey())).as("rendered %s", e.getKey()).isEqualTo(e.getValue());
+        }
+    }
+
+    @Test
+    void strategicMergeMergesContainersByNameAndKeepsTheOthers() throws IOException {
+        write("base/kustomization.yaml", "resources: [deploy.yaml]\n");
+        write("base/deploy.yaml", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  template:
+                    spec:
+                      containers:
+                        - {name: app, image: example/app:1.0, env: [{name: A, value: "1"}]}
+                        - {name: sidecar, image: example/sidecar:2.0}
+                """);
+        write("overlay/kustomization.yaml", """
+                resources: [../base]
+                namespace: team
+                patches: [{path: patch.yaml}]
+                images: [{name: example/app, newTag: "1.1"}]
+                replicas: [{name: web, count: 3}]
+                labels: [{pairs: {tier: web}, includeTemplates: true}]
+                """);
+        write("overlay/patch.yaml", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  template:
+                    spec:
+                      containers:
+                        - {name: app, env: [{name: B, value: "2"}]}
+                """);
+        final List<Kustomize.Rendered> out = Kustomize.build(dir.resolve("overlay"));
+        assertThat(out).hasSize(1);
+        final JsonNode d = out.get(0).object();
+        assertThat(d.at("/metadata/namespace").asText()).isEqualTo("team");
+        assertThat(d.at("/metadata/labels/tier").asText()).isEqualTo("web");
+        assertThat(d.at("/spec/template/metadata/labels/tier").asText()).isEqualTo("web");
+        assertThat(d.at("/spec/replicas").asInt()).isEqualTo(3);
+        final JsonNode containers = d.at("/spec/template/spec/containers");
+        assertThat(containers).hasSize(2);
+        assertThat(containers.get(0).path("image").asText()).isEqualTo("example/app:1.1");
+        assertThat(containers.get(0).path("env").findValuesAsText("name")).containsExactly("A", "B");
+        assertThat(containers.get(1).path("image").asText()).isEqualTo("example/sidecar:2.0");
+    }
+
+    @Test
+    void customResourcePatchReplacesListsAndRenamesTheNamespaceObject() throws IOException {
+        write("kustomization.yaml", """
+                namespace: other
+                resources: [pool.yaml, ns.yaml]
+                patches:
+                  - patch: |
+                      apiVersion: kafka.strimzi.io/v1beta2
+                      kind: KafkaNodePool
+                      metadata: {name: any}
+                      spec: {roles: [broker]}
+                    target: {kind: KafkaNodePool}
+                """);
+        write("pool.yaml", """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaNodePool
+                metadata: {name: pool}
+                spec: {replicas: 3, roles: [controller, broker]}
+                """);
+        write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: first}\n");
+        final List<Kustomize.Rendered> out = Kustomize.build(dir);
+        assertThat(out.get(0).object().at("/spec/roles").toString()).isEqualTo("[\"broker\"]");
+        assertThat(out.get(0).object().at("/metadata/name").asText()).isEqualTo("pool");
+        assertThat(out.get(1).object().at("/metadata/name").asText()).isEqualTo("other");
+        assertThat(out.get(1).object().at("/metadata/namespace").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void refusesFeaturesItDoesNotImplement() throws IOException {
+        write("kustomization.yaml", "resources: []\nconfigMapGenerator: [{name: x, literals: [a=b]}]\n");
+        assertThatThrownBy(() -> Kustomize.build(dir))
+                .hasMessageContaining("kustomization field 'configMapGenerator' is not supported");
+    }
+
+    @Test
+    void aPatchThatMatchesNothingFails() throws IOException {
+        write("kustomization.yaml", "resources: [cm.yaml]\npatches: [{path: p.yaml}]\n");
+        write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v}\n");
+        write("p.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata: {k: w}\n");
+        assertThatThrownBy(() -> Kustomize.build(dir)).hasMessageContaining("patch matches no resource (ConfigMap/b)");
+    }
+
+    private void write(final String relative, final String text) throws IOException {
+        final Path p = dir.resolve(relative);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+    }
+
+    private static Map<String, JsonNode> byId(final List<JsonNode> objects) {
+        return objects.stream().collect(Collectors.toMap(
+                o -> o.path("kind").asText() + "/" + o.at("/metadata/namespace").asText("") + "/" + o.at("/metadata/name").asText(),
+                o -> o, (a, b) -> {
+                    throw new IllegalStateException("duplicate object " + a);
+                }, TreeMap::new));
+    }
+
+    /** {@code kubectl kustomize DIR}, or null when kubectl is not installed or has no kustomize. */
+    static String kubectlOutput(final Path kustomization) throws IOException, InterruptedException {
+        final Process p;
+        try {
+            p = new ProcessBuilder("kubectl", "kustomize", kustomization.toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException notInstalled) {
+            return null;
+        }
+        final byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return null;
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("kubectl kustomize " + kustomization + " failed with exit " + p.exitValue());
+        }
+        return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
