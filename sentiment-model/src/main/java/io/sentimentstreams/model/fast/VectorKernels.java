@@ -1,0 +1,228 @@
+package io.sentimentstreams.model.fast;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fast engine's inner loops over {@code jdk.incubator.vector}: the recurrent gate product for a block
+ * of reviews, and the LSTM cell update with pooling. Only {@link FastBiLstm} calls in here, and only
+ * after {@link VectorSupport#available()} said the module is present, so no other class links against
+ * the incubator module.
+ *
+ * <p>Layout (see docs/engine.md): {@code hp} is the hidden size rounded up to whole vectors, a gate row
+ * has {@code g = 4*hp} floats with DL4J's block order [block input, forget, output, input gate], each
+ * block starting at a multiple of {@code hp}; padded lanes carry zero weights and so stay exactly zero.
+ */
+final class VectorKernels {
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    static final int POOL_NONE = 0;
+    static final int POOL_MAX = 1;
+    static final int POOL_SUM = 2;
+
+    private static final float LOG2E = 1.44269504088896341f;
+    // Cody-Waite split of ln 2, so that x - n*ln2 keeps its low bits.
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    // 1.5 * 2^23: adding it rounds a float to the nearest integer, readable from the low mantissa bits.
+    private static final float ROUND_MAGIC = 12582912f;
+    private static final int ROUND_MAGIC_BITS = 0x4B400000;
+
+    private VectorKernels() {
+    }
+
+    static int lanes() {
+        return L;
+    }
+
+    /**
+     * {@code gates[r*g + j] = table[off[r] + j] + sum_{k<hidden} h[r*hp + k] * rw[k*g + j]} for rows
+     * {@code r < n}: the folded input projection plus the recurrent product, for every gate at once.
+     * Column strips of four vectors outermost keep a 4-vector-wide strip of the recurrent weights in L1
+     * while all row tiles use it; four rows by four vectors make 16 accumulators, which fit AVX-512's
+     * 32 registers next to the weights and the broadcast hidden values.
+     */
+    static void gates(final float[] table, final int[] off, final float[] h, final float[] rw, final int n,
+            final int hidden, final int hp, final int g, final float[] gates) {
+        final int strip = 4 * L;
+        for (int col = 0; col < g; col += strip) {
+            int r = 0;
+            for (; r + 4 <= n; r += 4) {
+                tile4(table, off, h, rw, r, col, hidden, hp, g, gates);
+            }
+            for (; r < n; r++) {
+                tile1(table, off[r], h, rw, r, col, hidden, hp, g, gates);
+            }
+        }
+    }
+
+    private static void tile4(final float[] table, final int[] off, final float[] h, final float[] rw, final int r,
+            final int col, final int hidden, final int hp, final int g, final float[] gates) {
+        final int t0 = off[r] + col;
+        final int t1 = off[r + 1] + col;
+        final int t2 = off[r + 2] + col;
+        final int t3 = off[r + 3] + col;
+        FloatVector a00 = FloatVector.fromArray(S, table, t0);
+        FloatVector a01 = FloatVector.fromArray(S, table, t0 + L);
+        FloatVector a02 = FloatVector.fromArray(S, table, t0 + 2 * L);
+        FloatVector a03 = FloatVector.fromArray(S, table, t0 + 3 * L);
+        FloatVector a10 = FloatVector.fromArray(S, table, t1);
+        FloatVector a11 = FloatVector.fromArray(S, table, t1 + L);
+        FloatVector a12 = FloatVector.fromArray(S, table, t1 + 2 * L);
+        FloatVector a13 = FloatVector.fromArray(S, table, t1 + 3 * L);
+        FloatVector a20 = FloatVector.fromArray(S, table, t2);
+        FloatVector a21 = FloatVector.fromArray(S, table, t2 + L);
+        FloatVector a22 = FloatVector.fromArray(S, table, t2 + 2 * L);
+        FloatVector a23 = FloatVector.fromArray(S, table, t2 + 3 * L);
+        FloatVector a30 = FloatVector.fromArray(S, table, t3);
+        FloatVector a31 = FloatVector.fromArray(S, table, t3 + L);
+        FloatVector a32 = FloatVector.fromArray(S, table, t3 + 2 * L);
+        FloatVector a33 = FloatVector.fromArray(S, table, t3 + 3 * L);
+        final int h0 = r * hp;
+        final int h1 = h0 + hp;
+        final int h2 = h1 + hp;
+        final int h3 = h2 + hp;
+        for (int k = 0, w = col; k < hidden; k++, w += g) {
+            final FloatVector w0 = FloatVector.fromArray(S, rw, w);
+            final FloatVector w1 = FloatVector.fromArray(S, rw, w + L);
+            final FloatVector w2 = FloatVector.fromArray(S, rw, w + 2 * L);
+            final FloatVector w3 = FloatVector.fromArray(S, rw, w + 3 * L);
+            final FloatVector b0 = FloatVector.broadcast(S, h[h0 + k]);
+            a00 = w0.fma(b0, a00);
+            a01 = w1.fma(b0, a01);
+            a02 = w2.fma(b0, a02);
+            a03 = w3.fma(b0, a03);
+            final FloatVector b1 = FloatVector.broadcast(S, h[h1 + k]);
+            a10 = w0.fma(b1, a10);
+            a11 = w1.fma(b1, a11);
+            a12 = w2.fma(b1, a12);
+            a13 = w3.fma(b1, a13);
+            final FloatVector b2 = FloatVector.broadcast(S, h[h2 + k]);
+            a20 = w0.fma(b2, a20);
+            a21 = w1.fma(b2, a21);
+            a22 = w2.fma(b2, a22);
+            a23 = w3.fma(b2, a23);
+            final FloatVector b3 = FloatVector.broadcast(S, h[h3 + k]);
+            a30 = w0.fma(b3, a30);
+            a31 = w1.fma(b3, a31);
+            a32 = w2.fma(b3, a32);
+            a33 = w3.fma(b3, a33);
+        }
+        final int o0 = r * g + col;
+        final int o1 = o0 + g;
+        final int o2 = o1 + g;
+        final int o3 = o2 + g;
+        a00.intoArray(gates, o0);
+        a01.intoArray(gates, o0 + L);
+        a02.intoArray(gates, o0 + 2 * L);
+        a03.intoArray(gates, o0 + 3 * L);
+        a10.intoArray(gates, o1);
+        a11.intoArray(gates, o1 + L);
+        a12.intoArray(gates, o1 + 2 * L);
+        a13.intoArray(gates, o1 + 3 * L);
+        a20.intoArray(gates, o2);
+        a21.intoArray(gates, o2 + L);
+        a22.intoArray(gates, o2 + 2 * L);
+        a23.intoArray(gates, o2 + 3 * L);
+        a30.intoArray(gates, o3);
+        a31.intoArray(gates, o3 + L);
+        a32.intoArray(gates, o3 + 2 * L);
+        a33.intoArray(gates, o3 + 3 * L);
+    }
+
+    private static void tile1(final float[] table, final int off, final float[] h, final float[] rw, final int r,
+            final int col, final int hidden, final int hp, final int g, final float[] gates) {
+        final int t0 = off + col;
+        FloatVector a0 = FloatVector.fromArray(S, table, t0);
+        FloatVector a1 = FloatVector.fromArray(S, table, t0 + L);
+        FloatVector a2 = FloatVector.fromArray(S, table, t0 + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(S, table, t0 + 3 * L);
+        final int h0 = r * hp;
+        for (int k = 0, w = col; k < hidden; k++, w += g) {
+            final FloatVector b = FloatVector.broadcast(S, h[h0 + k]);
+            a0 = FloatVector.fromArray(S, rw, w).fma(b, a0);
+            a1 = FloatVector.fromArray(S, rw, w + L).fma(b, a1);
+            a2 = FloatVector.fromArray(S, rw, w + 2 * L).fma(b, a2);
+            a3 = FloatVector.fromArray(S, rw, w + 3 * L).fma(b, a3);
+        }
+        final int o = r * g + col;
+        a0.intoArray(gates, o);
+        a1.intoArray(gates, o + L);
+        a2.intoArray(gates, o + 2 * L);
+        a3.intoArray(gates, o + 3 * L);
+    }
+
+    /**
+     * The LSTM cell for rows {@code r < n}, as DL4J computes it: a = tanh(block input), f, o, i =
+     * sigmoid(forget, output, input gate); c = f*c + i*a; h = o*tanh(c); then folds h into the pooling
+     * accumulator ({@link #POOL_MAX} or {@link #POOL_SUM}; {@link #POOL_NONE} keeps only h), for the rows
+     * whose {@code pooled} flag is set (all rows when {@code pooled} is null).
+     */
+    static void cell(final float[] gates, final float[] c, final float[] h, final float[] pool, final int mode,
+            final boolean[] pooled, final int n, final int hp, final int g) {
+        for (int r = 0; r < n; r++) {
+            final int rowMode = pooled == null || pooled[r] ? mode : POOL_NONE;
+            final int gr = r * g;
+            final int sr = r * hp;
+            for (int j = 0; j < hp; j += L) {
+                final FloatVector a = tanh(FloatVector.fromArray(S, gates, gr + j));
+                final FloatVector f = sigmoid(FloatVector.fromArray(S, gates, gr + hp + j));
+                final FloatVector o = sigmoid(FloatVector.fromArray(S, gates, gr + 2 * hp + j));
+                final FloatVector i = sigmoid(FloatVector.fromArray(S, gates, gr + 3 * hp + j));
+                final FloatVector cNew = f.mul(FloatVector.fromArray(S, c, sr + j)).add(i.mul(a));
+                final FloatVector hNew = o.mul(tanh(cNew));
+                cNew.intoArray(c, sr + j);
+                hNew.intoArray(h, sr + j);
+                if (rowMode == POOL_MAX) {
+                    FloatVector.fromArray(S, pool, sr + j).max(hNew).intoArray(pool, sr + j);
+                } else if (rowMode == POOL_SUM) {
+                    FloatVector.fromArray(S, pool, sr + j).add(hNew).intoArray(pool, sr + j);
+                }
+            }
+        }
+    }
+
+    /** y[o] = act(b[o] + sum_i x[xOff+i] * w[i*outP + o]) for a dense layer whose width is padded to outP. */
+    static void dense(final float[] x, final int xOff, final int in, final float[] w, final float[] b,
+            final int outP, final float[] y) {
+        for (int o = 0; o < outP; o += L) {
+            FloatVector acc = FloatVector.fromArray(S, b, o);
+            for (int i = 0, wi = o; i < in; i++, wi += outP) {
+                acc = FloatVector.fromArray(S, w, wi).fma(FloatVector.broadcast(S, x[xOff + i]), acc);
+            }
+            acc.intoArray(y, o);
+        }
+    }
+
+    /** e^x to about 2 ulp for x in [-87, 88] (clamped outside), Cephes' expf polynomial. */
+    static FloatVector exp(final FloatVector x0) {
+        final FloatVector x = x0.max(-87.0f).min(88.0f);
+        final FloatVector t = x.fma(LOG2E, ROUND_MAGIC);
+        final FloatVector n = t.sub(ROUND_MAGIC);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = r.fma(1.9875691500E-4f, 1.3981999507E-3f);
+        p = p.fma(r, FloatVector.broadcast(S, 8.3334519073E-3f));
+        p = p.fma(r, FloatVector.broadcast(S, 4.1665795894E-2f));
+        p = p.fma(r, FloatVector.broadcast(S, 1.6666665459E-1f));
+        p = p.fma(r, FloatVector.broadcast(S, 5.0000001201E-1f));
+        p = p.mul(r).fma(r, r).add(1f);
+        final IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(ROUND_MAGIC_BITS - 127)
+                .lanewise(VectorOperators.LSHL, 23);
+        return p.mul(bits.reinterpretAsFloats());
+    }
+
+    /** 1 / (1 + e^-x). */
+    static FloatVector sigmoid(final FloatVector x) {
+        return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f));
+    }
+
+    /** 2 / (1 + e^-2x) - 1: absolute error a few 1e-8, which is what the probabilities care about. */
+    static FloatVector tanh(final FloatVector x) {
+        return FloatVector.broadcast(S, 2f).div(exp(x.mul(-2f)).add(1f)).sub(1f);
+    }
+}
