@@ -124,9 +124,16 @@ public final class Engines {
             final float[] f = new float[b * t];
             final float[] m = new float[b * t];
             for (int i = 0; i < b; i++) {
+                boolean any = false;
                 for (int k = 0; k < t; k++) {
                     f[i * t + k] = ids[i][k];
                     m[i * t + k] = ids[i][k] != 0 ? 1f : 0f;
+                    any |= ids[i][k] != 0;
+                }
+                if (!any) {
+                    // As Dl4jModel: an empty row keeps its last column unmasked (one padding step), since
+                    // DL4J refuses an all-zero mask row under LastTimeStep and yields NaN under pooling.
+                    m[i * t + t - 1] = 1f;
                 }
             }
             final var features = org.nd4j.linalg.factory.Nd4j.create(f, new long[] {b, t}, 'c');

@@ -1,0 +1,51 @@
+package io.sentimentstreams.model;
+
+import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.bundle.BundleManifest;
+import io.sentimentstreams.bundle.Digests;
+import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.json.Json;
+import io.sentimentstreams.text.PipelineConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+/** Writes a real, checksummed bundle directory around a test network (synthetic vocabulary w2..wN). */
+public final class TestBundles {
+
+    private TestBundles() {
+    }
+
+    public static ModelBundle write(final Path dir, final MultiLayerNetwork net, final Architecture a)
+            throws Exception {
+        Files.createDirectories(dir);
+        ModelSerializer.writeModel(net, dir.resolve(BundleManifest.NETWORK).toFile(), false);
+        final StringBuilder vocab = new StringBuilder("<OOV>\t1\t0\n");
+        for (int i = 2; i < a.vocabSize(); i++) {
+            // Zipf-like counts so the canary draws common words more often, as real text does.
+            vocab.append('w').append(i).append('\t').append(i).append('\t').append(1_000_000 / i).append('\n');
+        }
+        Files.writeString(dir.resolve(BundleManifest.VOCABULARY), vocab, StandardCharsets.UTF_8);
+        final PipelineConfig base = PipelineConfig.englishDefaults();
+        final PipelineConfig pipeline = new PipelineConfig(base.lang(), base.nfkc(), base.stripHtml(),
+                base.splitSentences(), base.tokenizer(), base.lower(), base.filters(), base.oktNorm(), base.oktStem(),
+                base.stopwords(), base.minTokenLength(), a.vocabSize(), "<OOV>", a.maxlen(), "pre", "pre",
+                base.maxChars());
+        final BundleManifest m = new BundleManifest(BundleManifest.SCHEMA, "test-model", 1, "en", Instant.now(),
+                pipeline, a, 0.5, Map.of(BundleManifest.NETWORK, sha(dir, BundleManifest.NETWORK),
+                        BundleManifest.VOCABULARY, sha(dir, BundleManifest.VOCABULARY)),
+                List.of(), null, null);
+        Files.write(dir.resolve(BundleManifest.FILE), Json.writeBytes(m));
+        return ModelBundle.load(dir);
+    }
+
+    private static String sha(final Path dir, final String file) throws IOException {
+        return Digests.sha256(dir.resolve(file));
+    }
+}
