@@ -1,0 +1,356 @@
+package io.sentimentstreams.cli.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.bundle.BundleException;
+import io.sentimentstreams.bundle.BundleManifest;
+import io.sentimentstreams.bundle.Digests;
+import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.cli.Args;
+import io.sentimentstreams.cli.Command;
+import io.sentimentstreams.cli.run.DemoInput;
+import io.sentimentstreams.cli.run.Launcher;
+import io.sentimentstreams.cli.run.ServiceProcess;
+import io.sentimentstreams.cli.run.Stack;
+import io.sentimentstreams.contracts.EncodedReview;
+import io.sentimentstreams.contracts.Review;
+import io.sentimentstreams.json.Json;
+import io.sentimentstreams.testkit.BrokerProcess;
+import io.sentimentstreams.text.PipelineConfig;
+import io.sentimentstreams.text.TextPipeline;
+import io.sentimentstreams.topics.TopicAdmin;
+import io.sentimentstreams.topics.Topics;
+import io.sentimentstreams.vocab.KerasTokenizer;
+import io.sentimentstreams.vocab.Vocabulary;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * {@code ./sentiment bench preprocess}: IMDB test reviews in; reviews/s of the text pipeline alone on one
+ * thread, of parse + encode + serialize on one thread, and of the running preprocess-service (one stream
+ * thread, {@code exactly_once_v2}, real broker in a child JVM) draining a backlog on {@code reviews.raw},
+ * with the service/pipeline ratio (goal: at least 0.7) out, as text and one JSON line.
+ *
+ * <p>The service rate is measured from the service's own {@code encodedAt} stamps over the backlog after
+ * the warm-up records (so start-up, JIT warm-up and the bench's own consumer do not count); the bench JVM
+ * only polls {@code /q/metrics} while the service works, and reads the results afterwards.
+ */
+public final class PreprocessBench implements Command {
+
+    private static final Pattern RECORDS = Pattern.compile(
+            "^sentiment_preprocess_records_total\\{[^}]*\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
+
+    @Override
+    public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
+            throws Exception {
+        final Args args = Args.parse(argv, Set.of("count", "warmup", "model", "data-dir", "repeats"), Set.of("help",
+                "pipeline-only"));
+        if (args.has("help")) {
+            out.println("usage: ./sentiment bench preprocess [--count N (default 20000)] [--warmup N (default 5000)]"
+                    + " [--model DIR (default models/imdb-en, else a vocabulary fitted on IMDB train)]"
+                    + " [--data-dir DIR] [--repeats R (pipeline runs, default 3)] [--pipeline-only]");
+            return 0;
+        }
+        final Path home = Launcher.home();
+        final int count = args.getInt("count", 20_000);
+        final int warmup = args.getInt("warmup", 5_000);
+        final int repeats = args.getInt("repeats", 3);
+        final Path data = Path.of(args.get("data-dir", home.resolve("../shared/data").toString()));
+        final Path runDir = home.resolve(".sentiment/runs/bench-preprocess-" + System.currentTimeMillis());
+        Files.createDirectories(runDir);
+
+        final Path imdbTest = data.resolve("imdb/test.tsv.gz");
+        final List<DemoInput> corpus = Files.isRegularFile(imdbTest) ? DemoInput.read(imdbTest) : DemoInput.sample();
+        final List<DemoInput> reviews = DemoInput.take(corpus, warmup + count, 42);
+        err.printf("corpus: %s (%d reviews, %d used: %d warm-up + %d measured)%n",
+                Files.isRegularFile(imdbTest) ? imdbTest : "built-in sample", corpus.size(), reviews.size(), warmup,
+                count);
+
+        final ModelBundle bundle = bundle(args.get("model", null), home, data, runDir, err);
+        final TextPipeline pipeline = TextPipeline.of(bundle.manifest().pipeline(),
+                Vocabulary.readTsv(bundle.file(BundleManifest.VOCABULARY), bundle.manifest().pipeline().oovToken()));
+        err.printf("model: %s (%s, tokenizer %s, maxlen %d)%n", bundle.manifest().ref(), bundle.dir(),
+                pipeline.config().tokenizer(), pipeline.config().maxlen());
+
+        final ObjectNode report = Json.MAPPER.createObjectNode();
+        report.put("bench", "preprocess");
+        report.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
+                + ", Java " + System.getProperty("java.version"));
+        report.put("model", bundle.manifest().ref().toString());
+        report.put("count", count);
+        report.put("warmup", warmup);
+        report.put("load_average_before", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+
+        final List<String> texts = reviews.stream().map(DemoInput::text).toList();
+        final double pipelineRate = pipelineRate(pipeline, texts, warmup, repeats, err);
+        report.put("pipeline_reviews_per_s", round(pipelineRate));
+        final List<byte[]> raw = new ArrayList<>(reviews.size());
+        final Instant received = Instant.now();
+        for (int i = 0; i < reviews.size(); i++) {
+            raw.add(Json.writeBytes(Review.of("bench-" + i, reviews.get(i).text(), null, "bench", received, Map.of())));
+        }
+        final double fullRate = parseEncodeSerializeRate(pipeline, bundle, raw, warmup, repeats, err);
+        report.put("parse_encode_serialize_reviews_per_s", round(fullRate));
+
+        if (!args.has("pipeline-only")) {
+            final double serviceRate = serviceRate(home, runDir, bundle, raw, warmup, count, err, report);
+            report.put("service_reviews_per_s", round(serviceRate));
+            report.put("ratio_service_to_pipeline", Math.round(serviceRate / pipelineRate * 1000) / 1000.0);
+            out.printf("text pipeline alone, 1 thread      : %,10.0f reviews/s%n", pipelineRate);
+            out.printf("parse+encode+serialize, 1 thread   : %,10.0f reviews/s (%.2f x pipeline)%n", fullRate,
+                    fullRate / pipelineRate);
+            out.printf("preprocess-service, 1 stream thread: %,10.0f reviews/s (%.2f x pipeline; goal >= 0.70)%n",
+                    serviceRate, serviceRate / pipelineRate);
+        } else {
+            out.printf("text pipeline alone, 1 thread      : %,10.0f reviews/s%n", pipelineRate);
+            out.printf("parse+encode+serialize, 1 thread   : %,10.0f reviews/s (%.2f x pipeline)%n", fullRate,
+                    fullRate / pipelineRate);
+        }
+        report.put("load_average_after", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        out.println(Json.write(report));
+        return 0;
+    }
+
+    /** Median reviews/s of {@code repeats} timed passes of encode over the measured texts, after a warm-up pass. */
+    private static double pipelineRate(final TextPipeline pipeline, final List<String> texts, final int warmup,
+                                       final int repeats, final PrintStream err) {
+        long sink = 0;
+        for (int i = 0; i < Math.max(warmup, 1000) && i < texts.size(); i++) {
+            sink += pipeline.encode(texts.get(i)).tokenCount();
+        }
+        final double[] rates = new double[repeats];
+        final List<String> measured = texts.subList(warmup, texts.size());
+        for (int r = 0; r < repeats; r++) {
+            final long t0 = System.nanoTime();
+            for (final String t : measured) {
+                sink += pipeline.encode(t).tokenCount();
+            }
+            rates[r] = measured.size() / ((System.nanoTime() - t0) / 1e9);
+            err.printf("pipeline pass %d: %.0f reviews/s%n", r + 1, rates[r]);
+        }
+        if (sink == 42) {
+            err.println();
+        }
+        return median(rates);
+    }
+
+    /** The same, but the work of the processor per record: parse the Review JSON, encode, write EncodedReview. */
+    private static double parseEncodeSerializeRate(final TextPipeline pipeline, final ModelBundle bundle,
+                                                   final List<byte[]> raw, final int warmup, final int repeats,
+                                                   final PrintStream err) throws IOException {
+        long sink = 0;
+        final double[] rates = new double[repeats];
+        for (int r = -1; r < repeats; r++) {
+            final List<byte[]> batch = r < 0 ? raw.subList(0, Math.max(1, warmup)) : raw.subList(warmup, raw.size());
+            final long t0 = System.nanoTime();
+            for (final byte[] bytes : batch) {
+                final Review review = Json.MAPPER.readValue(bytes, Review.class);
+                final var e = pipeline.encode(review.text());
+                sink += Json.writeBytes(new EncodedReview(EncodedReview.SCHEMA, review.id(), review.text(), "en",
+                        review.source(), review.receivedAt(), review.attributes(), bundle.manifest().name(),
+                        bundle.manifest().version(), e.ids(), e.tokenCount(), e.oovCount(), Instant.now())).length;
+            }
+            if (r >= 0) {
+                rates[r] = batch.size() / ((System.nanoTime() - t0) / 1e9);
+                err.printf("parse+encode+serialize pass %d: %.0f reviews/s%n", r + 1, rates[r]);
+            }
+        }
+        if (sink == 42) {
+            err.println();
+        }
+        return median(rates);
+    }
+
+    /** Backlog on reviews.raw, then the service started on it; rate from its encodedAt stamps after the warm-up. */
+    private static double serviceRate(final Path home, final Path runDir, final ModelBundle bundle,
+                                      final List<byte[]> raw, final int warmup, final int count,
+                                      final PrintStream err, final ObjectNode report) throws Exception {
+        ServiceProcess.runJar(home, "preprocess-service");
+        err.println("starting the Kafka broker (child JVM)...");
+        try (BrokerProcess broker = BrokerProcess.start(BrokerProcess.Options.defaults(runDir.resolve("kafka"))
+                .withPort(0))) {
+            final String bootstrap = broker.bootstrapServers();
+            TopicAdmin.createAll(bootstrap, (short) 1);
+            Stack.publish(bootstrap, bundle);
+            produceBacklog(bootstrap, raw, err);
+            final Path workDir = runDir.resolve("preprocess-service");
+            final Map<String, String> env = new LinkedHashMap<>();
+            env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+            env.put("QUARKUS_KAFKA_STREAMS_BOOTSTRAP_SERVERS", bootstrap);
+            env.put("KAFKA_STREAMS_STATE_DIR", workDir.resolve("streams-state").toString());
+            env.put("SENTIMENT_MODEL_CACHE_DIR", workDir.resolve("model-cache").toString());
+            final long started = System.nanoTime();
+            try (ServiceProcess svc = ServiceProcess.start(home, "preprocess-service", BrokerProcess.freePort(), env,
+                    List.of("-Xmx1g", "-Djava.io.tmpdir=" + Files.createDirectories(workDir)),
+                    home.resolve(".sentiment/logs/bench-preprocess"))) {
+                err.printf("preprocess-service pid %d, log %s%n", svc.pid(), svc.log());
+                svc.awaitReady(Duration.ofSeconds(180));
+                awaitEncoded(svc, raw.size(), Duration.ofMinutes(15), err);
+                report.put("service_wall_s_including_startup", round((System.nanoTime() - started) / 1e9));
+            }
+            final long[] encodedAt = readEncodedAt(bootstrap, raw.size());
+            Arrays.sort(encodedAt);
+            final double seconds = (encodedAt[encodedAt.length - 1] - encodedAt[warmup]) / 1e6;
+            report.put("service_measured_s", round(seconds));
+            err.printf("service: %d reviews after the warm-up encoded in %.2f s (encodedAt span)%n", count - 1, seconds);
+            return (count - 1) / seconds;
+        }
+    }
+
+    private static void produceBacklog(final String bootstrap, final List<byte[]> raw, final PrintStream err)
+            throws Exception {
+        final Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < raw.size(); i++) {
+                producer.send(new ProducerRecord<>(Topics.RAW.name(), "bench-" + i, raw.get(i)));
+            }
+            producer.flush();
+        }
+        err.printf("backlog: %d reviews on %s%n", raw.size(), Topics.RAW.name());
+    }
+
+    /** Polls the service's record counter (cheap for the bench JVM) until every review is encoded. */
+    private static void awaitEncoded(final ServiceProcess svc, final int expected, final Duration timeout,
+                                     final PrintStream err) throws IOException, InterruptedException {
+        final HttpClient http = HttpClient.newHttpClient();
+        final HttpRequest metrics = HttpRequest.newBuilder(URI.create(svc.baseUrl() + "/q/metrics")).GET().build();
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        double done = 0;
+        long lastReport = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            final String body = http.send(metrics, HttpResponse.BodyHandlers.ofString()).body();
+            done = 0;
+            final Matcher m = RECORDS.matcher(body);
+            while (m.find()) {
+                done += Double.parseDouble(m.group(1));
+            }
+            if (done >= expected) {
+                return;
+            }
+            if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(10)) {
+                err.printf("encoded %,.0f / %,d%n", done, expected);
+                lastReport = System.nanoTime();
+            }
+            TimeUnit.SECONDS.sleep(1);
+        }
+        throw new IOException("only " + done + " of " + expected + " reviews encoded within " + timeout
+                + " (reviews in the DLQ? see " + svc.log() + ")");
+    }
+
+    /** The encodedAt stamps (microseconds) of all encoded reviews, read committed after the service is done. */
+    private static long[] readEncodedAt(final String bootstrap, final int expected) {
+        final Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        final long[] out = new long[expected];
+        int n = 0;
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            final List<TopicPartition> parts = c.partitionsFor(Topics.ENCODED.name()).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (n < expected && System.nanoTime() < deadline) {
+                for (final ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    final EncodedReview e = Topics.ENCODED.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                    if (n < expected) {
+                        out[n++] = TimeUnit.SECONDS.toMicros(e.encodedAt().getEpochSecond())
+                                + e.encodedAt().getNano() / 1000;
+                    }
+                }
+            }
+        }
+        if (n < expected) {
+            throw new IllegalStateException("read " + n + " of " + expected + " encoded reviews");
+        }
+        return out;
+    }
+
+    /**
+     * The bundle to encode with: {@code --model DIR}, else the shipped {@code models/imdb-en}, else one built
+     * here (English defaults, a Keras vocabulary fitted on 5,000 IMDB train reviews, a placeholder network,
+     * which preprocess never loads), said so on stderr.
+     */
+    private static ModelBundle bundle(final String model, final Path home, final Path data, final Path runDir,
+                                      final PrintStream err) throws IOException, BundleException {
+        if (model != null) {
+            return ModelBundle.load(Path.of(model));
+        }
+        final Path shipped = home.resolve("models/imdb-en");
+        if (Files.isRegularFile(shipped.resolve(BundleManifest.FILE))) {
+            return ModelBundle.load(shipped);
+        }
+        final Path train = data.resolve("imdb/train.tsv.gz");
+        final List<DemoInput> fit = Files.isRegularFile(train)
+                ? DemoInput.take(DemoInput.read(train), 5000, 7) : DemoInput.sample();
+        err.printf("no models/imdb-en: building a bench bundle (English defaults, vocabulary fitted on %d reviews)%n",
+                fit.size());
+        final PipelineConfig config = PipelineConfig.englishDefaults();
+        final TextPipeline tokenizer = TextPipeline.of(config);
+        final KerasTokenizer keras = new KerasTokenizer(KerasTokenizer.Options.defaults()
+                .withOovToken(config.oovToken()).withFilters("").withLower(false));
+        keras.fitOnTokenLists(fit.stream().map(r -> tokenizer.tokenize(r.text())).toList());
+        final Vocabulary vocab = keras.vocabulary();
+        final Path dir = Files.createDirectories(runDir.resolve("bench-bundle"));
+        vocab.writeTsv(dir.resolve(BundleManifest.VOCABULARY));
+        Files.write(dir.resolve(BundleManifest.NETWORK), "placeholder: preprocess never loads the network"
+                .getBytes(StandardCharsets.UTF_8));
+        final Map<String, String> files = new LinkedHashMap<>();
+        files.put(BundleManifest.NETWORK, Digests.sha256(dir.resolve(BundleManifest.NETWORK)));
+        files.put(BundleManifest.VOCABULARY, Digests.sha256(dir.resolve(BundleManifest.VOCABULARY)));
+        final BundleManifest manifest = new BundleManifest(BundleManifest.SCHEMA, "bench-en", 1, "en", Instant.now(),
+                config, new Architecture("embedding-dense", config.numWords(), 8, 0, "mean", 0, null, "softmax2",
+                false, config.maxlen()), 0.5, files, List.of(), null, null);
+        Files.write(dir.resolve(BundleManifest.FILE), Json.writeBytes(manifest));
+        return ModelBundle.load(dir);
+    }
+
+    private static double median(final double[] values) {
+        final double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static double round(final double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}
