@@ -1,0 +1,98 @@
+package io.sentimentstreams.text;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sentimentstreams.vocab.KerasTokenizer;
+import io.sentimentstreams.vocab.Vocabulary;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TextPipelineTest {
+
+    private static PipelineConfig en(final String tokenizer, final int numWords, final String oov, final int maxlen) {
+        return new PipelineConfig("en", false, true, true, tokenizer, true, null, false, false, "none", 0,
+                numWords, oov, maxlen, "pre", "pre", PipelineConfig.DEFAULT_MAX_CHARS);
+    }
+
+    @Test
+    void englishDefaultsTokenizeHtmlReviewsWithTreebankLowercased() {
+        final TextPipeline p = TextPipeline.of(PipelineConfig.englishDefaults());
+        assertThat(p.tokenize("I <i>loved</i> it.<br /><br />Didn't you?")).containsExactly(
+                "i", "loved", "it", ".", "did", "n't", "you", "?");
+    }
+
+    @Test
+    void koreanDefaultsUseOktWithNormAndStem() {
+        final TextPipeline p = TextPipeline.of(PipelineConfig.koreanDefaults());
+        assertThat(p.tokenize("열심히 코딩한 당신, 연휴에는 여행을 가봐요")).containsExactly(
+                "열심히", "코딩", "한", "당신", ",", "연휴", "에는", "여행", "을", "가보다");
+    }
+
+    @Test
+    void encodeMapsOovAndPadsPre() {
+        final PipelineConfig c = en("treebank", 0, "<OOV>", 6);
+        final Vocabulary v = TextPipeline.of(c).fit(List.of("good movie", "bad movie", "good good")).vocabulary();
+        // good=2 (3), movie=3 (2), bad=4 (1)
+        final Encoding e = TextPipeline.of(c, v).encode("Good, terrible movie");
+        assertThat(e.ids()).containsExactly(0, 0, 2, 1, 1, 3);
+        assertThat(e.tokenCount()).isEqualTo(4);
+        assertThat(e.oovCount()).isEqualTo(2);
+    }
+
+    @Test
+    void encodeAppliesNumWordsAndTruncatesPre() {
+        final PipelineConfig c = en("wordpunct", 3, "<OOV>", 3);
+        final Vocabulary v = TextPipeline.of(c).fit(List.of("good movie", "bad movie", "good good")).vocabulary();
+        final Encoding e = TextPipeline.of(c, v).encode("bad good movie good");
+        // bad=4 >= num_words 3 → OOV 1; movie=3 → OOV 1; pre-truncation keeps the last three
+        assertThat(e.ids()).containsExactly(2, 1, 2);
+        assertThat(e.tokenCount()).isEqualTo(4);
+        assertThat(e.oovCount()).isEqualTo(2);
+    }
+
+    @Test
+    void encodeWithoutVocabularyIsAnError() {
+        assertThatThrownBy(() -> TextPipeline.of(PipelineConfig.englishDefaults()).encode("x"))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void badConfigFailsAtConstruction() {
+        assertThatThrownBy(() -> TextPipeline.of(en("spacy", 0, null, 0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spacy");
+        final PipelineConfig c = en("treebank", 0, null, 0);
+        assertThatThrownBy(() -> TextPipeline.of(new PipelineConfig("en", false, true, true, "treebank", true, null,
+                false, false, "none", 0, 0, null, 10, "middle", "pre", 0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("padding");
+        final Vocabulary withOov = new KerasTokenizer(KerasTokenizer.Options.defaults().withOovToken("<OOV>"))
+                .fitOnTexts(List.of("a")).vocabulary();
+        assertThatThrownBy(() -> TextPipeline.of(c, withOov)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("OOV");
+    }
+
+    @Test
+    void badInputNeverThrows() {
+        for (final String tokenizer : TextPipeline.TOKENIZERS) {
+            // maxChars 5,000 keeps Okt (seconds per 100k characters) quick; the cut itself is tested below.
+            final PipelineConfig c = new PipelineConfig("en", false, true, true, tokenizer, true, null, false, false,
+                    "none", 0, 0, "<OOV>", 5, "pre", "pre", 5_000);
+            final TextPipeline p = TextPipeline.of(c, TextPipeline.of(c).fit(List.of("a b c")).vocabulary());
+            for (final String s : new String[] {null, "", "   ", "\t\n", "\uD800", "a\uDC00b", "\u0000\u0007x",
+                "😀😀", "한국어 and English", "x".repeat(1_000_000), "<br /><br />", "&amp;&#0;&#xD800;"}) {
+                assertThat(p.tokenize(s)).as(tokenizer + " " + (s == null ? "null" : s.length())).isNotNull();
+                assertThat(p.encode(s).ids()).hasSize(5);
+            }
+        }
+    }
+
+    @Test
+    void textsBeyondMaxCharsAreCutByRule() {
+        final PipelineConfig c = new PipelineConfig("en", false, true, false, "wordpunct", false, null, false, false,
+                "none", 0, 0, null, 0, "pre", "pre", 10);
+        assertThat(TextPipeline.of(c).tokenize("abcde fghij klmno")).containsExactly("abcde", "fghi");
+        // a cut that would split a surrogate pair keeps the pair out
+        assertThat(TextPipeline.truncate("123456789😀", 10)).isEqualTo("123456789");
+        assertThat(TextPipeline.truncate("x".repeat(1_000_000), 100_000)).hasSize(100_000);
+    }
+}
