@@ -13,7 +13,7 @@ import io.sentimentstreams.contracts.Reason;
 import io.sentimentstreams.contracts.Review;
 import io.sentimentstreams.contracts.Stage;
 import io.sentimentstreams.json.Json;
-import io.sentimentstreams.preprocess.testing.TestBundles;
+import io.sentimentstreams.preprocess.testing.BundleFixtures;
 import io.sentimentstreams.preprocess.testing.TopicReader;
 import io.sentimentstreams.testkit.KafkaTestResource;
 import io.sentimentstreams.topics.Topics;
@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -84,7 +85,7 @@ class PreprocessServiceIntegrationTest {
         }
     }
 
-    private static void publish(final TestBundles.Packed bundle, final String digestHeader) {
+    private static void publish(final BundleFixtures.Packed bundle, final String digestHeader) {
         final ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.MODELS.name(), bundle.key(),
                 bundle.archive());
         r.headers().add(BundleArchive.DIGEST_HEADER, digestHeader.getBytes(StandardCharsets.UTF_8));
@@ -107,6 +108,12 @@ class PreprocessServiceIntegrationTest {
         return reader.poll().stream().filter(e -> e.id().startsWith(prefix)).toList();
     }
 
+    /** The scrape deploy-validation checks dashboard and alert queries against (MetricNamesTest). */
+    @AfterEach
+    void dumpMetrics() throws IOException {
+        Files.writeString(Path.of("target/metrics-scrape-" + getClass().getSimpleName() + ".txt"), metrics());
+    }
+
     private static String metrics() {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
@@ -114,7 +121,7 @@ class PreprocessServiceIntegrationTest {
     @Test
     @Order(1)
     void encodesReviewsAndSwitchesToANewVersionWithoutRestart() {
-        final TestBundles.Packed v1 = TestBundles.packed(tmp, "it-en", 1, "en", List.of("great", "movie"));
+        final BundleFixtures.Packed v1 = BundleFixtures.packed(tmp, "it-en", 1, "en", List.of("great", "movie"));
         publish(v1, v1.digest());
         await().atMost(WAIT).untilAsserted(() -> assertThat(activeRef("en")).isEqualTo("it-en@1"));
 
@@ -125,11 +132,11 @@ class PreprocessServiceIntegrationTest {
             await().atMost(WAIT).untilAsserted(() -> assertThat(encodedWithPrefix(encoded, RUN + "-v1-")).hasSize(5));
             assertThat(encodedWithPrefix(encoded, RUN + "-v1-")).allSatisfy(e -> {
                 assertThat(e.modelRef()).isEqualTo("it-en@1");
-                assertThat(e.ids()).hasSize(TestBundles.MAXLEN).endsWith(2, 3);
+                assertThat(e.ids()).hasSize(BundleFixtures.MAXLEN).endsWith(2, 3);
                 assertThat(e.lang()).isEqualTo("en");
             });
 
-            final TestBundles.Packed v2 = TestBundles.packed(tmp, "it-en", 2, "en", List.of("movie", "awful", "great"));
+            final BundleFixtures.Packed v2 = BundleFixtures.packed(tmp, "it-en", 2, "en", List.of("movie", "awful", "great"));
             publish(v2, v2.digest());
             await().atMost(WAIT).untilAsserted(() -> assertThat(activeRef("en")).isEqualTo("it-en@2"));
             for (int i = 0; i < 5; i++) {
@@ -154,7 +161,7 @@ class PreprocessServiceIntegrationTest {
     @Test
     @Order(2)
     void bundleFailingItsChecksumIsRefusedAndTheOldVersionKeepsServing() {
-        final TestBundles.Packed v3 = TestBundles.packed(tmp, "it-en", 3, "en", List.of("great"));
+        final BundleFixtures.Packed v3 = BundleFixtures.packed(tmp, "it-en", 3, "en", List.of("great"));
         publish(v3, "0".repeat(64));
         await().atMost(WAIT).untilAsserted(() -> assertThat(metrics())
                 .containsPattern("sentiment_preprocess_models_refused_total\\{[^}]*reason=\"CHECKSUM_MISMATCH\"[^}]*\\} 1\\.0"));

@@ -83,9 +83,11 @@ public final class PreprocessMetrics {
                 .register(registry).increment();
     }
 
-    public void modelRefused(final String reason) {
+    /** A refused bundle; {@code model} is the name from the record key, {@code unknown} when the key is unusable. */
+    public void modelRefused(final String model, final String reason) {
         Counter.builder(MODELS_REFUSED)
                 .description("Model bundles refused (the previous model kept serving)")
+                .tag("model", model)
                 .tag("reason", reason)
                 .register(registry).increment();
     }

@@ -120,12 +120,24 @@ public final class ModelRegistry {
             case LOADED -> LOG.info("model {}", outcome.message());
             case SKIPPED, TOMBSTONE -> LOG.info("model {}", outcome.message());
             case REFUSED -> {
-                LOG.error("model {} refused ({}): {}; the previous model keeps serving", key, outcome.reason(),
-                        outcome.message());
-                metrics.modelRefused(outcome.reason());
+                LOG.error("model {} refused ({}): {}; models in service unchanged: {}", key, outcome.reason(),
+                        outcome.message(), inService());
+                metrics.modelRefused(modelName(key), outcome.reason());
             }
         }
         return outcome;
+    }
+
+    private static String modelName(final String key) {
+        try {
+            return ModelRef.parse(key).name();
+        } catch (IllegalArgumentException e) {
+            return "unknown";
+        }
+    }
+
+    private List<String> inService() {
+        return snapshot().values().stream().map(m -> m.lang() + "=" + m.ref()).toList();
     }
 
     /** Makes {@code model} active for its language, bypassing bundle checks (tests of the stream only). */

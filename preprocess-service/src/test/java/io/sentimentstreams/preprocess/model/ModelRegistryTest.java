@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.preprocess.metrics.PreprocessMetrics;
-import io.sentimentstreams.preprocess.testing.TestBundles;
+import io.sentimentstreams.preprocess.testing.BundleFixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,11 +36,11 @@ class ModelRegistryTest {
         registry = new ModelRegistry(cache, new PreprocessMetrics(meters));
     }
 
-    private TestBundles.Packed packed(final String name, final int version, final String lang) {
-        return TestBundles.packed(tmp, name, version, lang, List.of("good", "bad"));
+    private BundleFixtures.Packed packed(final String name, final int version, final String lang) {
+        return BundleFixtures.packed(tmp, name, version, lang, List.of("good", "bad"));
     }
 
-    private LoadOutcome offer(final TestBundles.Packed p) {
+    private LoadOutcome offer(final BundleFixtures.Packed p) {
         return registry.offer(p.key(), p.archive(), p.digest());
     }
 
@@ -78,7 +78,7 @@ class ModelRegistryTest {
     @Test
     void digestDifferentFromTheAnnouncementIsRefusedAndTheOldModelKeepsServing() {
         offer(packed("imdb-en", 1, "en"));
-        final TestBundles.Packed v2 = packed("imdb-en", 2, "en");
+        final BundleFixtures.Packed v2 = packed("imdb-en", 2, "en");
         final LoadOutcome outcome = registry.offer(v2.key(), v2.archive(), "0".repeat(64));
         assertThat(outcome.status()).isEqualTo(LoadOutcome.Status.REFUSED);
         assertThat(outcome.reason()).isEqualTo("CHECKSUM_MISMATCH");
@@ -88,9 +88,9 @@ class ModelRegistryTest {
 
     @Test
     void fileAlteredAfterTheManifestWasWrittenIsRefused() throws IOException {
-        final ModelBundle bundle = TestBundles.bundle(tmp, "imdb-en", 1, "en", List.of("good"));
-        Files.writeString(bundle.file(BundleManifest.VOCABULARY), TestBundles.vocabTsv(List.of("evil")));
-        final TestBundles.Packed tampered = TestBundles.pack(bundle);
+        final ModelBundle bundle = BundleFixtures.bundle(tmp, "imdb-en", 1, "en", List.of("good"));
+        Files.writeString(bundle.file(BundleManifest.VOCABULARY), BundleFixtures.vocabTsv(List.of("evil")));
+        final BundleFixtures.Packed tampered = BundleFixtures.pack(bundle);
         final LoadOutcome outcome = offer(tampered);
         assertThat(outcome.reason()).isEqualTo("CHECKSUM_MISMATCH");
         assertThat(outcome.message()).contains("vocab.tsv");
@@ -99,14 +99,14 @@ class ModelRegistryTest {
 
     @Test
     void missingDigestHeaderIsRefused() {
-        final TestBundles.Packed p = packed("imdb-en", 1, "en");
+        final BundleFixtures.Packed p = packed("imdb-en", 1, "en");
         assertThat(registry.offer(p.key(), p.archive(), null).reason()).isEqualTo("MISSING_DIGEST");
         assertThat(refused("MISSING_DIGEST")).isEqualTo(1.0);
     }
 
     @Test
     void recordKeyMustNameTheBundleInside() {
-        final TestBundles.Packed p = packed("imdb-en", 1, "en");
+        final BundleFixtures.Packed p = packed("imdb-en", 1, "en");
         assertThat(registry.offer("imdb-en@7", p.archive(), p.digest()).reason()).isEqualTo("KEY_MISMATCH");
         assertThat(registry.offer("no-version", p.archive(), p.digest()).reason()).isEqualTo("BAD_KEY");
         assertThat(activeRef("en")).isEqualTo("none");
@@ -126,30 +126,30 @@ class ModelRegistryTest {
 
     @Test
     void unreadableVocabularyIsRefused() {
-        final ModelBundle bundle = TestBundles.bundle(tmp, "imdb-en", 1, "en", TestBundles.pipeline("en", "wordpunct"),
+        final ModelBundle bundle = BundleFixtures.bundle(tmp, "imdb-en", 1, "en", BundleFixtures.pipeline("en", "wordpunct"),
                 "<OOV>\t1\t0\ngood\tnot-a-number\t3\n");
-        assertThat(offer(TestBundles.pack(bundle)).reason()).isEqualTo("BAD_VOCABULARY");
+        assertThat(offer(BundleFixtures.pack(bundle)).reason()).isEqualTo("BAD_VOCABULARY");
     }
 
     @Test
     void unknownTokenizerIsRefused() {
-        final ModelBundle bundle = TestBundles.bundle(tmp, "imdb-en", 1, "en", TestBundles.pipeline("en", "spacy"),
-                TestBundles.vocabTsv(List.of("good")));
-        final LoadOutcome outcome = offer(TestBundles.pack(bundle));
+        final ModelBundle bundle = BundleFixtures.bundle(tmp, "imdb-en", 1, "en", BundleFixtures.pipeline("en", "spacy"),
+                BundleFixtures.vocabTsv(List.of("good")));
+        final LoadOutcome outcome = offer(BundleFixtures.pack(bundle));
         assertThat(outcome.reason()).isEqualTo("BAD_PIPELINE");
         assertThat(outcome.message()).contains("spacy");
     }
 
     @Test
     void pipelineLanguageMustMatchTheBundleLanguage() {
-        final ModelBundle bundle = TestBundles.bundle(tmp, "imdb-en", 1, "en", TestBundles.pipeline("ko", "wordpunct"),
-                TestBundles.vocabTsv(List.of("good")));
-        assertThat(offer(TestBundles.pack(bundle)).reason()).isEqualTo("LANG_MISMATCH");
+        final ModelBundle bundle = BundleFixtures.bundle(tmp, "imdb-en", 1, "en", BundleFixtures.pipeline("ko", "wordpunct"),
+                BundleFixtures.vocabTsv(List.of("good")));
+        assertThat(offer(BundleFixtures.pack(bundle)).reason()).isEqualTo("LANG_MISMATCH");
     }
 
     @Test
     void replayedOrOlderVersionsAreSkippedWithoutUnpacking() {
-        final TestBundles.Packed v2 = packed("imdb-en", 2, "en");
+        final BundleFixtures.Packed v2 = packed("imdb-en", 2, "en");
         offer(v2);
         assertThat(offer(v2).status()).isEqualTo(LoadOutcome.Status.SKIPPED);
         // Garbage bytes: skipped on the key alone, never unpacked, so not refused either.

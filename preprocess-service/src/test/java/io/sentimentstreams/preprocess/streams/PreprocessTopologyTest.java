@@ -14,7 +14,7 @@ import io.sentimentstreams.preprocess.metrics.PreprocessMetrics;
 import io.sentimentstreams.preprocess.model.ActiveModel;
 import io.sentimentstreams.preprocess.model.LoadOutcome;
 import io.sentimentstreams.preprocess.model.ModelRegistry;
-import io.sentimentstreams.preprocess.testing.TestBundles;
+import io.sentimentstreams.preprocess.testing.BundleFixtures;
 import io.sentimentstreams.text.Encoding;
 import io.sentimentstreams.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +76,7 @@ class PreprocessTopologyTest {
     }
 
     private void publish(final String name, final int version, final String lang, final List<String> words) {
-        final TestBundles.Packed p = TestBundles.packed(tmp, name, version, lang, words);
+        final BundleFixtures.Packed p = BundleFixtures.packed(tmp, name, version, lang, words);
         assertThat(registry.offer(p.key(), p.archive(), p.digest()).status()).isEqualTo(LoadOutcome.Status.LOADED);
     }
 
@@ -265,7 +265,7 @@ class PreprocessTopologyTest {
     void olderVersionOfTheActiveModelIsSkipped() {
         start(false);
         publish("movies-en", 2, "en", List.of("great"));
-        final TestBundles.Packed older = TestBundles.packed(tmp, "movies-en", 1, "en", List.of("movie"));
+        final BundleFixtures.Packed older = BundleFixtures.packed(tmp, "movies-en", 1, "en", List.of("movie"));
         assertThat(registry.offer(older.key(), older.archive(), older.digest()).status())
                 .isEqualTo(LoadOutcome.Status.SKIPPED);
         raw.pipeInput("r-1", review("r-1", "great", null));

@@ -23,12 +23,12 @@ import java.util.Map;
  * a WordPunct pipeline padded to {@link #MAXLEN}, a placeholder {@code network.zip} (preprocess never loads
  * the network) and a {@code bundle.json} with the sha256 of every file, packed as on {@code sentiment.models}.
  */
-public final class TestBundles {
+public final class BundleFixtures {
 
     public static final int MAXLEN = 8;
     public static final String OOV = "<OOV>";
 
-    private TestBundles() {
+    private BundleFixtures() {
     }
 
     /** One packed bundle: the record key, the zip bytes and the digest header value. */
