@@ -1,0 +1,123 @@
+package io.sentimentstreams.cli.model;
+
+import io.sentimentstreams.cli.Args;
+import io.sentimentstreams.cli.Command;
+import io.sentimentstreams.cli.UsageException;
+import io.sentimentstreams.json.Json;
+import io.sentimentstreams.text.PipelineConfig;
+import io.sentimentstreams.trainer.Featurizer;
+import io.sentimentstreams.trainer.NativeSetup;
+import io.sentimentstreams.trainer.TrainJob;
+import io.sentimentstreams.trainer.TrainerConfig;
+import io.sentimentstreams.trainer.data.DatasetFormat;
+import io.sentimentstreams.trainer.data.ReadOptions;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code ./sentiment train}: reads a labeled corpus, trains the configured network, evaluates it on the
+ * test corpus and writes a model bundle; progress on stderr, one JSON summary line on stdout.
+ */
+public final class TrainCommand implements Command {
+
+    static final Set<String> VALUED = Set.of("data", "format", "test", "test-format", "text-col", "label-col",
+            "id-col", "lang", "name", "out", "version", "limit", "test-limit", "tokenizer", "num-words", "maxlen",
+            "padding", "truncating", "oov-token", "arch", "embedding-dim", "hidden", "pooling", "dense",
+            "dense-activation", "epochs", "batch", "lr", "lr-decay", "dropout", "l2", "clip", "val-fraction",
+            "patience", "monitor", "embeddings", "workers", "seed");
+    static final Set<String> FLAGS = Set.of("strict", "force", "no-mask", "no-bucketing", "freeze-embeddings",
+            "help");
+
+    static final String USAGE_TEXT = """
+            usage: ./sentiment train --data PATH [--format imdb|nsmc|aclimdb|tsv|csv|jsonl] [--test PATH]
+                     [--lang en|ko] [--name NAME] [--out DIR] [--force] [--version N]
+              data:     --text-col C --label-col C --id-col C (tsv/csv/jsonl) --strict --limit N --test-limit N
+                        --test-format F (default: --format)
+              pipeline: --tokenizer treebank|wordpunct|keras|okt|nori --num-words N --maxlen N
+                        --padding pre|post --truncating pre|post --oov-token T
+              network:  --arch bilstm|lstm|simplernn|embedding-dense --embedding-dim E --hidden H
+                        --pooling max|mean|last --dense N --dense-activation relu|tanh --no-mask
+                        --embeddings GLOVE_OR_WORD2VEC.txt[.gz] --freeze-embeddings
+              training: --epochs N --batch N --lr X --lr-decay X --dropout X --l2 X --clip X --val-fraction X
+                        --patience N --monitor accuracy|loss --no-bucketing --workers N --seed N
+            Defaults: --lang en -> imdb-en settings, --lang ko -> nsmc-ko settings (see trainer/README.md).""";
+
+    @Override
+    public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
+            throws Exception {
+        final Args args = Args.parse(argv, VALUED, FLAGS);
+        if (args.has("help")) {
+            out.println(USAGE_TEXT);
+            return 0;
+        }
+        if (!args.positional().isEmpty()) {
+            throw new UsageException("unexpected argument '" + args.positional().get(0) + "'");
+        }
+        NativeSetup.configure();
+        final TrainJob.Request request = request(args, argv);
+        final TrainJob.Outcome outcome = TrainJob.run(request, Featurizer.pipeline(request.config().pipeline()), err);
+        out.println(Json.write(TrainJob.summary(outcome)));
+        return 0;
+    }
+
+    static TrainJob.Request request(final Args a, final List<String> argv) {
+        final String lang = a.get("lang", "en");
+        if (!lang.equals("en") && !lang.equals("ko")) {
+            throw new UsageException("--lang must be en or ko");
+        }
+        final TrainerConfig d = lang.equals("ko") ? TrainerConfig.koreanDefaults() : TrainerConfig.englishDefaults();
+        final PipelineConfig dp = d.pipeline();
+        final PipelineConfig pipeline = new PipelineConfig(lang, dp.nfkc(), dp.stripHtml(), dp.splitSentences(),
+                a.get("tokenizer", dp.tokenizer()), dp.lower(), dp.filters(), dp.oktNorm(), dp.oktStem(),
+                dp.stopwords(), dp.minTokenLength(), a.getInt("num-words", dp.numWords()),
+                a.get("oov-token", dp.oovToken()), a.getInt("maxlen", dp.maxlen()), a.get("padding", dp.padding()),
+                a.get("truncating", dp.truncating()), dp.maxChars());
+        final String name = a.get("name", d.name());
+        final TrainerConfig cfg = new TrainerConfig(name, a.get("arch", d.type()),
+                a.getInt("embedding-dim", d.embeddingDim()), a.getInt("hidden", d.hiddenSize()),
+                a.get("pooling", d.pooling()), a.getInt("dense", d.denseSize()),
+                a.get("dense-activation", d.denseActivation()), !a.has("no-mask"), a.getInt("epochs", d.epochs()),
+                a.getInt("batch", d.batchSize()), a.getDouble("lr", d.learningRate()),
+                a.getDouble("lr-decay", d.lrDecay()), a.getDouble("dropout", d.dropout()), a.getDouble("l2", d.l2()),
+                a.getDouble("clip", d.clip()), a.getDouble("val-fraction", d.validationFraction()),
+                a.getInt("patience", d.patience()), a.get("monitor", d.monitor()), !a.has("no-bucketing"),
+                a.get("embeddings", null), a.has("freeze-embeddings"), a.getInt("workers", d.workers()),
+                a.getInt("seed", (int) d.seed()), pipeline);
+        if (!Set.of("accuracy", "loss").contains(cfg.monitor())) {
+            throw new UsageException("--monitor must be accuracy or loss");
+        }
+        if (cfg.epochs() < 1 || cfg.batchSize() < 1 || cfg.workers() < 1) {
+            throw new UsageException("--epochs, --batch and --workers must be at least 1");
+        }
+        final DatasetFormat format = format(a.get("format", lang.equals("ko") ? "nsmc" : "imdb"));
+        final ReadOptions read = new ReadOptions(format, a.get("text-col", null), a.get("label-col", null),
+                a.get("id-col", null), a.has("strict"));
+        final String test = a.get("test", null);
+        final ReadOptions testRead = new ReadOptions(format(a.get("test-format", format.name())), read.textCol(),
+                read.labelCol(), read.idCol(), read.strict());
+        return new TrainJob.Request(Path.of(a.require("data")), read, test == null ? null : Path.of(test), testRead,
+                Path.of(a.get("out", "models/" + name)), a.has("force"), a.getInt("version", 1),
+                a.getInt("limit", 0), a.getInt("test-limit", 0), cfg, commandLine("train", argv));
+    }
+
+    static DatasetFormat format(final String s) {
+        try {
+            return DatasetFormat.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** The command as a user would type it again (arguments quoted where the shell needs it). */
+    static String commandLine(final String command, final List<String> argv) {
+        return "./sentiment " + command + " " + argv.stream().map(TrainCommand::quote).collect(Collectors.joining(" "));
+    }
+
+    private static String quote(final String s) {
+        return s.matches("[A-Za-z0-9_./:=@%+,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+}
