@@ -182,7 +182,12 @@ public class ReviewResource {
     }
 
     private Response finish(final long start, final Outcome outcome) {
-        metrics.request(outcome.response().getStatus(), outcome.code(), System.nanoTime() - start);
+        final int status = outcome.response().getStatus();
+        metrics.request(status, outcome.code(), System.nanoTime() - start);
+        if (status != 202) {
+            // codes only: the text of a review never goes to the log
+            LOG.debugf("refused POST /reviews: %d %s", status, outcome.code());
+        }
         return outcome.response();
     }
 
