@@ -1,16 +1,15 @@
 package io.sentimentstreams.model;
 
-import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.model.dl4j.Dl4jModel;
 import io.sentimentstreams.model.fast.FastBiLstm;
 import io.sentimentstreams.model.fast.UnsupportedArchitectureException;
 import io.sentimentstreams.model.fast.VectorSupport;
 import java.io.IOException;
 import java.util.logging.Logger;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * Turns a verified {@link ModelBundle} and an {@link EngineChoice} into a serving {@link LoadedModel}:
@@ -47,9 +46,8 @@ public final class Engines {
     public static LoadedModel load(final ModelBundle bundle, final EngineChoice choice, final int[][] canaryIds)
             throws BundleException {
         final BundleManifest manifest = bundle.manifest();
-        final MultiLayerNetwork net = restore(bundle);
-        final SentimentModel reference = new Dl4jReference(net, manifest.architecture());
-        final LoadedModel loaded = choose(manifest, net, reference, choice, canaryIds);
+        final Dl4jModel reference = Dl4jModel.load(bundle);
+        final LoadedModel loaded = choose(manifest, reference.network(), reference, choice, canaryIds);
         LOG.info(() -> "model " + manifest.ref() + " serves on engine " + loaded.engine() + " (canary "
                 + loaded.canary().tag() + ": " + loaded.canary().reason() + ")");
         return loaded;
@@ -85,70 +83,5 @@ public final class Engines {
         fast.close();
         LOG.warning(() -> "fast engine refused for " + manifest.ref() + ": " + canary.reason());
         return new LoadedModel(manifest.ref(), reference, "dl4j", canary);
-    }
-
-    private static MultiLayerNetwork restore(final ModelBundle bundle) throws BundleException {
-        try {
-            return ModelSerializer.restoreMultiLayerNetwork(bundle.file(BundleManifest.NETWORK).toFile(), false);
-        } catch (IOException | RuntimeException e) {
-            throw new BundleException(BundleException.Kind.BAD_ARCHIVE,
-                    "bundle " + bundle.manifest().ref() + ": cannot restore " + BundleManifest.NETWORK + ": " + e, e);
-        }
-    }
-
-    /**
-     * Interim DL4J reference engine (the trainer's {@code dl4j.Dl4jModel} replaces it once committed):
-     * one network guarded by a lock, because {@link MultiLayerNetwork#output} is not thread-safe.
-     */
-    private static final class Dl4jReference implements SentimentModel {
-        private final MultiLayerNetwork net;
-        private final boolean masked;
-
-        Dl4jReference(final MultiLayerNetwork net, final Architecture arch) {
-            this.net = net;
-            this.masked = arch.masked();
-        }
-
-        @Override
-        public String engine() {
-            return "dl4j";
-        }
-
-        @Override
-        public synchronized float[] score(final int[][] ids) {
-            if (ids.length == 0) {
-                return new float[0];
-            }
-            final int b = ids.length;
-            final int t = ids[0].length;
-            final float[] f = new float[b * t];
-            final float[] m = new float[b * t];
-            for (int i = 0; i < b; i++) {
-                boolean any = false;
-                for (int k = 0; k < t; k++) {
-                    f[i * t + k] = ids[i][k];
-                    m[i * t + k] = ids[i][k] != 0 ? 1f : 0f;
-                    any |= ids[i][k] != 0;
-                }
-                if (!any) {
-                    // As Dl4jModel: an empty row keeps its last column unmasked (one padding step), since
-                    // DL4J refuses an all-zero mask row under LastTimeStep and yields NaN under pooling.
-                    m[i * t + t - 1] = 1f;
-                }
-            }
-            final var features = org.nd4j.linalg.factory.Nd4j.create(f, new long[] {b, t}, 'c');
-            final var mask = masked ? org.nd4j.linalg.factory.Nd4j.create(m, new long[] {b, t}, 'c') : null;
-            final var out = net.output(features, false, mask, null);
-            final float[] p = new float[b];
-            for (int i = 0; i < b; i++) {
-                p[i] = out.getFloat(i, out.columns() - 1);
-            }
-            return p;
-        }
-
-        @Override
-        public void close() {
-            // Nothing to release explicitly: ND4J frees the parameter buffers with the network.
-        }
     }
 }
