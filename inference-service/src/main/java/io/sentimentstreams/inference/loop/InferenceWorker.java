@@ -1,0 +1,352 @@
+package io.sentimentstreams.inference.loop;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.sentimentstreams.inference.metrics.InferenceMetrics;
+import io.sentimentstreams.inference.model.ModelRegistry;
+import io.sentimentstreams.topics.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * One consume-score-produce loop on its own thread: polls a micro-batch of {@code reviews.encoded}
+ * (read_committed, no auto-commit), scores it with {@link BatchScorer}, and produces the results and the
+ * consumed offsets in one Kafka transaction. Anything that fails before the commit aborts the transaction
+ * and rewinds to the committed offsets, so an offset is never committed for a record not produced.
+ */
+public final class InferenceWorker implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(InferenceWorker.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+
+    /** Worker settings, resolved from {@code InferenceConfig}. */
+    public record Settings(String groupId, String transactionalId, int maxBatch, Duration maxWait,
+                           Duration pollTimeout, Duration transactionTimeout) {
+    }
+
+    private final Settings settings;
+    private final Map<String, Object> consumerConfig;
+    private final Map<String, Object> producerConfig;
+    private final BatchScorer scorer;
+    private final ModelRegistry registry;
+    private final InferenceMetrics metrics;
+
+    /** Records fetched but not yet scored: the batch being filled, then records beyond its size. */
+    private final List<ConsumerRecord<String, byte[]>> buffer = new ArrayList<>();
+    private volatile boolean running = true;
+    private volatile boolean polling;
+    private volatile boolean finished;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+
+    public InferenceWorker(final Map<String, Object> baseKafkaConfig, final Settings settings,
+                           final BatchScorer scorer, final ModelRegistry registry, final InferenceMetrics metrics) {
+        this.settings = settings;
+        this.scorer = scorer;
+        this.registry = registry;
+        this.metrics = metrics;
+        final Map<String, Object> c = new HashMap<>(baseKafkaConfig);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-consumer");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // A new group starts at the beginning: nothing already encoded may be skipped.
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxBatch());
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        // Values are parsed by BatchScorer so an unparseable record becomes a dead letter, not a poll error.
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        this.consumerConfig = Map.copyOf(c);
+        final Map<String, Object> p = new HashMap<>(baseKafkaConfig);
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-producer");
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) settings.transactionTimeout().toMillis());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        this.producerConfig = Map.copyOf(p);
+    }
+
+    @Override
+    public void run() {
+        try {
+            awaitRegistry();
+            while (running) {
+                runSession();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            polling = false;
+            finished = true;
+            LOG.infof("inference worker %s stopped", settings.transactionalId());
+        }
+    }
+
+    /** Records are scored by the version that encoded them, so consuming waits until the models are replayed. */
+    private void awaitRegistry() throws InterruptedException {
+        while (running && !registry.caughtUp()) {
+            Thread.sleep(50);
+        }
+    }
+
+    /** One consumer and producer pair; returns after a fatal client error (to rebuild both) or on stop. */
+    private void runSession() throws InterruptedException {
+        KafkaProducer<String, byte[]> producer = null;
+        KafkaClientMetrics consumerMetrics = null;
+        KafkaClientMetrics producerMetrics = null;
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig)) {
+            consumer = c;
+            consumerMetrics = new KafkaClientMetrics(c);
+            consumerMetrics.bindTo(metrics.registry());
+            c.subscribe(List.of(Topics.ENCODED.name()), new Rebalance());
+            producer = newProducer();
+            producerMetrics = new KafkaClientMetrics(producer);
+            producerMetrics.bindTo(metrics.registry());
+            LOG.infof("inference worker %s consuming %s (group %s, batch <= %d, wait <= %s)",
+                    settings.transactionalId(), Topics.ENCODED.name(), settings.groupId(), settings.maxBatch(),
+                    settings.maxWait());
+            while (running) {
+                polling = true;
+                final List<ConsumerRecord<String, byte[]>> batch = nextBatch(c);
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                final KafkaProducer<String, byte[]> after = process(c, producer, batch);
+                if (after != producer) {
+                    producerMetrics.close();
+                    producer = after;
+                    producerMetrics = new KafkaClientMetrics(producer);
+                    producerMetrics.bindTo(metrics.registry());
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                LOG.warnf("worker %s woken up while running; restarting its clients", settings.transactionalId());
+            }
+        } catch (KafkaException e) {
+            polling = false;
+            LOG.errorf(e, "worker %s: Kafka client error; rebuilding consumer and producer in %s",
+                    settings.transactionalId(), RETRY_BACKOFF);
+            Thread.sleep(RETRY_BACKOFF.toMillis());
+        } finally {
+            polling = false;
+            consumer = null;
+            buffer.clear();
+            if (consumerMetrics != null) {
+                consumerMetrics.close();
+            }
+            if (producerMetrics != null) {
+                producerMetrics.close();
+            }
+            if (producer != null) {
+                producer.close(CLOSE_TIMEOUT);
+            }
+        }
+    }
+
+    private KafkaProducer<String, byte[]> newProducer() {
+        final KafkaProducer<String, byte[]> p = new KafkaProducer<>(producerConfig);
+        try {
+            // Fences any earlier producer with this transactional.id and aborts its open transaction.
+            p.initTransactions();
+        } catch (RuntimeException e) {
+            p.close(Duration.ZERO);
+            throw e;
+        }
+        return p;
+    }
+
+    /**
+     * Fills a batch: waits up to the poll timeout for a first record, then up to {@code maxWait} more for
+     * the batch to reach {@code maxBatch}. Records beyond the batch stay buffered for the next one.
+     */
+    private List<ConsumerRecord<String, byte[]>> nextBatch(final KafkaConsumer<String, byte[]> c) {
+        final int max = settings.maxBatch();
+        long deadline = buffer.isEmpty() ? 0L : System.nanoTime() + settings.maxWait().toNanos();
+        while (running && buffer.size() < max) {
+            final Duration timeout;
+            if (buffer.isEmpty()) {
+                timeout = settings.pollTimeout();
+            } else {
+                final long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                timeout = Duration.ofNanos(left);
+            }
+            // The rebalance listener runs inside poll and drops buffered records of revoked partitions.
+            c.poll(timeout).forEach(buffer::add);
+            if (buffer.isEmpty()) {
+                return List.of();
+            }
+            if (deadline == 0L) {
+                deadline = System.nanoTime() + settings.maxWait().toNanos();
+            }
+        }
+        final int n = Math.min(max, buffer.size());
+        final List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(buffer.subList(0, n));
+        buffer.subList(0, n).clear();
+        return batch;
+    }
+
+    /** Scores and commits one batch; returns the producer to use next (a new one after fencing). */
+    private KafkaProducer<String, byte[]> process(final KafkaConsumer<String, byte[]> c,
+                                                  final KafkaProducer<String, byte[]> producer,
+                                                  final List<ConsumerRecord<String, byte[]>> batch)
+            throws InterruptedException {
+        final long start = System.nanoTime();
+        final BatchScorer.Result result;
+        try {
+            result = scorer.score(batch, () -> !running);
+        } catch (BatchScorer.Abandoned e) {
+            LOG.infof("worker %s stopping: %d uncommitted records will be consumed again after restart",
+                    settings.transactionalId(), batch.size());
+            rewind(c);
+            return producer;
+        }
+        try {
+            producer.beginTransaction();
+            for (final ProducerRecord<String, byte[]> r : result.records()) {
+                // Send errors surface at commitTransaction, which then fails and we abort.
+                producer.send(r);
+            }
+            producer.sendOffsetsToTransaction(nextOffsets(batch), c.groupMetadata());
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
+                 | AuthorizationException | UnsupportedVersionException e) {
+            // The producer is unusable (another instance took our transactional.id, or a fatal state).
+            metrics.transaction("fenced");
+            LOG.warnf("worker %s: producer fenced or failed fatally (%s); recreating it and rewinding %d records",
+                    settings.transactionalId(), e.toString(), batch.size());
+            producer.close(Duration.ZERO);
+            rewind(c);
+            return newProducer();
+        } catch (KafkaException e) {
+            metrics.transaction("aborted");
+            LOG.warnf("worker %s: transaction failed (%s); aborting and rewinding %d records",
+                    settings.transactionalId(), e.toString(), batch.size());
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abortError) {
+                producer.close(Duration.ZERO);
+                rewind(c);
+                return newProducer();
+            }
+            rewind(c);
+            return producer;
+        }
+        metrics.transaction("committed");
+        result.onCommit().forEach(Runnable::run);
+        metrics.batch(batch.size(), System.nanoTime() - start);
+        return producer;
+    }
+
+    static Map<TopicPartition, OffsetAndMetadata> nextOffsets(final List<ConsumerRecord<String, byte[]>> batch) {
+        final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (final ConsumerRecord<String, byte[]> r : batch) {
+            offsets.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        return offsets;
+    }
+
+    /** Drops everything buffered and seeks every assigned partition back to its committed offset. */
+    private void rewind(final KafkaConsumer<String, byte[]> c) {
+        buffer.clear();
+        final Set<TopicPartition> assigned = c.assignment();
+        if (assigned.isEmpty()) {
+            return;
+        }
+        final Map<TopicPartition, OffsetAndMetadata> committed = c.committed(assigned);
+        final List<TopicPartition> fromStart = new ArrayList<>();
+        for (final TopicPartition tp : assigned) {
+            final OffsetAndMetadata om = committed.get(tp);
+            if (om == null) {
+                fromStart.add(tp);
+            } else {
+                c.seek(tp, om);
+            }
+        }
+        if (!fromStart.isEmpty()) {
+            c.seekToBeginning(fromStart);
+        }
+    }
+
+    /** Revoked or lost partitions: their buffered records belong to the new owner now. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
+            drop(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(final Collection<TopicPartition> partitions) {
+            drop(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
+            LOG.infof("worker %s assigned %s", settings.transactionalId(), partitions);
+        }
+
+        private void drop(final Collection<TopicPartition> partitions) {
+            final Set<TopicPartition> gone = new HashSet<>(partitions);
+            buffer.removeIf(r -> gone.contains(new TopicPartition(r.topic(), r.partition())));
+            if (!partitions.isEmpty()) {
+                LOG.infof("worker %s gave up %s", settings.transactionalId(), partitions);
+            }
+        }
+    }
+
+    /** True while the loop is polling with healthy clients. */
+    public boolean polling() {
+        return polling;
+    }
+
+    public boolean finished() {
+        return finished;
+    }
+
+    public String transactionalId() {
+        return settings.transactionalId();
+    }
+
+    /** Asks the loop to stop after the batch in hand; a wait for a model ends early and is not committed. */
+    public void stop() {
+        running = false;
+        final KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+}

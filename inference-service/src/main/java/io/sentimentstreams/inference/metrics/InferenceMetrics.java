@@ -1,0 +1,183 @@
+package io.sentimentstreams.inference.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.sentimentstreams.contracts.Label;
+import io.sentimentstreams.contracts.Reason;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The {@code sentiment.inference.*} meters: batch size and latency, per-review scoring time, predictions
+ * and score distribution per model version, end-to-end latency, DLQ records, transactions and model
+ * loads; tags are model, version, label, reason, engine and outcome only (never ids or text).
+ */
+@ApplicationScoped
+public class InferenceMetrics {
+
+    public static final String PREFIX = "sentiment.inference.";
+    /** Score histogram buckets: tenths of P(positive), so drift in the score mix shows per bucket. */
+    private static final double[] SCORE_BUCKETS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+
+    private final MeterRegistry registry;
+    private final DistributionSummary batchSize;
+    private final Timer batchLatency;
+    private final Map<String, Timer> scoringTime = new ConcurrentHashMap<>();
+    private final Map<String, Counter> predictions = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary> scores = new ConcurrentHashMap<>();
+    private final Map<String, Timer> endToEnd = new ConcurrentHashMap<>();
+    private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> transactions = new ConcurrentHashMap<>();
+    private final Map<String, Counter> modelsLoaded = new ConcurrentHashMap<>();
+    private final Map<String, Counter> modelsRefused = new ConcurrentHashMap<>();
+
+    public InferenceMetrics(final MeterRegistry registry) {
+        this.registry = registry;
+        this.batchSize = DistributionSummary.builder(PREFIX + "batch.size")
+                .description("Records per consumed micro-batch")
+                .baseUnit("records")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(1.0)
+                .maximumExpectedValue(4096.0)
+                .register(registry);
+        this.batchLatency = Timer.builder(PREFIX + "batch.latency")
+                .description("From the end of a batch's poll to its committed transaction")
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void batch(final int records, final long nanos) {
+        batchSize.record(records);
+        batchLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One engine call over {@code rows} reviews: recorded as that many per-review samples of the mean. */
+    public void scoring(final String model, final String engine, final int rows, final long nanos) {
+        if (rows <= 0) {
+            return;
+        }
+        final Timer timer = scoringTime.computeIfAbsent(model + '\u0000' + engine,
+                k -> Timer.builder(PREFIX + "review.scoring.time")
+                        .description("Engine time per review (batch call time divided by its rows)")
+                        .tag("model", model)
+                        .tag("engine", engine)
+                        .publishPercentiles(0.5, 0.99)
+                        .register(registry));
+        final long each = nanos / rows;
+        for (int i = 0; i < rows; i++) {
+            timer.record(each, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    public void prediction(final String model, final int version, final Label label, final double score) {
+        final String v = Integer.toString(version);
+        predictions.computeIfAbsent(model + '\u0000' + v + '\u0000' + label,
+                k -> Counter.builder(PREFIX + "predictions")
+                        .description("Labeled reviews by model version and label")
+                        .tag("model", model)
+                        .tag("version", v)
+                        .tag("label", label.name())
+                        .register(registry))
+                .increment();
+        scores.computeIfAbsent(model + '\u0000' + v,
+                k -> DistributionSummary.builder(PREFIX + "score")
+                        .description("P(positive) per labeled review; bucket shares show drift")
+                        .tag("model", model)
+                        .tag("version", v)
+                        .serviceLevelObjectives(SCORE_BUCKETS)
+                        .register(registry))
+                .record(score);
+    }
+
+    public void endToEnd(final String model, final Duration latency) {
+        if (latency.isNegative()) {
+            return;
+        }
+        endToEnd.computeIfAbsent(model,
+                k -> Timer.builder(PREFIX + "e2e.latency")
+                        .description("receivedAt (ingest) to labeledAt (inference)")
+                        .tag("model", model)
+                        .publishPercentiles(0.5, 0.95, 0.99)
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofMinutes(5))
+                        .register(registry))
+                .record(latency);
+    }
+
+    public void deadLetter(final Reason reason) {
+        deadLetters.computeIfAbsent(reason.name(),
+                k -> Counter.builder(PREFIX + "dlq")
+                        .description("Records sent to the dead-letter topic by inference, by reason")
+                        .tag("reason", reason.name())
+                        .register(registry))
+                .increment();
+    }
+
+    /** {@code committed}, {@code aborted} or {@code fenced}. */
+    public void transaction(final String outcome) {
+        transactions.computeIfAbsent(outcome,
+                k -> Counter.builder(PREFIX + "transactions")
+                        .description("Loop transactions by outcome")
+                        .tag("outcome", outcome)
+                        .register(registry))
+                .increment();
+    }
+
+    public void modelLoaded(final String model, final String engine) {
+        modelsLoaded.computeIfAbsent(model + '\u0000' + engine,
+                k -> Counter.builder(PREFIX + "models.loaded")
+                        .description("Model versions loaded into an engine")
+                        .tag("model", model)
+                        .tag("engine", engine)
+                        .register(registry))
+                .increment();
+    }
+
+    public void modelRefused(final String model, final String reason) {
+        modelsRefused.computeIfAbsent(model + '\u0000' + reason,
+                k -> Counter.builder(PREFIX + "models.refused")
+                        .description("Model bundles refused (checksum, manifest, shape, canary)")
+                        .tag("model", model)
+                        .tag("reason", reason)
+                        .register(registry))
+                .increment();
+    }
+
+    /** The load-time fast-vs-dl4j comparison per model: passed, failed, unsupported, unavailable, not_run. */
+    public void canary(final String model, final String outcome) {
+        Counter.builder(PREFIX + "engine.canary")
+                .description("Load-time canary outcomes (failed: the fast engine is refused and dl4j serves)")
+                .tag("model", model)
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+
+    /** Registers the in-service version gauge of one model name (idempotent per name). */
+    public <T> void modelVersionGauge(final String model, final T source, final ToDoubleFunction<T> version) {
+        Gauge.builder(PREFIX + "model.version", source, version)
+                .description("Newest loaded version per model name")
+                .tag("model", model)
+                .strongReference(true)
+                .register(registry);
+    }
+
+    public <T> void gauge(final String name, final String description, final T source, final ToDoubleFunction<T> f) {
+        Gauge.builder(PREFIX + name, source, f).description(description).strongReference(true).register(registry);
+    }
+}
