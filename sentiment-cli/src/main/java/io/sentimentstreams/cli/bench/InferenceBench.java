@@ -1,0 +1,143 @@
+package io.sentimentstreams.cli.bench;
+
+import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.bundle.BundleManifest;
+import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.cli.Args;
+import io.sentimentstreams.cli.Command;
+import io.sentimentstreams.model.SentimentModel;
+import io.sentimentstreams.model.dl4j.Dl4jModel;
+import io.sentimentstreams.model.fast.FastBiLstm;
+import io.sentimentstreams.model.fast.InferenceBenchmark;
+import io.sentimentstreams.model.fast.VectorSupport;
+import io.sentimentstreams.text.TextPipeline;
+import io.sentimentstreams.vocab.Vocabulary;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * {@code ./sentiment bench inference}: the fast engine against DL4J (two calling threads, each with its
+ * own network clone) on the same rows, batch sizes 1..512, at full length T and at the real IMDB test
+ * length distribution, with an SGEMM peak measured in the same run; a table on stderr and one JSON line
+ * on stdout. ONNX Runtime is a test-scope dependency, so the three-way comparison runs from
+ * {@code sentiment-model} (see BENCHMARKS.md).
+ */
+public final class InferenceBench implements Command {
+
+    @Override
+    public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
+            throws Exception {
+        final Args args = Args.parse(argv, Set.of("model", "seconds", "warmup", "batches", "engines", "lengths",
+                "threads", "data"), Set.of("help"));
+        if (args.has("help")) {
+            out.println("usage: ./sentiment bench inference [--model DIR] [--seconds 5] [--warmup 3]"
+                    + " [--batches 1,8,32,128,512] [--engines fast,dl4j] [--lengths full,imdb] [--threads 2]");
+            out.println("  without --model: random weights, embedding 20000x64, BiLSTM(64), max pooling, dense 64,"
+                    + " T=200, masked. Run with OMP_NUM_THREADS=1 for DL4J's best threading.");
+            return 0;
+        }
+        if (!VectorSupport.available()) {
+            err.println("bench inference: the JVM lacks jdk.incubator.vector (add --add-modules jdk.incubator.vector)");
+            return 1;
+        }
+        final double seconds = args.getDouble("seconds", 5);
+        final double warmup = args.getDouble("warmup", 3);
+        final int threads = args.getInt("threads", 2);
+        final int[] batches = Arrays.stream(args.get("batches", "1,8,32,128,512").split(","))
+                .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+        final List<String> engines = List.of(args.get("engines", "fast,dl4j").split(","));
+        final List<String> lengths = List.of(args.get("lengths", "full,imdb").split(","));
+
+        final Architecture a;
+        final MultiLayerNetwork net;
+        TextPipeline pipeline = null;
+        final String modelName;
+        if (args.has("model")) {
+            final ModelBundle bundle = ModelBundle.load(Path.of(args.require("model")));
+            a = bundle.manifest().architecture();
+            net = Dl4jModel.load(bundle).network();
+            final var cfg = bundle.manifest().pipeline().withDefaults();
+            pipeline = TextPipeline.of(cfg, Vocabulary.readTsv(bundle.file(BundleManifest.VOCABULARY), cfg.oovToken()));
+            modelName = bundle.manifest().ref().toString();
+        } else {
+            a = InferenceBenchmark.referenceArchitecture();
+            net = InferenceBenchmark.randomNetwork(a, 42);
+            modelName = "random emb 20000x64, BiLSTM(64), max, dense 64, T=200, masked";
+        }
+        err.printf("model: %s; engines %s; %d threads per engine; OMP_NUM_THREADS=%s; %d cores; load average %.1f%n",
+                modelName, engines, threads, System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+
+        final List<InferenceBenchmark.Contender> contenders = new ArrayList<>();
+        final List<AutoCloseable> toClose = new ArrayList<>();
+        for (final String e : engines) {
+            switch (e.trim()) {
+                case "fast" -> {
+                    final FastBiLstm fast = FastBiLstm.create(net, a, threads);
+                    toClose.add(fast);
+                    contenders.add(new InferenceBenchmark.Contender("fast", 1, i -> fast));
+                }
+                case "dl4j" -> {
+                    final SentimentModel[] clones = new SentimentModel[threads];
+                    for (int i = 0; i < threads; i++) {
+                        clones[i] = new Dl4jModel(net.clone(), a);
+                    }
+                    contenders.add(new InferenceBenchmark.Contender("dl4j", threads, i -> clones[i]));
+                }
+                default -> throw new io.sentimentstreams.cli.UsageException("unknown engine '" + e + "' (fast, dl4j)");
+            }
+        }
+        final double peak = InferenceBenchmark.sgemmPeakGflops(2048, Math.max(2, seconds / 2), threads);
+        err.printf("SGEMM peak (2048^3 through ND4J, same run): %.1f GFLOP/s%n", peak);
+
+        final Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("model", modelName);
+        extra.put("threads_per_engine", threads);
+        extra.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage());
+        List<InferenceBenchmark.Result> headline = null;
+        final StringBuilder perLength = new StringBuilder();
+        for (final String mode : lengths) {
+            final int[][] pool;
+            if ("imdb".equals(mode.trim())) {
+                final Path data = Path.of(args.get("data", System.getProperty("sentiment.data.dir", "../shared/data")),
+                        "imdb", "test.tsv.gz");
+                pool = InferenceBenchmark.imdbRows(data, 2048, pipeline, a);
+                if (pool == null) {
+                    err.println("IMDB test set not found at " + data + "; skipping the real-length run");
+                    continue;
+                }
+            } else {
+                pool = InferenceBenchmark.rows(2048, a.maxlen(), a.vocabSize(), new int[] {a.maxlen()}, 7);
+            }
+            final double meanTokens = InferenceBenchmark.meanTokens(pool);
+            err.printf("%n== lengths: %s (mean %.1f tokens of %d) ==%n", mode, meanTokens, a.maxlen());
+            final var results = InferenceBenchmark.run(contenders, batches, pool, warmup, seconds,
+                    InferenceBenchmark.recurrentFlops(a, meanTokens), peak, err);
+            if (headline == null) {
+                headline = results;
+                extra.put("lengths", mode);
+                extra.put("mean_tokens", meanTokens);
+            } else {
+                perLength.append(mode).append(' ').append(InferenceBenchmark.json(results, peak, Map.of())).append('\n');
+            }
+        }
+        for (final AutoCloseable c : toClose) {
+            c.close();
+        }
+        if (perLength.length() > 0) {
+            err.print(perLength);
+        }
+        out.println(InferenceBenchmark.json(headline == null ? List.of() : headline, peak, extra));
+        return 0;
+    }
+}
