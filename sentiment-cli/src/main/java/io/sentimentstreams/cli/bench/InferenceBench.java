@@ -96,8 +96,8 @@ public final class InferenceBench implements Command {
                 default -> throw new io.sentimentstreams.cli.UsageException("unknown engine '" + e + "' (fast, dl4j)");
             }
         }
-        final double peak = InferenceBenchmark.sgemmPeakGflops(2048, Math.max(2, seconds / 2), threads);
-        err.printf("SGEMM peak (2048^3 through ND4J, same run): %.1f GFLOP/s%n", peak);
+        final double peak = InferenceBenchmark.sgemmPeakGflops(1024, Math.max(2, seconds / 2), threads);
+        err.printf("SGEMM peak (1024^3 through ND4J, same run): %.1f GFLOP/s%n", peak);
 
         final Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("model", modelName);

@@ -159,6 +159,7 @@ public final class InferenceBenchmark {
         final INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
         final INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
         final double flops = 2.0 * n * n * n;
+        a.mmul(b); // warm-up: BLAS initialisation and page faults
         double best = 0;
         for (final int callers : new int[] {1, threads}) {
             final AtomicLong done = new AtomicLong();
@@ -168,11 +169,10 @@ public final class InferenceBenchmark {
             for (int c = 0; c < callers; c++) {
                 final Thread t = new Thread(() -> {
                     final INDArray out = Nd4j.createUninitialized(DataType.FLOAT, n, n);
-                    a.mmul(b, out); // warm-up
-                    while (System.nanoTime() < end) {
+                    do {
                         a.mmul(b, out);
                         done.incrementAndGet();
-                    }
+                    } while (System.nanoTime() < end);
                     finished.countDown();
                 });
                 t.setDaemon(true);
@@ -194,9 +194,12 @@ public final class InferenceBenchmark {
             final PrintStream log) throws Exception {
         final List<Result> results = new ArrayList<>();
         for (final Contender c : contenders) {
+            // Warm-up is counted in CPU seconds of the calling threads, not wall time: on a loaded machine a
+            // wall-clock warm-up can end before the JIT has compiled the hot loops.
+            measure(c, 32, pool, 0, warmup);
             for (final int batch : batches) {
-                measure(c, batch, pool, warmup);
-                final Result r = measure(c, batch, pool, seconds);
+                measure(c, batch, pool, 0, warmup / 4);
+                final Result r = measure(c, batch, pool, seconds, 0);
                 final double gflops = r.reviewsPerSec() * flopsPerReview / 1e9;
                 final Result full = new Result(c.name(), batch, r.reviewsPerSec(), r.p50Ms(), r.p99Ms(), gflops,
                         peakGflops > 0 ? gflops / peakGflops : Double.NaN, r.batches());
@@ -209,25 +212,29 @@ public final class InferenceBenchmark {
         return results;
     }
 
-    private static Result measure(final Contender c, final int batch, final int[][] pool, final double seconds)
-            throws Exception {
+    private static Result measure(final Contender c, final int batch, final int[][] pool, final double seconds,
+            final double cpuSeconds) throws Exception {
         final int callers = c.callers();
         final long[][] lat = new long[callers][];
         final int[] counts = new int[callers];
         final Throwable[] errors = new Throwable[callers];
         final Thread[] threads = new Thread[callers];
         final long t0 = System.nanoTime();
-        final long end = t0 + (long) (seconds * 1e9);
+        final long end = t0 + (long) (Math.max(seconds, 30 * cpuSeconds) * 1e9);
+        final long cpuBudget = (long) (cpuSeconds * 1e9);
+        final var mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i < callers; i++) {
             final int me = i;
             threads[i] = new Thread(() -> {
                 try {
+                    final long cpu0 = mx.getCurrentThreadCpuTime();
                     final SentimentModel m = c.modelFor().apply(me);
                     long[] l = new long[1024];
                     int n = 0;
                     int at = (me * pool.length / callers / batch) * batch;
                     final int[][] slice = new int[batch][];
-                    while (System.nanoTime() < end || n == 0) {
+                    while (n == 0 || System.nanoTime() < end
+                            && (cpuBudget == 0 || mx.getCurrentThreadCpuTime() - cpu0 < cpuBudget)) {
                         for (int k = 0; k < batch; k++) {
                             slice[k] = pool[(at + k) % pool.length];
                         }
