@@ -236,14 +236,22 @@ public final class PreprocessBench implements Command {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new ByteArraySerializer())) {
+            final List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sends =
+                    new ArrayList<>(raw.size());
             for (int i = 0; i < raw.size(); i++) {
-                producer.send(new ProducerRecord<>(Topics.RAW.name(), "bench-" + i, raw.get(i)));
+                sends.add(producer.send(new ProducerRecord<>(Topics.RAW.name(), "bench-" + i, raw.get(i))));
             }
             producer.flush();
+            // Every send is checked: a lost record would leave the bench waiting for a review that never came.
+            for (final var send : sends) {
+                send.get(10, TimeUnit.MINUTES);
+            }
         }
-        err.printf("backlog: %d reviews on %s%n", raw.size(), Topics.RAW.name());
+        err.printf("backlog: %d reviews on %s (all acknowledged)%n", raw.size(), Topics.RAW.name());
     }
 
     /** Polls the service's record counter (cheap for the bench JVM) until every review is encoded. */
