@@ -70,7 +70,7 @@ public final class TestBundles {
             ModelSerializer.writeModel(net, dir.resolve(BundleManifest.NETWORK).toFile(), false);
             final StringBuilder vocab = new StringBuilder("<OOV>\t1\t0\n");
             for (int i = 2; i <= words; i++) {
-                vocab.append("w").append(i).append('\t').append(i).append('\t').append(1000 - i).append('\n');
+                vocab.append("w").append(i).append('\t').append(i).append('\t').append(Math.max(1, 1_000_000 - i)).append('\n');
             }
             Files.writeString(dir.resolve(BundleManifest.VOCABULARY), vocab, StandardCharsets.UTF_8);
             final Map<String, String> files = new TreeMap<>();

@@ -157,6 +157,13 @@ public final class InferenceWorker implements Runnable {
             LOG.errorf(e, "worker %s: Kafka client error; rebuilding consumer and producer in %s",
                     settings.transactionalId(), RETRY_BACKOFF);
             Thread.sleep(RETRY_BACKOFF.toMillis());
+        } catch (RuntimeException e) {
+            // A bug, not bad input (bad input becomes dead letters): nothing was committed for the batch, so
+            // rebuilding the clients redoes it from the committed offsets; the thread itself stays alive.
+            polling = false;
+            LOG.errorf(e, "worker %s: unexpected error; rebuilding consumer and producer in %s",
+                    settings.transactionalId(), RETRY_BACKOFF);
+            Thread.sleep(RETRY_BACKOFF.toMillis());
         } finally {
             polling = false;
             consumer = null;
