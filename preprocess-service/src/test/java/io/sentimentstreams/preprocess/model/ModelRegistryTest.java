@@ -67,6 +67,17 @@ class ModelRegistryTest {
     }
 
     @Test
+    void koreanBundleWithTheOktAnalyzerLoadsAndEncodes() {
+        // Okt needs Scala 2.12 on this module's classpath (pinned in the pom): this fails if the pin is lost.
+        final ModelBundle bundle = BundleFixtures.bundle(tmp, "nsmc-ko", 1, "ko", BundleFixtures.pipeline("ko", "okt"),
+                BundleFixtures.vocabTsv(List.of("영화", "최고")));
+        assertThat(offer(BundleFixtures.pack(bundle)).status()).isEqualTo(LoadOutcome.Status.LOADED);
+        final var encoding = registry.active("ko").orElseThrow().encoder().encode("영화 최고");
+        assertThat(encoding.ids()).endsWith(2, 3);
+        assertThat(encoding.oovCount()).isZero();
+    }
+
+    @Test
     void unpackedFilesAreDeletedOnceLoadedOrRefused() throws IOException {
         offer(packed("imdb-en", 1, "en"));
         registry.offer("imdb-en@2", "not a zip".getBytes(StandardCharsets.UTF_8), "00");
