@@ -169,12 +169,18 @@ final class VectorKernels {
             final int gr = r * g;
             final int sr = r * hp;
             for (int j = 0; j < hp; j += L) {
-                final FloatVector a = tanh(FloatVector.fromArray(S, gates, gr + j));
-                final FloatVector f = sigmoid(FloatVector.fromArray(S, gates, gr + hp + j));
-                final FloatVector o = sigmoid(FloatVector.fromArray(S, gates, gr + 2 * hp + j));
-                final FloatVector i = sigmoid(FloatVector.fromArray(S, gates, gr + 3 * hp + j));
-                final FloatVector cNew = f.mul(FloatVector.fromArray(S, c, sr + j)).add(i.mul(a));
-                final FloatVector hNew = o.mul(tanh(cNew));
+                // With e_x = exp(-x) (exp(-2x) for tanh): sigmoid = 1/(1+e), tanh = (1-e)/(1+e), so
+                // i*a = (1-e_a)/((1+e_i)(1+e_a)), f*c = c/(1+e_f), o*tanh(c) = (1-e_c)/((1+e_o)(1+e_c)):
+                // three divisions instead of five. exp clamps its argument to +-40, so no product overflows.
+                final FloatVector one = FloatVector.broadcast(S, 1f);
+                final FloatVector ea = exp(FloatVector.fromArray(S, gates, gr + j).mul(-2f));
+                final FloatVector ef = exp(FloatVector.fromArray(S, gates, gr + hp + j).neg());
+                final FloatVector eo = exp(FloatVector.fromArray(S, gates, gr + 2 * hp + j).neg());
+                final FloatVector ei = exp(FloatVector.fromArray(S, gates, gr + 3 * hp + j).neg());
+                final FloatVector ia = one.sub(ea).div(one.add(ei).mul(one.add(ea)));
+                final FloatVector cNew = FloatVector.fromArray(S, c, sr + j).div(one.add(ef)).add(ia);
+                final FloatVector ec = exp(cNew.mul(-2f));
+                final FloatVector hNew = one.sub(ec).div(one.add(eo).mul(one.add(ec)));
                 cNew.intoArray(c, sr + j);
                 hNew.intoArray(h, sr + j);
                 if (rowMode == POOL_MAX) {
@@ -198,9 +204,12 @@ final class VectorKernels {
         }
     }
 
-    /** e^x to about 2 ulp for x in [-87, 88] (clamped outside), Cephes' expf polynomial. */
+    /**
+     * e^x to about 2 ulp for x in [-40, 40], clamped outside (Cephes' expf polynomial). The clamp is far
+     * beyond where sigmoid and tanh saturate in float, and keeps products of two results finite.
+     */
     static FloatVector exp(final FloatVector x0) {
-        final FloatVector x = x0.max(-87.0f).min(88.0f);
+        final FloatVector x = x0.max(-40.0f).min(40.0f);
         final FloatVector t = x.fma(LOG2E, ROUND_MAGIC);
         final FloatVector n = t.sub(ROUND_MAGIC);
         FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
@@ -214,15 +223,5 @@ final class VectorKernels {
         final IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(ROUND_MAGIC_BITS - 127)
                 .lanewise(VectorOperators.LSHL, 23);
         return p.mul(bits.reinterpretAsFloats());
-    }
-
-    /** 1 / (1 + e^-x). */
-    static FloatVector sigmoid(final FloatVector x) {
-        return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f));
-    }
-
-    /** 2 / (1 + e^-2x) - 1: absolute error a few 1e-8, which is what the probabilities care about. */
-    static FloatVector tanh(final FloatVector x) {
-        return FloatVector.broadcast(S, 2f).div(exp(x.mul(-2f)).add(1f)).sub(1f);
     }
 }

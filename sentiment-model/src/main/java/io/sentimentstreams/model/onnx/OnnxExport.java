@@ -64,6 +64,7 @@ public final class OnnxExport {
     private static final int[] DL4J_BLOCK = {3, 2, 1, 0};
 
     private final GraphProto.Builder g = GraphProto.newBuilder().setName("sentiment");
+    private final java.util.Set<String> axesAdded = new java.util.HashSet<>();
     private int counter;
 
     private OnnxExport() {
@@ -138,8 +139,6 @@ public final class OnnxExport {
             final String empty = node("Sub", "one_f", rowMax);
             m = node("Add", m, node("Mul", empty, "last_column"));
         }
-        i64Init("axes_1", new long[] {1}, 1);
-        i64Init("axes_2", new long[] {2}, 1);
         final String pooled;
         final String lstmType;
         if (arch.masked() && "last".equals(pooling)) {
@@ -152,7 +151,7 @@ public final class OnnxExport {
             i64Init("t_minus_1", new long[] {t - 1});
             i64Init("one_i64", new long[] {1});
             final String start = node("ArgMax", List.of(m), attrInt("axis", 1), attrInt("keepdims", 1));
-            final String len = node("Cast", List.of(node("ReduceSum", List.of(m, "axes_1"), attrInt("keepdims", 1))),
+            final String len = node("Cast", List.of(node("ReduceSum", List.of(m, axes(1)), attrInt("keepdims", 1))),
                     attrInt("to", TensorProto.DataType.INT64_VALUE));
             final String index = node("Min", node("Add", start, "range_t"), "t_minus_1");
             final String aligned = node("GatherElements", List.of(INPUT, index), attrInt("axis", 1));
@@ -174,7 +173,7 @@ public final class OnnxExport {
             if (arch.masked()) {
                 // EmbeddingSequenceLayer zeroes masked steps; the LSTM still runs over them.
                 final String emb3 = node("Gather", List.of("embedding", INPUT), attrInt("axis", 0));
-                x = node("Transpose", List.of(node("Mul", emb3, node("Unsqueeze", m, "axes_2"))),
+                x = node("Transpose", List.of(node("Mul", emb3, node("Unsqueeze", m, axes(2)))),
                         attrInts("perm", 1, 0, 2));
             } else {
                 x = embed(INPUT);
@@ -189,14 +188,14 @@ public final class OnnxExport {
                         attrInt("keepdims", 0));
             } else if ("max".equals(pooling)) {
                 floatInit("neg_inf", new float[] {Float.NEGATIVE_INFINITY});
-                final String keep = node("Cast", List.of(node("Unsqueeze", m, "axes_2")),
+                final String keep = node("Cast", List.of(node("Unsqueeze", m, axes(2))),
                         attrInt("to", TensorProto.DataType.BOOL_VALUE));
                 pooled = node("ReduceMax", List.of(node("Where", keep, yr, "neg_inf")), attrInts("axes", 1),
                         attrInt("keepdims", 0));
             } else {
-                final String sum = node("ReduceSum", List.of(node("Mul", yr, node("Unsqueeze", m, "axes_2")), "axes_1"),
+                final String sum = node("ReduceSum", List.of(node("Mul", yr, node("Unsqueeze", m, axes(2))), axes(1)),
                         attrInt("keepdims", 0));
-                pooled = node("Div", sum, node("ReduceSum", List.of(m, "axes_1"), attrInt("keepdims", 1)));
+                pooled = node("Div", sum, node("ReduceSum", List.of(m, axes(1)), attrInt("keepdims", 1)));
             }
             lstmType = arch.masked() ? "zero-input" : "unmasked";
         }
@@ -347,6 +346,15 @@ public final class OnnxExport {
             t.addDims(d);
         }
         g.addInitializer(t);
+    }
+
+    /** The 1-D int64 axes tensor {axis}, added to the graph on first use. */
+    private String axes(final int axis) {
+        final String name = "axes_" + axis;
+        if (axesAdded.add(name)) {
+            i64Init(name, new long[] {axis}, 1);
+        }
+        return name;
     }
 
     /** An int64 initializer; no dims makes a scalar. */
