@@ -160,12 +160,20 @@ class InferenceLoopBench {
         final Timer e2e = meters.find("sentiment.inference.e2e.latency").timer();
         final var sizes = meters.find("sentiment.inference.batch.size").summary();
         final Timer scoring = meters.find("sentiment.inference.review.scoring.time").timer();
-        System.out.printf(Locale.ROOT, "{\"mode\":\"%s\",\"max_size\":%d,\"max_wait_ms\":%d,\"rate\":%d,"
+        final String line = String.format(Locale.ROOT, "{\"mode\":\"%s\",\"max_size\":%d,\"max_wait_ms\":%d,\"rate\":%d,"
                         + "\"labeled_per_s\":%.0f,\"batches\":%d,\"mean_batch\":%.1f,"
                         + "\"batch_ms_p50\":%.2f,\"batch_ms_p99\":%.2f,\"scoring_us_per_review\":%.1f,"
                         + "\"e2e_ms_p50\":%.2f,\"e2e_ms_p99\":%.2f}%n",
                 mode, size, wait.toMillis(), rate, perSecond, sizes.count(), sizes.mean(),
                 pct(batch, 0.5), pct(batch, 0.99), scoring.mean(TimeUnit.MICROSECONDS), pct(e2e, 0.5), pct(e2e, 0.99));
+        System.out.print(line);
+        // Client logs share stdout and can split a line; the file keeps each result whole.
+        try {
+            Files.writeString(Path.of("target/inference-loop-bench.jsonl"), line,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static double pct(final Timer t, final double p) {
