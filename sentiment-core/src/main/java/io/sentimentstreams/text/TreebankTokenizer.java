@@ -193,6 +193,17 @@ public final class TreebankTokenizer {
             chunk(sentence, start, pos, first, out);
             first = false;
         }
+        int tailEnd = n;
+        while (tailEnd > tail && PyChars.isSpace(sentence.charAt(tailEnd - 1))) {
+            tailEnd--;
+        }
+        boolean single = true;
+        for (int k = tail; k < tailEnd && single; k++) {
+            single = !PyChars.isSpace(sentence.charAt(k));
+        }
+        if (single && (first ? tail == 0 : tail > 0) && shaped(sentence, tail, tailEnd, first, true, out)) {
+            return;
+        }
         final String tailText = first ? sentence : sentence.substring(tail - 1);
         final String key = (first ? "T" : "t") + tailText;
         String[] tokens = CACHE.get(key);
@@ -245,6 +256,9 @@ public final class TreebankTokenizer {
             out.add(s.substring(start, end));
             return;
         }
+        if (shaped(s, start, end, first, false, out)) {
+            return;
+        }
         final String text = s.substring(start, end);
         // The rules look at the whitespace character itself (a literal ' ' differs from a tab or U+0085).
         final char before = first ? '\u0000' : s.charAt(start - 1);
@@ -260,6 +274,124 @@ public final class TreebankTokenizer {
         }
         java.util.Collections.addAll(out, tokens);
     }
+
+    /**
+     * The common chunk shapes, done by hand: an optional opener ({@code ( [ { <}, or {@code "} after a literal
+     * space or at the start), a word of {@code \w} characters, an optional clitic ({@code 's 'm 'd 'll 're 've
+     * n't} in the cases the rules know), and an optional closer ({@code , ; : ) ] } > "}, a run of {@code !?},
+     * or a period when there is no clitic). Returns false, emitting nothing, for anything else.
+     */
+    private static boolean shaped(final String s, final int start, final int end, final boolean first,
+                                  final boolean tail, final List<String> out) {
+        int a = start;
+        int b = end;
+        final char c0 = s.charAt(a);
+        String opener = null;
+        if (c0 == '(' || c0 == '[' || c0 == '{' || c0 == '<') {
+            opener = String.valueOf(c0);
+            a++;
+        } else if (c0 == '"' && (first || s.charAt(start - 1) == ' ')) {
+            opener = "``";
+            a++;
+        }
+        if (a >= b) {
+            return false;
+        }
+        String closer = null;
+        final char z = s.charAt(b - 1);
+        boolean bangs = false;
+        if (z == '!' || z == '?') {
+            bangs = true;
+            while (b > a && (s.charAt(b - 1) == '!' || s.charAt(b - 1) == '?')) {
+                b--;
+            }
+        } else if (",;:)]}>.".indexOf(z) >= 0) {
+            closer = String.valueOf(z);
+            b--;
+        } else if (z == '"') {
+            closer = "''";
+            b--;
+        }
+        if (a >= b) {
+            return false;
+        }
+        // clitic
+        int w = b;
+        String clitic = null;
+        final int len = b - a;
+        if (len >= 4 && s.charAt(b - 2) == '\'' && s.charAt(b - 3) == 'n') {
+            final char t = s.charAt(b - 1);
+            if (t == 't' || t == 'T') {
+                final String cand = s.substring(b - 3, b);
+                if (cand.equals("n't") || cand.equals("N'T")) {
+                    clitic = cand;
+                    w = b - 3;
+                }
+            }
+        }
+        if (clitic == null && len >= 3 && s.charAt(b - 2) == '\'') {
+            final char t = s.charAt(b - 1);
+            if ("sSmMdD".indexOf(t) >= 0) {
+                clitic = s.substring(b - 2, b);
+                w = b - 2;
+            }
+        }
+        if (clitic == null && len >= 4 && s.charAt(b - 3) == '\'') {
+            final String cand = s.substring(b - 3, b);
+            if (CLITICS3.contains(cand)) {
+                clitic = cand;
+                w = b - 3;
+            }
+        }
+        // Inside a sentence a period stays on its word and hides a clitic; at the end it is split off.
+        if (clitic != null && ".".equals(closer) && !tail) {
+            return false;
+        }
+        // the word itself
+        boolean ascii = true;
+        for (int k = a; k < w; k++) {
+            final char c = s.charAt(k);
+            if (c < 128) {
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+                    return false;
+                }
+            } else if (Character.isSurrogate(c) || !PyChars.isWord(c)) {
+                return false;
+            } else {
+                ascii = false;
+            }
+        }
+        final int wl = w - a;
+        if (wl == 0 || ((wl == 5 || wl == 6) && (!ascii || (!tail && ".".equals(closer)
+                && contractionSplit(s, a, wl) > 0)))) {
+            return false;
+        }
+        if (opener != null) {
+            out.add(opener);
+        }
+        final int split = (wl == 5 || wl == 6) ? contractionSplit(s, a, wl) : 0;
+        if (split > 0) {
+            out.add(s.substring(a, a + split));
+            out.add(s.substring(a + split, w));
+        } else if (".".equals(closer) && !tail) {
+            out.add(s.substring(a, b + 1));
+        } else {
+            out.add(s.substring(a, w));
+        }
+        if (clitic != null) {
+            out.add(clitic);
+        }
+        if (bangs) {
+            for (int k = b; k < end; k++) {
+                out.add(String.valueOf(s.charAt(k)));
+            }
+        } else if (closer != null && (tail || !".".equals(closer))) {
+            out.add(closer);
+        }
+        return true;
+    }
+
+    private static final java.util.Set<String> CLITICS3 = java.util.Set.of("'ll", "'LL", "'re", "'RE", "'ve", "'VE");
 
     /** Where {@code cannot, gimme, gonna, gotta, lemme, wanna} split (ASCII, any case), or 0. */
     private static int contractionSplit(final String s, final int start, final int len) {

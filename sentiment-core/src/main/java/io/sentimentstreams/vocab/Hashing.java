@@ -40,6 +40,9 @@ public final class Hashing {
 
     /** {@code hash(w) % (n - 1) + 1}. */
     public static int bucket(final String word, final int n, final Function function) {
+        if (n < 2) {
+            throw new IllegalArgumentException("n must be >= 2 (indices are 1..n-1), got " + n);
+        }
         if (function == Function.MD5) {
             // Python: int(md5(w.encode()).hexdigest(), 16) % (n - 1) + 1, an unsigned 128-bit integer.
             final byte[] digest = md5().digest(word.getBytes(StandardCharsets.UTF_8));
