@@ -80,7 +80,8 @@ final class ModelCard {
                     e.reviewsPerSecond()));
         }
         sb.append('\n');
-        sb.append("## Measured (engine dl4j)\n");
+        sb.append("## Measured (test scored with engine ").append(m.metrics() == null ? "dl4j"
+                : m.metrics().path("engine").asText("dl4j")).append("; validation with dl4j)\n");
         if (testMetrics != null) {
             sb.append(row("test", testMetrics));
         }

@@ -1,0 +1,181 @@
+package io.sentimentstreams.trainer;
+
+import io.sentimentstreams.bundle.BundleArchive;
+import io.sentimentstreams.bundle.BundleException;
+import io.sentimentstreams.bundle.BundleManifest;
+import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.json.Json;
+import io.sentimentstreams.topics.TopicAdmin;
+import io.sentimentstreams.topics.Topics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A bundle directory and a broker in; one record on {@code sentiment.models} out: key {@code name@version},
+ * value the {@link BundleArchive} zip, header {@value BundleArchive#DIGEST_HEADER} = sha256 of the
+ * published bundle.json. The version is the newest version of that name already on the topic + 1 unless
+ * given; the bundle is re-stamped with it (only bundle.json changes, so its digest changes too).
+ */
+public final class Publisher {
+
+    /** What was sent where. */
+    public record Published(String key, int version, String digest, int bytes, int partition, long offset) {
+    }
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private Publisher() {
+    }
+
+    public static Published publish(final Path bundleDir, final String bootstrap, final Integer version,
+                                    final boolean createTopics) throws IOException, BundleException {
+        final ModelBundle original = ModelBundle.load(bundleDir);
+        if (createTopics) {
+            try {
+                TopicAdmin.createAll(bootstrap, (short) 1);
+            } catch (Exception e) {
+                throw new IOException("cannot create topics on " + bootstrap + ": " + e.getMessage(), e);
+            }
+        }
+        final String name = original.manifest().name();
+        final int v = version != null ? version : newestVersion(bootstrap, name) + 1;
+        final Path staging = Files.createTempDirectory("publish-" + name + "-");
+        try {
+            final ModelBundle bundle = restamp(original, v, staging);
+            final byte[] archive = BundleArchive.pack(bundle);
+            if (archive.length > Topics.MODEL_MAX_BYTES) {
+                throw new IOException("bundle archive is " + archive.length + " bytes, more than the topic's "
+                        + Topics.MODEL_MAX_BYTES);
+            }
+            final String key = name + "@" + v;
+            final ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.MODELS.name(), key, archive);
+            record.headers().add(BundleArchive.DIGEST_HEADER, bundle.digest().getBytes(StandardCharsets.UTF_8));
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(bootstrap))) {
+                final RecordMetadata md = producer.send(record).get(TIMEOUT.toSeconds(),
+                        java.util.concurrent.TimeUnit.SECONDS);
+                return new Published(key, v, bundle.digest(), archive.length, md.partition(), md.offset());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while publishing " + key, e);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                final Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw new IOException("publishing " + key + " to " + bootstrap + " failed: " + cause.getMessage(),
+                        cause);
+            }
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
+    /** A copy of {@code b} in {@code dir} whose bundle.json carries {@code version}. */
+    static ModelBundle restamp(final ModelBundle b, final int version, final Path dir)
+            throws IOException, BundleException {
+        for (final String f : b.manifest().files().keySet()) {
+            Files.copy(b.file(f), dir.resolve(f));
+        }
+        final BundleManifest m = b.manifest().withVersion(version);
+        Files.write(dir.resolve(BundleManifest.FILE), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+        return ModelBundle.load(dir);
+    }
+
+    static Properties producerProps(final String bootstrap) {
+        final Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // A bundle is one large record: the request and the producer's buffer must both hold it.
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MODEL_MAX_BYTES);
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, (long) Topics.MODEL_MAX_BYTES * 2);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "sentiment-publish");
+        return p;
+    }
+
+    /** The largest version of {@code name} on the topic (0 when there is none), read from the beginning. */
+    public static int newestVersion(final String bootstrap, final String name) throws IOException {
+        final Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "sentiment-publish-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        int newest = 0;
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+            final List<TopicPartition> parts = new ArrayList<>();
+            final var infos = c.partitionsFor(Topics.MODELS.name(), TIMEOUT);
+            if (infos == null || infos.isEmpty()) {
+                return 0;
+            }
+            infos.forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            final Map<TopicPartition, Long> end = c.endOffsets(parts, TIMEOUT);
+            final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp, TIMEOUT) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("timed out reading " + Topics.MODELS.name() + " to find the newest version");
+                }
+                for (final ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    newest = Math.max(newest, versionOf(r.key(), name));
+                }
+            }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new IOException("cannot read " + Topics.MODELS.name() + " on " + bootstrap + ": " + e.getMessage(),
+                    e);
+        }
+        return newest;
+    }
+
+    /** The version in a {@code name@version} key when the name matches, else 0. */
+    static int versionOf(final String key, final String name) {
+        if (key == null) {
+            return 0;
+        }
+        final int at = key.lastIndexOf('@');
+        if (at <= 0 || !key.substring(0, at).equals(name)) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(key.substring(at + 1));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static void deleteTree(final Path root) {
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temporary copy is harmless.
+        }
+    }
+}

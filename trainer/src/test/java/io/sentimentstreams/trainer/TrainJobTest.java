@@ -1,0 +1,148 @@
+package io.sentimentstreams.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sentimentstreams.bundle.BundleException;
+import io.sentimentstreams.bundle.BundleManifest;
+import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.model.dl4j.Dl4jModel;
+import io.sentimentstreams.text.PipelineConfig;
+import io.sentimentstreams.trainer.data.DatasetFormat;
+import io.sentimentstreams.trainer.data.ReadOptions;
+import io.sentimentstreams.vocab.Vocabulary;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Trains a tiny BiLSTM on a synthetic corpus the test writes, then checks the bundle it produced. */
+class TrainJobTest {
+
+    private static final String[] POS = {"good", "great", "fine", "lovely", "superb"};
+    private static final String[] NEG = {"bad", "awful", "poor", "boring", "dull"};
+    private static final String[] NOISE = {"the", "film", "plot", "actor", "scene", "music", "story", "end"};
+
+    @TempDir
+    static Path dir;
+    static TrainJob.Outcome outcome;
+    static Path out;
+
+    static Path corpus(final String name, final int rows, final long seed) throws IOException {
+        final Random rnd = new Random(seed);
+        final StringBuilder sb = new StringBuilder("label\ttext\tid\n");
+        for (int i = 0; i < rows; i++) {
+            final int label = rnd.nextInt(2);
+            final StringBuilder text = new StringBuilder();
+            final int len = 3 + rnd.nextInt(8);
+            final int at = rnd.nextInt(len);
+            for (int k = 0; k < len; k++) {
+                if (k > 0) {
+                    text.append(' ');
+                }
+                text.append(k == at ? (label == 1 ? POS : NEG)[rnd.nextInt(5)] : NOISE[rnd.nextInt(NOISE.length)]);
+            }
+            sb.append(label).append('\t').append(text).append('\t').append(name).append(i).append('\n');
+        }
+        final Path p = dir.resolve(name + ".tsv");
+        Files.writeString(p, sb.toString());
+        return p;
+    }
+
+    @BeforeAll
+    static void train() throws Exception {
+        NativeSetup.configure();
+        final Path train = corpus("train", 800, 1);
+        final Path test = corpus("test", 300, 2);
+        final WhitespaceFeaturizer f = new WhitespaceFeaturizer(30, 12);
+        final TrainerConfig cfg = new TrainerConfig("synthetic", "bilstm", 8, 6, "max", 0, "relu", true, 4, 16,
+                0.01, 1.0, 0.0, 0.0, 1.0, 0.1, 2, "accuracy", true, null, false, 2, 7L, f.config());
+        out = dir.resolve("bundle");
+        final TrainJob.Request r = new TrainJob.Request(train, ReadOptions.of(DatasetFormat.IMDB), test,
+                ReadOptions.of(DatasetFormat.IMDB), out, false, 1, 0, 0, cfg, "./sentiment train (test)");
+        final ByteArrayOutputStream log = new ByteArrayOutputStream();
+        outcome = TrainJob.run(r, f, new PrintStream(log, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void learnsTheSyntheticSignalFarAboveTheMajorityClass() {
+        assertThat(outcome.test().n()).isEqualTo(300);
+        assertThat(outcome.test().accuracy()).isGreaterThan(0.9);
+        assertThat(outcome.test().auc()).isGreaterThan(0.95);
+    }
+
+    @Test
+    void bundleRoundTripGivesIdenticalScores() throws Exception {
+        final ModelBundle bundle = ModelBundle.load(out);
+        assertThat(bundle.manifest().files()).containsKeys(BundleManifest.NETWORK, BundleManifest.VOCABULARY,
+                BundleManifest.MODEL_CARD);
+        assertThat(bundle.manifest().architecture()).isEqualTo(outcome.result().architecture());
+        final Vocabulary vocab = Vocabulary.readTsv(bundle.file(BundleManifest.VOCABULARY), "<OOV>");
+        assertThat(vocab.wordIndex()).isEqualTo(outcome.result().vocabulary().wordIndex());
+        final WhitespaceFeaturizer f = new WhitespaceFeaturizer(30, 12);
+        final int[][] ids = {
+            f.encode("the film was great", vocab).ids(),
+            f.encode("awful plot and dull music", vocab).ids(),
+            f.encode("", vocab).ids(),
+            f.encode("unknownword another", vocab).ids()};
+        final float[] before = outcome.result().model().score(ids);
+        try (Dl4jModel loaded = Dl4jModel.load(bundle)) {
+            assertThat(loaded.score(ids)).containsExactly(before);
+        }
+        assertThat(before[0]).isGreaterThan(0.5f);
+        assertThat(before[1]).isLessThan(0.5f);
+    }
+
+    @Test
+    void manifestRecordsDatasetsMetricsAndTheCommand() throws Exception {
+        final BundleManifest m = ModelBundle.load(out).manifest();
+        assertThat(m.datasets()).extracting(d -> d.role()).containsExactly("train", "test");
+        assertThat(m.datasets().get(0).sha256()).hasSize(64);
+        assertThat(m.metrics().path("accuracy").asDouble()).isEqualTo(outcome.test().accuracy());
+        assertThat(m.metrics().path("engine").asText()).isIn("fast", "dl4j");
+        assertThat(m.training().path("command").asText()).isEqualTo("./sentiment train (test)");
+        assertThat(m.training().path("config").path("seed").asLong()).isEqualTo(7L);
+        final String card = Files.readString(out.resolve(BundleManifest.MODEL_CARD));
+        assertThat(card).contains("synthetic@1").contains(m.datasets().get(0).sha256())
+                .contains("./sentiment train (test)").contains("accuracy **");
+    }
+
+    @Test
+    void alteredFileIsRefusedByChecksum() throws Exception {
+        final Path copy = dir.resolve("tampered");
+        Files.createDirectories(copy);
+        for (final String f : new String[] {BundleManifest.FILE, BundleManifest.NETWORK, BundleManifest.VOCABULARY,
+                BundleManifest.MODEL_CARD}) {
+            Files.copy(out.resolve(f), copy.resolve(f));
+        }
+        Files.writeString(copy.resolve(BundleManifest.VOCABULARY), "extra\t99\t1\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> ModelBundle.load(copy)).isInstanceOf(BundleException.class)
+                .satisfies(e -> assertThat(((BundleException) e).kind())
+                        .isEqualTo(BundleException.Kind.CHECKSUM_MISMATCH));
+    }
+
+    @Test
+    void existingBundleIsNotReplacedWithoutForce() {
+        final TrainerConfig cfg = TrainerConfig.englishDefaults();
+        final TrainJob.Request r = new TrainJob.Request(dir.resolve("train.tsv"), ReadOptions.of(DatasetFormat.IMDB),
+                null, null, out, false, 1, 50, 0, cfg.withPipeline(new WhitespaceFeaturizer(30, 12).config()), "x");
+        assertThatThrownBy(() -> TrainJob.run(r, new WhitespaceFeaturizer(30, 12), new PrintStream(
+                new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
+                .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+    }
+
+    @Test
+    void pipelineConfigIsStoredForServing() throws Exception {
+        final PipelineConfig p = ModelBundle.load(out).manifest().pipeline();
+        assertThat(p.tokenizer()).isEqualTo("whitespace-test");
+        assertThat(p.maxlen()).isEqualTo(12);
+        assertThat(p.numWords()).isEqualTo(30);
+    }
+}
