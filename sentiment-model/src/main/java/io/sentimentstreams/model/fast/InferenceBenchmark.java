@@ -42,7 +42,7 @@ public final class InferenceBenchmark {
 
     /** One measured cell of the table. */
     public record Result(String engine, int batch, double reviewsPerSec, double p50Ms, double p99Ms, double gflops,
-                         double fractionOfPeak, long batches) {
+                         double fractionOfPeak, long batches, double reviewsPerCpuSec) {
     }
 
     private InferenceBenchmark() {
@@ -202,11 +202,12 @@ public final class InferenceBenchmark {
                 final Result r = measure(c, batch, pool, seconds, 0);
                 final double gflops = r.reviewsPerSec() * flopsPerReview / 1e9;
                 final Result full = new Result(c.name(), batch, r.reviewsPerSec(), r.p50Ms(), r.p99Ms(), gflops,
-                        peakGflops > 0 ? gflops / peakGflops : Double.NaN, r.batches());
+                        peakGflops > 0 ? gflops / peakGflops : Double.NaN, r.batches(), r.reviewsPerCpuSec());
                 results.add(full);
                 log.printf(Locale.ROOT, "%-22s batch %4d: %9.0f reviews/s  p50 %8.3f ms  p99 %8.3f ms  %6.1f GFLOP/s"
-                        + "  %5.1f%% of peak  (%d batches)%n", c.name(), batch, full.reviewsPerSec(), full.p50Ms(),
-                        full.p99Ms(), full.gflops(), 100 * full.fractionOfPeak(), full.batches());
+                        + "  %5.1f%% of peak  %8.0f reviews/CPU-s  (%d batches)%n", c.name(), batch,
+                        full.reviewsPerSec(), full.p50Ms(), full.p99Ms(), full.gflops(), 100 * full.fractionOfPeak(),
+                        full.reviewsPerCpuSec(), full.batches());
             }
         }
         return results;
@@ -222,6 +223,7 @@ public final class InferenceBenchmark {
         final long t0 = System.nanoTime();
         final long end = t0 + (long) (Math.max(seconds, 30 * cpuSeconds) * 1e9);
         final long cpuBudget = (long) (cpuSeconds * 1e9);
+        final long processCpu0 = processCpuNanos();
         final var mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i < callers; i++) {
             final int me = i;
@@ -258,6 +260,7 @@ public final class InferenceBenchmark {
             t.join();
         }
         final double secs = (System.nanoTime() - t0) / 1e9;
+        final double cpuSecs = (processCpuNanos() - processCpu0) / 1e9;
         for (final Throwable e : errors) {
             if (e != null) {
                 throw new IllegalStateException(c.name() + " failed: " + e, e);
@@ -275,7 +278,17 @@ public final class InferenceBenchmark {
         }
         Arrays.sort(all);
         return new Result(c.name(), batch, (double) total * batch / secs, all[(int) (0.5 * (total - 1))] / 1e6,
-                all[(int) (0.99 * (total - 1))] / 1e6, 0, 0, total);
+                all[(int) (0.99 * (total - 1))] / 1e6, 0, 0, total,
+                cpuSecs > 0 ? (double) total * batch / cpuSecs : Double.NaN);
+    }
+
+    /**
+     * CPU time of the whole process (Java and native threads: OpenMP, ONNX Runtime). Reviews per CPU-second
+     * is the figure that survives a shared, loaded machine; wall-clock reviews/s does not.
+     */
+    static long processCpuNanos() {
+        final var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     }
 
     /** The final JSON line: every cell plus the headline ratios (null when an engine was not run). */
@@ -286,6 +299,9 @@ public final class InferenceBenchmark {
         top.put("fast_vs_ort_b128", ratio(results, "fast", "onnxruntime", 128));
         top.put("fast_vs_dl4j_b32", ratio(results, "fast", "dl4j", 32));
         top.put("fast_vs_dl4j_b128", ratio(results, "fast", "dl4j", 128));
+        top.put("fast_vs_ort_b32_per_cpu", cpuRatio(results, "fast", "onnxruntime", 32));
+        top.put("fast_vs_ort_b128_per_cpu", cpuRatio(results, "fast", "onnxruntime", 128));
+        top.put("fast_vs_dl4j_b32_per_cpu", cpuRatio(results, "fast", "dl4j", 32));
         top.put("fast_fraction_of_peak_b128", find(results, "fast", 128) == null ? null
                 : round(find(results, "fast", 128).fractionOfPeak()));
         final StringBuilder sb = new StringBuilder("{");
@@ -298,9 +314,10 @@ public final class InferenceBenchmark {
         for (int i = 0; i < results.size(); i++) {
             final Result r = results.get(i);
             sb.append(String.format(Locale.ROOT, "%s{\"engine\":\"%s\",\"batch\":%d,\"reviews_per_s\":%.1f,"
-                    + "\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"gflops\":%.2f,\"fraction_of_peak\":%.4f}",
+                    + "\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"gflops\":%.2f,\"fraction_of_peak\":%.4f,"
+                    + "\"reviews_per_cpu_s\":%.1f}",
                     i == 0 ? "" : ",", r.engine(), r.batch(), r.reviewsPerSec(), r.p50Ms(), r.p99Ms(), r.gflops(),
-                    r.fractionOfPeak()));
+                    r.fractionOfPeak(), r.reviewsPerCpuSec()));
         }
         return sb.append("]}").toString();
     }
@@ -330,6 +347,25 @@ public final class InferenceBenchmark {
         final Result ra = find(results, a, batch);
         final Result rb = find(results, b, batch);
         return ra == null || rb == null ? null : round(ra.reviewsPerSec() / rb.reviewsPerSec());
+    }
+
+    private static Double cpuRatio(final List<Result> results, final String a, final String b, final int batch) {
+        Result ra = null;
+        Result rb = null;
+        for (final Result r : results) {
+            if (r.batch() != batch) {
+                continue;
+            }
+            if ((r.engine().equals(a) || r.engine().startsWith(a + " "))
+                    && (ra == null || r.reviewsPerCpuSec() > ra.reviewsPerCpuSec())) {
+                ra = r;
+            }
+            if ((r.engine().equals(b) || r.engine().startsWith(b + " "))
+                    && (rb == null || r.reviewsPerCpuSec() > rb.reviewsPerCpuSec())) {
+                rb = r;
+            }
+        }
+        return ra == null || rb == null ? null : round(ra.reviewsPerCpuSec() / rb.reviewsPerCpuSec());
     }
 
     private static Double round(final double v) {
