@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -32,6 +33,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
 class ReviewEndpointTest {
+
+    /** Leaves this service's Prometheus scrape for deploy-validation's metric-name check. */
+    @AfterEach
+    void dumpMetricsScrape() throws java.io.IOException {
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target/metrics-scrape-" + getClass().getSimpleName()
+                + ".txt"), io.restassured.RestAssured.given().get("/q/metrics").asString());
+    }
+
 
     private static final String JSON = "application/json";
     private static final String NDJSON = "application/x-ndjson";
