@@ -65,9 +65,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>The service rate is measured from the service's own {@code encodedAt} stamps over the backlog after
  * the warm-up records (so start-up, JIT warm-up and the bench's own consumer do not count); the bench JVM
- * only polls {@code /q/metrics} while the service works, and reads the results afterwards.
+ * only polls {@code /q/metrics} while the service works, and reads the results afterwards. Because wall-clock
+ * rates swing with whatever else runs on the machine, it also reports reviews per CPU-second: of the pipeline
+ * thread ({@code ThreadMXBean}) and of the whole service JVM ({@code /proc}, all its threads) over the same
+ * measured reviews.
  */
 public final class PreprocessBench implements Command {
+
+    /** Reviews per CPU-second of the pipeline thread and of the whole service JVM (set by the runs below). */
+    private static final double[] PIPELINE_CPU_RATE = new double[1];
+    private static final double[] SERVICE_CPU_RATE = new double[1];
 
     private static final Pattern RECORDS = Pattern.compile(
             "^sentiment_preprocess_records_total\\{[^}]*\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
@@ -128,11 +135,17 @@ public final class PreprocessBench implements Command {
             final double serviceRate = serviceRate(home, runDir, bundle, raw, warmup, count, err, report);
             report.put("service_reviews_per_s", round(serviceRate));
             report.put("ratio_service_to_pipeline", Math.round(serviceRate / pipelineRate * 1000) / 1000.0);
+            report.put("pipeline_reviews_per_cpu_s", round(PIPELINE_CPU_RATE[0]));
+            report.put("service_reviews_per_cpu_s", round(SERVICE_CPU_RATE[0]));
+            report.put("ratio_cpu_service_to_pipeline",
+                    Math.round(SERVICE_CPU_RATE[0] / PIPELINE_CPU_RATE[0] * 1000) / 1000.0);
             out.printf("text pipeline alone, 1 thread      : %,10.0f reviews/s%n", pipelineRate);
             out.printf("parse+encode+serialize, 1 thread   : %,10.0f reviews/s (%.2f x pipeline)%n", fullRate,
                     fullRate / pipelineRate);
             out.printf("preprocess-service, 1 stream thread: %,10.0f reviews/s (%.2f x pipeline; goal >= 0.70)%n",
                     serviceRate, serviceRate / pipelineRate);
+            out.printf("per CPU-second: pipeline thread %,.0f, whole service JVM %,.0f reviews (%.2f x)%n",
+                    PIPELINE_CPU_RATE[0], SERVICE_CPU_RATE[0], SERVICE_CPU_RATE[0] / PIPELINE_CPU_RATE[0]);
         } else {
             out.printf("text pipeline alone, 1 thread      : %,10.0f reviews/s%n", pipelineRate);
             out.printf("parse+encode+serialize, 1 thread   : %,10.0f reviews/s (%.2f x pipeline)%n", fullRate,
@@ -151,15 +164,21 @@ public final class PreprocessBench implements Command {
             sink += pipeline.encode(texts.get(i)).tokenCount();
         }
         final double[] rates = new double[repeats];
+        final double[] cpuRates = new double[repeats];
         final List<String> measured = texts.subList(warmup, texts.size());
+        final java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int r = 0; r < repeats; r++) {
             final long t0 = System.nanoTime();
+            final long c0 = threads.getCurrentThreadCpuTime();
             for (final String t : measured) {
                 sink += pipeline.encode(t).tokenCount();
             }
             rates[r] = measured.size() / ((System.nanoTime() - t0) / 1e9);
-            err.printf("pipeline pass %d: %.0f reviews/s%n", r + 1, rates[r]);
+            cpuRates[r] = measured.size() / ((threads.getCurrentThreadCpuTime() - c0) / 1e9);
+            err.printf("pipeline pass %d: %.0f reviews/s wall, %.0f reviews per CPU-second%n", r + 1, rates[r],
+                    cpuRates[r]);
         }
+        PIPELINE_CPU_RATE[0] = median(cpuRates);
         if (sink == 42) {
             err.println();
         }
@@ -198,6 +217,7 @@ public final class PreprocessBench implements Command {
                                       final List<byte[]> raw, final int warmup, final int count,
                                       final PrintStream err, final ObjectNode report) throws Exception {
         ServiceProcess.runJar(home, "preprocess-service");
+        report.put("same_text_pipeline_build", sameCoreJar(home, err));
         err.println("starting the Kafka broker (child JVM)...");
         try (BrokerProcess broker = BrokerProcess.start(BrokerProcess.Options.defaults(runDir.resolve("kafka"))
                 .withPort(0))) {
@@ -217,7 +237,7 @@ public final class PreprocessBench implements Command {
                     home.resolve(".sentiment/logs/bench-preprocess"))) {
                 err.printf("preprocess-service pid %d, log %s%n", svc.pid(), svc.log());
                 svc.awaitReady(Duration.ofSeconds(180));
-                awaitEncoded(svc, raw.size(), Duration.ofMinutes(15), err);
+                awaitEncoded(svc, warmup, raw.size(), Duration.ofMinutes(30), err);
                 report.put("service_wall_s_including_startup", round((System.nanoTime() - started) / 1e9));
             }
             final long[] encodedAt = readEncodedAt(bootstrap, raw.size());
@@ -255,8 +275,11 @@ public final class PreprocessBench implements Command {
     }
 
     /** Polls the service's record counter (cheap for the bench JVM) until every review is encoded. */
-    private static void awaitEncoded(final ServiceProcess svc, final int expected, final Duration timeout,
-                                     final PrintStream err) throws IOException, InterruptedException {
+    private static void awaitEncoded(final ServiceProcess svc, final int warmup, final int expected,
+                                     final Duration timeout, final PrintStream err)
+            throws IOException, InterruptedException {
+        double warmDone = -1;
+        double warmCpu = 0;
         final HttpClient http = HttpClient.newHttpClient();
         final HttpRequest metrics = HttpRequest.newBuilder(URI.create(svc.baseUrl() + "/q/metrics")).GET().build();
         final long deadline = System.nanoTime() + timeout.toNanos();
@@ -269,7 +292,15 @@ public final class PreprocessBench implements Command {
             while (m.find()) {
                 done += Double.parseDouble(m.group(1));
             }
+            if (warmDone < 0 && done >= warmup) {
+                warmDone = done;
+                warmCpu = ProcessStats.of(svc.pid()).cpuSeconds();
+            }
             if (done >= expected) {
+                final double cpu = ProcessStats.of(svc.pid()).cpuSeconds() - warmCpu;
+                SERVICE_CPU_RATE[0] = (done - warmDone) / cpu;
+                err.printf("service: %.0f reviews after the warm-up used %.1f CPU-seconds of the service JVM%n",
+                        done - warmDone, cpu);
                 return;
             }
             if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(10)) {
@@ -350,6 +381,27 @@ public final class PreprocessBench implements Command {
                 false, config.maxlen()), 0.5, files, List.of(), null, null);
         Files.write(dir.resolve(BundleManifest.FILE), Json.writeBytes(manifest));
         return ModelBundle.load(dir);
+    }
+
+    /**
+     * Whether the service was packaged with the same sentiment-core jar (text pipeline) this JVM encodes with;
+     * a stale service build once made the ratio meaningless, so a mismatch is reported loudly.
+     */
+    private static boolean sameCoreJar(final Path home, final PrintStream err) throws IOException {
+        final Path lib = home.resolve("preprocess-service/target/quarkus-app/lib/main");
+        final Path ours = Path.of(TextPipeline.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        try (var files = Files.list(lib)) {
+            final Path theirs = files.filter(f -> f.getFileName().toString().contains("sentiment-core")).findFirst()
+                    .orElse(null);
+            final boolean same = theirs != null && Files.isRegularFile(ours)
+                    && Digests.sha256(theirs).equals(Digests.sha256(ours));
+            if (!same) {
+                err.printf("WARNING: preprocess-service was packaged with another sentiment-core (%s) than this bench "
+                        + "uses (%s): rebuild it (./mvnw -pl preprocess-service -DskipTests package) for a fair "
+                        + "comparison%n", theirs, ours);
+            }
+            return same;
+        }
     }
 
     private static double median(final double[] values) {
