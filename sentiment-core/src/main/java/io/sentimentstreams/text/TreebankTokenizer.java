@@ -205,6 +205,9 @@ public final class TreebankTokenizer {
             return;
         }
         final String tailText = first ? sentence : sentence.substring(tail - 1);
+        if (MISS_HOOK != null) {
+            MISS_HOOK.accept("TAIL" + tailText);
+        }
         final String key = (first ? "T" : "t") + tailText;
         String[] tokens = CACHE.get(key);
         if (tokens == null) {
@@ -214,6 +217,9 @@ public final class TreebankTokenizer {
         }
         java.util.Collections.addAll(out, tokens);
     }
+
+    /** Test hook: sees every chunk that goes to the (memoized) cascade. */
+    static volatile java.util.function.Consumer<String> MISS_HOOK;
 
     private static final String CLOSER_CHARS = "])}>\"'»”’";
 
@@ -260,6 +266,9 @@ public final class TreebankTokenizer {
             return;
         }
         final String text = s.substring(start, end);
+        if (MISS_HOOK != null) {
+            MISS_HOOK.accept(text);
+        }
         // The rules look at the whitespace character itself (a literal ' ' differs from a tab or U+0085).
         final char before = first ? '\u0000' : s.charAt(start - 1);
         final char after = s.charAt(end);
@@ -311,6 +320,9 @@ public final class TreebankTokenizer {
         } else if (z == '"') {
             closer = "''";
             b--;
+        } else if (z == '\'' && end - start >= 2 && s.charAt(end - 2) != '\'') {
+            closer = "'";
+            b--;
         }
         if (a >= b) {
             return false;
@@ -347,11 +359,27 @@ public final class TreebankTokenizer {
         if (clitic != null && ".".equals(closer) && !tail) {
             return false;
         }
-        // the word itself
+        // The word itself: \w characters, and single inner '-', '.', '/' (which no rule touches mid-chunk),
+        // as long as no \w segment between them is a MacIntyre contraction (\b would split it).
         boolean ascii = true;
-        for (int k = a; k < w; k++) {
-            final char c = s.charAt(k);
-            if (c < 128) {
+        boolean joined = false;
+        int segment = a;
+        for (int k = a; k <= w; k++) {
+            final char c = k < w ? s.charAt(k) : '-';
+            if (c == '-' || c == '.' || c == '/') {
+                if (k < w) {
+                    if (k == a || k == w - 1 || s.charAt(k + 1) == c || s.charAt(k - 1) == '-'
+                            || s.charAt(k - 1) == '.' || s.charAt(k - 1) == '/') {
+                        return false;
+                    }
+                    joined = true;
+                }
+                final int sl = k - segment;
+                if (joined && (sl == 5 || sl == 6) && contractionSplit(s, segment, sl) > 0) {
+                    return false;
+                }
+                segment = k + 1;
+            } else if (c < 128) {
                 if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
                     return false;
                 }
@@ -361,7 +389,31 @@ public final class TreebankTokenizer {
                 ascii = false;
             }
         }
-        final int wl = w - a;
+        if (joined && !ascii) {
+            return false;
+        }
+        final int wl = joined ? -1 : w - a;
+        if (joined) {
+            if (opener != null) {
+                out.add(opener);
+            }
+            if (".".equals(closer) && !tail) {
+                out.add(s.substring(a, b + 1));
+            } else {
+                out.add(s.substring(a, w));
+            }
+            if (clitic != null) {
+                out.add(clitic);
+            }
+            if (bangs) {
+                for (int k = b; k < end; k++) {
+                    out.add(String.valueOf(s.charAt(k)));
+                }
+            } else if (closer != null && (tail || !".".equals(closer))) {
+                out.add(closer);
+            }
+            return true;
+        }
         if (wl == 0 || ((wl == 5 || wl == 6) && (!ascii || (!tail && ".".equals(closer)
                 && contractionSplit(s, a, wl) > 0)))) {
             return false;
