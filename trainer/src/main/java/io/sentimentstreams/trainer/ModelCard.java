@@ -28,9 +28,10 @@ final class ModelCard {
                 .append(" streaming through Sentiment Streams; a reference model for the demo and the engines.\n");
         sb.append("- Not intended: other domains without re-evaluation, sarcasm-heavy or mixed-sentiment texts, ")
                 .append("decisions about people. Accuracy on other text genres is unmeasured.\n");
-        sb.append("- Only the first ").append(a.maxlen()).append(" tokens' worth (the last ").append(a.maxlen())
-                .append(" tokens with truncating=").append(m.pipeline().truncating())
-                .append(") of a review are read; words outside the ")
+        sb.append("- At most ").append(a.maxlen()).append(" tokens of a review are read (")
+                .append("pre".equals(m.pipeline().truncating()) ? "the last " : "the first ").append(a.maxlen())
+                .append(", truncating=").append(m.pipeline().truncating())
+                .append("); words outside the ")
                 .append(m.pipeline().numWords()).append("-word vocabulary become the OOV token.\n");
         sb.append("- Trained on data with the biases of its source (user reviews, polarised ratings only: ")
                 .append("neutral reviews were excluded from the corpus).\n\n");
@@ -80,8 +81,9 @@ final class ModelCard {
                     e.reviewsPerSecond()));
         }
         sb.append('\n');
-        sb.append("## Measured (test scored with engine ").append(m.metrics() == null ? "dl4j"
-                : m.metrics().path("engine").asText("dl4j")).append("; validation with dl4j)\n");
+        sb.append(testMetrics == null ? "## Measured (validation, engine dl4j; no test figures in this bundle)\n"
+                : "## Measured (test scored with engine " + m.metrics().path("engine").asText("dl4j")
+                        + ", validation with dl4j)\n");
         if (testMetrics != null) {
             sb.append(row("test", testMetrics));
         }
@@ -101,7 +103,7 @@ final class ModelCard {
             }
             sb.append('\n');
         }
-        sb.append("## Reproduce\n```\n").append(r.commandLine()).append("\n```\n");
+        sb.append("\n## Reproduce\n```\n").append(r.commandLine()).append("\n```\n");
         sb.append("Machine: ").append(TrainJob.machine()).append(".\n");
         return sb.toString();
     }

@@ -117,8 +117,8 @@ class TrainJobTest {
     void alteredFileIsRefusedByChecksum() throws Exception {
         final Path copy = dir.resolve("tampered");
         Files.createDirectories(copy);
-        for (final String f : new String[] {BundleManifest.FILE, BundleManifest.NETWORK, BundleManifest.VOCABULARY,
-                BundleManifest.MODEL_CARD}) {
+        Files.copy(out.resolve(BundleManifest.FILE), copy.resolve(BundleManifest.FILE));
+        for (final String f : ModelBundle.load(out).manifest().files().keySet()) {
             Files.copy(out.resolve(f), copy.resolve(f));
         }
         Files.writeString(copy.resolve(BundleManifest.VOCABULARY), "extra\t99\t1\n",
@@ -129,13 +129,18 @@ class TrainJobTest {
     }
 
     @Test
-    void existingBundleIsNotReplacedWithoutForce() {
+    void existingBundleIsNotReplacedWithoutForce() throws IOException {
+        final Path existing = dir.resolve("existing");
+        Files.createDirectories(existing);
+        Files.writeString(existing.resolve("keep.txt"), "a previous model");
         final TrainerConfig cfg = TrainerConfig.englishDefaults();
         final TrainJob.Request r = new TrainJob.Request(dir.resolve("train.tsv"), ReadOptions.of(DatasetFormat.IMDB),
-                null, null, out, false, 1, 50, 0, cfg.withPipeline(new WhitespaceFeaturizer(30, 12).config()), "x");
+                null, null, existing, false, 1, 50, 0, cfg.withPipeline(new WhitespaceFeaturizer(30, 12).config()),
+                "x");
         assertThatThrownBy(() -> TrainJob.run(r, new WhitespaceFeaturizer(30, 12), new PrintStream(
                 new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
                 .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+        assertThat(Files.readString(existing.resolve("keep.txt"))).isEqualTo("a previous model");
     }
 
     @Test

@@ -26,10 +26,11 @@ public final class EvaluateCommand implements Command {
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
             throws Exception {
         final Args a = Args.parse(argv, Set.of("model", "data", "format", "text-col", "label-col", "id-col",
-                "engine", "limit"), Set.of("strict", "help"));
+                "engine", "limit"), Set.of("strict", "record", "help"));
         if (a.has("help")) {
             out.println("usage: ./sentiment evaluate --model DIR --data PATH [--format imdb|nsmc|aclimdb|tsv|csv|jsonl]"
-                    + " [--text-col C --label-col C] [--strict] [--engine fast|dl4j] [--limit N]");
+                    + " [--text-col C --label-col C] [--strict] [--engine fast|dl4j] [--limit N] [--record]\n"
+                    + "  --record: store the figures as the bundle's test metrics (bundle.json + MODEL_CARD.md)");
             return 0;
         }
         if (!a.positional().isEmpty()) {
@@ -47,6 +48,14 @@ public final class EvaluateCommand implements Command {
         final EvaluateJob.Outcome o = EvaluateJob.run(model, Path.of(a.require("data")),
                 new ReadOptions(format, a.get("text-col", null), a.get("label-col", null), a.get("id-col", null),
                         a.has("strict")), engine, a.getInt("limit", 0), err);
+        if (a.has("record")) {
+            if (a.has("limit")) {
+                throw new UsageException("--record needs the whole test set (no --limit)");
+            }
+            final var b = io.sentimentstreams.trainer.TestRecord.record(model, o, Path.of(a.require("data")),
+                    o.metrics().n(), TrainCommand.commandLine("evaluate", argv));
+            err.println("recorded as test metrics of " + b + ", digest " + b.digest());
+        }
         out.println(Json.write(o.json()));
         return 0;
     }
