@@ -56,6 +56,12 @@ public final class BundleWriter {
         final Path parent = abs.getParent();
         Files.createDirectories(parent);
         final Path staging = Files.createTempDirectory(parent, "." + abs.getFileName() + ".writing-");
+        try {
+            // A temporary directory is private (0700); a bundle is meant to be read by other users/services.
+            Files.setPosixFilePermissions(staging, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: keep the default permissions.
+        }
         return new BundleWriter(abs, staging, overwrite);
     }
 
