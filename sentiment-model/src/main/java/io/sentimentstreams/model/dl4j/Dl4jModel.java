@@ -94,8 +94,15 @@ public final class Dl4jModel implements SentimentModel {
         return p;
     }
 
+    /**
+     * Cutting all-padding columns is exact only when the mask reaches the LSTM, i.e. with {@code last}
+     * pooling (LastTimeStep resets the state at masked steps). With global pooling DL4J masks only the
+     * pooling and the LSTM state keeps evolving through the padding, so trimming would make a row's
+     * score depend on the other rows of its batch (docs/engine.md).
+     */
     private boolean trimmable() {
-        return architecture.masked() && !"embedding-dense".equals(architecture.type().toLowerCase(Locale.ROOT));
+        return architecture.masked() && "last".equalsIgnoreCase(architecture.pooling())
+                && !"embedding-dense".equals(architecture.type().toLowerCase(Locale.ROOT));
     }
 
     /**
