@@ -4,41 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.cli.run.DemoInput;
 import io.sentimentstreams.cli.run.IngestClient;
 import io.sentimentstreams.cli.run.ResultCollector;
 import io.sentimentstreams.cli.run.Stack;
 import io.sentimentstreams.contracts.DeadLetter;
-import io.sentimentstreams.contracts.EncodedReview;
 import io.sentimentstreams.contracts.Label;
 import io.sentimentstreams.contracts.LabeledReview;
 import io.sentimentstreams.contracts.Stage;
-import io.sentimentstreams.json.Json;
 import io.sentimentstreams.topics.Topics;
+import io.sentimentstreams.trainer.Publisher;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,7 +68,7 @@ class ImdbStreamHotSwapEndToEndTest {
             }
             for (int b = 0; b < batches.size(); b++) {
                 if (b == batches.size() / 2) {
-                    Stack.publish(stack.bootstrapServers(), ModelBundle.load(nextVersion(english, oldVersion + 1)));
+                    Publisher.publish(english, stack.bootstrapServers(), oldVersion + 1, false);
                 }
                 if (b == batches.size() - 1) {
                     // Hold the last batch until the swap is visible, so both versions really score.
@@ -98,7 +88,7 @@ class ImdbStreamHotSwapEndToEndTest {
             assertThat(labeled.values()).extracting(LabeledReview::modelVersion)
                     .contains(oldVersion, oldVersion + 1);
 
-            final Map<String, Integer> encodedVersion = encodedVersions(stack.bootstrapServers());
+            final Map<String, Integer> encodedVersion = ResultCollector.encodedVersions(stack.bootstrapServers(), "");
             for (final LabeledReview r : labeled.values()) {
                 assertThat(r.modelVersion()).as("version that scored %s", r.id()).isEqualTo(encodedVersion.get(r.id()));
             }
@@ -124,21 +114,6 @@ class ImdbStreamHotSwapEndToEndTest {
 
     private static List<DeadLetter> ingestDeadLetters(final ResultCollector results) {
         return results.deadLetters().stream().filter(d -> d.stage() == Stage.INGEST).toList();
-    }
-
-    /** A copy of the bundle that differs only in its version (a new digest, the same weights). */
-    private Path nextVersion(final Path bundle, final int version) throws Exception {
-        final Path copy = tmp.resolve("bundle-v" + version);
-        Files.createDirectories(copy);
-        try (Stream<Path> files = Files.list(bundle)) {
-            for (final Path f : files.toList()) {
-                Files.copy(f, copy.resolve(f.getFileName()));
-            }
-        }
-        final ObjectNode manifest = (ObjectNode) Json.MAPPER.readTree(copy.resolve("bundle.json").toFile());
-        manifest.put("version", version);
-        Files.write(copy.resolve("bundle.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
-        return copy;
     }
 
     private static void sendMalformed(final String bootstrap) throws Exception {
@@ -171,29 +146,5 @@ class ImdbStreamHotSwapEndToEndTest {
                 producer.send(new ProducerRecord<>(Topics.INBOUND.name(), p)).get(30, TimeUnit.SECONDS);
             }
         }
-    }
-
-    private static Map<String, Integer> encodedVersions(final String bootstrap) {
-        final Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-encoded-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        final Map<String, Integer> versions = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.ENCODED.name()));
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            int idle = 0;
-            while (System.nanoTime() < deadline && idle < 6) {
-                final var records = consumer.poll(Duration.ofMillis(500));
-                idle = records.isEmpty() ? idle + 1 : 0;
-                for (final ConsumerRecord<String, byte[]> r : records) {
-                    final EncodedReview e = Json.read(r.value(), EncodedReview.class);
-                    versions.put(e.id(), e.modelVersion());
-                }
-            }
-        }
-        return versions;
     }
 }

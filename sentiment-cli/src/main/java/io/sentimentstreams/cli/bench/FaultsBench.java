@@ -12,10 +12,10 @@ import io.sentimentstreams.cli.run.Launcher;
 import io.sentimentstreams.cli.run.ResultCollector;
 import io.sentimentstreams.cli.run.Stack;
 import io.sentimentstreams.contracts.DeadLetter;
-import io.sentimentstreams.contracts.EncodedReview;
 import io.sentimentstreams.contracts.LabeledReview;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.topics.Topics;
+import io.sentimentstreams.trainer.Publisher;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,27 +24,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * {@code ./sentiment bench faults}: streams reviews through the real system while crashing and
@@ -159,7 +151,7 @@ public final class FaultsBench implements Command {
         }
         // Let late duplicates, if any, arrive before counting.
         TimeUnit.SECONDS.sleep(3);
-        final Map<String, Integer> encoded = encodedVersions(stack.bootstrapServers(), scenario);
+        final Map<String, Integer> encoded = ResultCollector.encodedVersions(stack.bootstrapServers(), scenario + "-");
         long labeled = 0;
         long mismatched = 0;
         final Set<String> dead = new HashSet<>();
@@ -217,8 +209,7 @@ public final class FaultsBench implements Command {
             case "models" -> {
                 final Path english = home.resolve("models/imdb-en");
                 final int version = ModelBundle.load(english).manifest().version() + 100 + (int) (System.nanoTime() % 50);
-                Stack.publish(stack.bootstrapServers(), ModelBundle.load(withVersion(english, version,
-                        runDir.resolve("bundle-" + version))));
+                Publisher.publish(english, stack.bootstrapServers(), version, false);
                 awaitProgress(progress, total * 3 / 4);
                 publishCorrupted(stack.bootstrapServers(), ModelBundle.load(english), version + 1);
             }
@@ -235,19 +226,6 @@ public final class FaultsBench implements Command {
         while (progress.get() < target) {
             TimeUnit.MILLISECONDS.sleep(20);
         }
-    }
-
-    static Path withVersion(final Path bundle, final int version, final Path copy) throws Exception {
-        Files.createDirectories(copy);
-        try (Stream<Path> files = Files.list(bundle)) {
-            for (final Path f : files.toList()) {
-                Files.copy(f, copy.resolve(f.getFileName()));
-            }
-        }
-        final ObjectNode manifest = (ObjectNode) Json.MAPPER.readTree(copy.resolve("bundle.json").toFile());
-        manifest.put("version", version);
-        Files.write(copy.resolve("bundle.json"), Json.MAPPER.writeValueAsBytes(manifest));
-        return copy;
     }
 
     /** A record for a newer version whose bytes were damaged in transit: services must refuse it. */
@@ -299,31 +277,6 @@ public final class FaultsBench implements Command {
             }
         }
         return n;
-    }
-
-    private static Map<String, Integer> encodedVersions(final String bootstrap, final String prefix) {
-        final Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "faults-encoded-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        final Map<String, Integer> versions = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.ENCODED.name()));
-            int idle = 0;
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (idle < 6 && System.nanoTime() < deadline) {
-                final var records = consumer.poll(Duration.ofMillis(500));
-                idle = records.isEmpty() ? idle + 1 : 0;
-                for (final ConsumerRecord<String, byte[]> r : records) {
-                    if (r.key() != null && r.key().startsWith(prefix + "-")) {
-                        versions.put(r.key(), Json.read(r.value(), EncodedReview.class).modelVersion());
-                    }
-                }
-            }
-        }
-        return versions;
     }
 
     private static List<DemoInput> relabel(final List<DemoInput> reviews, final String scenario) {

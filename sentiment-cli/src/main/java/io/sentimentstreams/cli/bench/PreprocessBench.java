@@ -1,6 +1,7 @@
 package io.sentimentstreams.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sentimentstreams.trainer.Publisher;
 import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.BundleManifest;
@@ -11,7 +12,6 @@ import io.sentimentstreams.cli.Command;
 import io.sentimentstreams.cli.run.DemoInput;
 import io.sentimentstreams.cli.run.Launcher;
 import io.sentimentstreams.cli.run.ServiceProcess;
-import io.sentimentstreams.cli.run.Stack;
 import io.sentimentstreams.contracts.EncodedReview;
 import io.sentimentstreams.contracts.Review;
 import io.sentimentstreams.json.Json;
@@ -223,7 +223,7 @@ public final class PreprocessBench implements Command {
                 .withPort(0))) {
             final String bootstrap = broker.bootstrapServers();
             TopicAdmin.createAll(bootstrap, (short) 1);
-            Stack.publish(bootstrap, bundle);
+            Publisher.publish(bundle.dir(), bootstrap, bundle.manifest().version(), false);
             produceBacklog(bootstrap, raw, err);
             final Path workDir = runDir.resolve("preprocess-service");
             final Map<String, String> env = new LinkedHashMap<>();

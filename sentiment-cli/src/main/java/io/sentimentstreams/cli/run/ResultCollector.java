@@ -100,6 +100,36 @@ public final class ResultCollector implements AutoCloseable {
         return List.copyOf(unreadable);
     }
 
+    /**
+     * The model version that encoded each review on {@code reviews.encoded} whose key starts with
+     * {@code keyPrefix}, read with {@code read_committed} until the topic has been quiet for 3 seconds.
+     */
+    public static Map<String, Integer> encodedVersions(final String bootstrap, final String keyPrefix) {
+        final Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "sentiment-encoded-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final Map<String, Integer> versions = new java.util.HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.ENCODED.name()));
+            int idle = 0;
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+            while (idle < 6 && System.nanoTime() < deadline) {
+                final var records = consumer.poll(Duration.ofMillis(500));
+                idle = records.isEmpty() ? idle + 1 : 0;
+                for (final ConsumerRecord<String, byte[]> r : records) {
+                    if (r.key() != null && r.key().startsWith(keyPrefix)) {
+                        versions.put(r.key(), Json.read(r.value(),
+                                io.sentimentstreams.contracts.EncodedReview.class).modelVersion());
+                    }
+                }
+            }
+        }
+        return versions;
+    }
+
     @Override
     public void close() throws InterruptedException {
         running.set(false);

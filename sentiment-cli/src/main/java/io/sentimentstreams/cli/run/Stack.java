@@ -1,14 +1,12 @@
 package io.sentimentstreams.cli.run;
 
-import io.sentimentstreams.bundle.BundleArchive;
-import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.testkit.BrokerProcess;
 import io.sentimentstreams.topics.TopicAdmin;
 import io.sentimentstreams.topics.Topics;
+import io.sentimentstreams.trainer.Publisher;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,14 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The whole system on one host: a Kafka broker (child JVM), the catalogue topics, the shipped model
@@ -69,7 +60,8 @@ public final class Stack implements AutoCloseable {
             });
             step("models", () -> {
                 for (final Path dir : modelDirs) {
-                    publishedModels.add(publish(broker.bootstrapServers(), ModelBundle.load(dir)));
+                    publishedModels.add(Publisher.publish(dir, broker.bootstrapServers(),
+                            ModelBundle.load(dir).manifest().version(), false).key());
                 }
                 return publishedModels.isEmpty() ? "none found" : String.join(", ", publishedModels);
             });
@@ -150,28 +142,6 @@ public final class Stack implements AutoCloseable {
         broker = BrokerProcess.start(BrokerProcess.Options.defaults(runDir.resolve("kafka")).withPort(port));
         if (broker.port() != port) {
             throw new IOException("broker came back on port " + broker.port() + " instead of " + port);
-        }
-    }
-
-    /** Publishes a bundle as one record keyed {@code name@version}, with its digest header. */
-    public static String publish(final String bootstrap, final ModelBundle bundle) throws IOException,
-            BundleException, InterruptedException {
-        final byte[] archive = BundleArchive.pack(bundle);
-        final Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(Topics.MODEL_MAX_BYTES));
-        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(2L * Topics.MODEL_MAX_BYTES));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-                new ByteArraySerializer())) {
-            final String key = bundle.manifest().ref().toString();
-            final ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.MODELS.name(), key, archive);
-            record.headers().add(BundleArchive.DIGEST_HEADER, bundle.digest().getBytes(StandardCharsets.UTF_8));
-            producer.send(record).get(60, TimeUnit.SECONDS);
-            return key;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IOException("publishing " + bundle.manifest().ref() + " failed: " + e.getMessage(), e);
         }
     }
 
