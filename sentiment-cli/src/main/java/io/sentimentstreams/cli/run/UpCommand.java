@@ -39,13 +39,13 @@ public final class UpCommand implements Command {
         final String ingest = stack.service("ingest-service").baseUrl();
         out.println();
         out.println("Sentiment Streams is up. Ctrl-C stops it.");
-        out.println("  Kafka bootstrap : " + stack.bootstrapServers());
-        out.println("  ingest (HTTP)   : " + ingest + "/reviews   (OpenAPI: " + ingest + "/q/openapi)");
+        out.println("  Kafka bootstrap   : " + stack.bootstrapServers());
+        out.println("  ingest (HTTP)      : " + ingest + "/reviews   (OpenAPI: " + ingest + "/q/openapi)");
         for (final String svc : Stack.SERVICES) {
-            out.printf("  %-16s: %s/q/metrics  %s/q/health%n", svc, stack.service(svc).baseUrl(),
+            out.printf("  %-18s: %s/q/metrics  %s/q/health%n", svc, stack.service(svc).baseUrl(),
                     stack.service(svc).baseUrl());
         }
-        out.println("  logs            : " + stack.logDir());
+        out.println("  logs              : " + stack.logDir());
         out.println();
         out.println("Try:");
         out.println("  curl -s -X POST " + ingest + "/reviews -H 'Content-Type: application/json' \\");
