@@ -292,9 +292,10 @@ public final class BrokerProcess implements AutoCloseable {
         return id;
     }
 
+    /** Whether the broker could bind {@code port}; like the broker's own bind, TIME_WAIT leftovers don't count. */
     static boolean isFree(final int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress("127.0.0.1", port));
             return true;
         } catch (IOException e) {
