@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class IngestClient {
 
-    private static final int MAX_ATTEMPTS = 10;
+    /** About 30 s of retrying: long enough to ride out a restart of ingest-service. */
+    private static final int MAX_ATTEMPTS = 20;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
@@ -61,7 +62,7 @@ public final class IngestClient {
                     return new Outcome(r.statusCode(), null, r.body());
                 }
                 if ((r.statusCode() == 503 || r.statusCode() == 429) && attempt < MAX_ATTEMPTS) {
-                    TimeUnit.MILLISECONDS.sleep(200L * attempt);
+                    TimeUnit.MILLISECONDS.sleep(Math.min(2000L, 200L * attempt));
                     continue;
                 }
                 return new Outcome(r.statusCode(), "HTTP " + r.statusCode() + " " + reasonOf(r.body()), r.body());
@@ -69,7 +70,7 @@ public final class IngestClient {
                 if (attempt >= MAX_ATTEMPTS) {
                     return new Outcome(0, "IO " + e.getClass().getSimpleName(), "");
                 }
-                TimeUnit.MILLISECONDS.sleep(200L * attempt);
+                TimeUnit.MILLISECONDS.sleep(Math.min(2000L, 200L * attempt));
             }
         }
     }
