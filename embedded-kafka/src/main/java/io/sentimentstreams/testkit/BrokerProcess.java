@@ -311,7 +311,8 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    static String tail(final Path file) {
+    /** The last 30 lines of a log file, for error messages. */
+    public static String tail(final Path file) {
         try {
             final List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));

@@ -146,7 +146,7 @@ public final class FaultsBench implements Command {
             t.join();
         }
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        while (System.nanoTime() < deadline && settled(results, accepted) < accepted.size()) {
+        while (System.nanoTime() < deadline && results.settled(accepted) < accepted.size()) {
             TimeUnit.MILLISECONDS.sleep(250);
         }
         // Let late duplicates, if any, arrive before counting.
@@ -259,22 +259,6 @@ public final class FaultsBench implements Command {
                 producer.send(new ProducerRecord<>(Topics.INBOUND.name(), p.bytes()));
             }
             producer.flush();
-        }
-        return n;
-    }
-
-    private static int settled(final ResultCollector results, final Set<String> accepted) {
-        final Set<String> dead = new HashSet<>();
-        results.deadLetters().forEach(d -> {
-            if (d.id() != null) {
-                dead.add(d.id());
-            }
-        });
-        int n = 0;
-        for (final String id : accepted) {
-            if (results.labeled().containsKey(id) || dead.contains(id)) {
-                n++;
-            }
         }
         return n;
     }

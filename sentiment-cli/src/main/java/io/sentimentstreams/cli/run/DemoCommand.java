@@ -175,7 +175,7 @@ public class DemoCommand implements Command {
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
             long lastReport = System.nanoTime();
             while (System.nanoTime() < deadline) {
-                final int done = settled(collector, accepted);
+                final int done = collector.settled(accepted);
                 final long ingestDlq = collector.deadLetters().stream()
                         .filter(d -> d.sourceTopic() != null && d.sourceTopic().equals(Topics.INBOUND.name())).count();
                 if (done >= accepted.size() && ingestDlq >= malformed.size()) {
@@ -207,22 +207,6 @@ public class DemoCommand implements Command {
             }
             return complete ? 0 : 1;
         }
-    }
-
-    private static int settled(final ResultCollector collector, final Set<String> accepted) {
-        int done = 0;
-        final Set<String> dead = new HashSet<>();
-        collector.deadLetters().forEach(d -> {
-            if (d.id() != null) {
-                dead.add(d.id());
-            }
-        });
-        for (final String id : accepted) {
-            if (collector.labeled().containsKey(id) || dead.contains(id)) {
-                done++;
-            }
-        }
-        return done;
     }
 
     private static ObjectNode summarize(final ResultCollector collector, final Map<String, DemoInput> byId,
@@ -262,7 +246,7 @@ public class DemoCommand implements Command {
         s.put("sent", sent);
         s.put("accepted", accepted.size());
         s.put("labeled", labeledCount);
-        s.put("missing", accepted.size() - settled(collector, accepted));
+        s.put("missing", accepted.size() - collector.settled(accepted));
         s.put("duplicates", collector.duplicates().size());
         s.put("malformed_sent", malformedSent);
         final ObjectNode dlqNode = s.putObject("dlq");

@@ -92,6 +92,23 @@ public final class ResultCollector implements AutoCloseable {
         return out;
     }
 
+    /** How many of {@code accepted} ids have been labeled or dead-lettered so far. */
+    public int settled(final java.util.Set<String> accepted) {
+        final java.util.Set<String> dead = new java.util.HashSet<>();
+        deadLetters.forEach(d -> {
+            if (d.id() != null) {
+                dead.add(d.id());
+            }
+        });
+        int n = 0;
+        for (final String id : accepted) {
+            if (labeled.containsKey(id) || dead.contains(id)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     public List<DeadLetter> deadLetters() {
         return List.copyOf(deadLetters);
     }

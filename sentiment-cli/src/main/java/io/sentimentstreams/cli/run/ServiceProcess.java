@@ -1,5 +1,6 @@
 package io.sentimentstreams.cli.run;
 
+import io.sentimentstreams.testkit.BrokerProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -69,7 +70,7 @@ public final class ServiceProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException(name + " exited with code " + process.exitValue() + "; log " + log + ":\n"
-                        + tail(log, 25));
+                        + BrokerProcess.tail(log));
             }
             try {
                 final HttpResponse<String> r = http.send(ready, HttpResponse.BodyHandlers.ofString());
@@ -83,7 +84,7 @@ public final class ServiceProcess implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(300);
         }
         throw new IOException(name + " not ready within " + timeout.toSeconds() + " s (last: " + last + "); log "
-                + log + ":\n" + tail(log, 25));
+                + log + ":\n" + BrokerProcess.tail(log));
     }
 
     public String name() {
@@ -125,15 +126,6 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-        }
-    }
-
-    static String tail(final Path file, final int lines) {
-        try {
-            final List<String> all = Files.readAllLines(file);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(no log)";
         }
     }
 }
