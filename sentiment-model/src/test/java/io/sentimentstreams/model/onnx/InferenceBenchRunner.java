@@ -36,7 +36,8 @@ public final class InferenceBenchRunner {
         final int[][] pool = imdb
                 ? InferenceBenchmark.imdbRows(java.nio.file.Path.of(opt(args, "--data", "../../shared/data"), "imdb",
                         "test.tsv.gz"), 2048, null, a)
-                : InferenceBenchmark.rows(2048, a.maxlen(), a.vocabSize(), new int[] {a.maxlen()}, 7);
+                : InferenceBenchmark.rows(2048, a.maxlen(), Integer.parseInt(opt(args, "--ids-below", String.valueOf(a.vocabSize()))),
+                        new int[] {a.maxlen()}, 7);
         final List<InferenceBenchmark.Contender> contenders = new ArrayList<>();
         final List<AutoCloseable> toClose = new ArrayList<>();
         for (final String e : engines.split(",")) {
