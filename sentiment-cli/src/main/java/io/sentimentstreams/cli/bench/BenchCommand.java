@@ -18,6 +18,8 @@ public final class BenchCommand implements Command {
             "text pipeline reviews/s per tokenizer on one core (IMDB, NSMC)"});
         BENCHES.put("inference", new String[] {"io.sentimentstreams.cli.bench.InferenceBench",
             "fast vs DL4J (vs ONNX Runtime) engines, batch sizes, fraction of SGEMM peak"});
+        BENCHES.put("memory", new String[] {"io.sentimentstreams.cli.bench.MemoryBench",
+            "resident memory of a JVM serving the default English model (before/after load and scoring)"});
         BENCHES.put("preprocess", new String[] {"io.sentimentstreams.cli.bench.PreprocessBench",
             "preprocess-service on the real broker vs the text pipeline alone"});
         BENCHES.put("e2e", new String[] {"io.sentimentstreams.cli.bench.EndToEndBench",
