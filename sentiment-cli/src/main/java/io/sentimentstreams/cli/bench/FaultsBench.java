@@ -14,6 +14,7 @@ import io.sentimentstreams.cli.run.Stack;
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.LabeledReview;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.contracts.Stage;
 import io.sentimentstreams.topics.Topics;
 import io.sentimentstreams.trainer.Publisher;
 import java.io.InputStream;
@@ -192,9 +193,34 @@ public final class FaultsBench implements Command {
         dlqReasons.forEach(reasons::put);
         final ObjectNode ref = line.putObject("http_refused");
         refused.forEach(ref::put);
+        if (malformedSent > 0) {
+            // Only this scenario writes to reviews.inbound without a key, so every ingest dead letter from
+            // that topic is one of its payloads; the rest would be malformed input silently dropped.
+            final long malformedDead = results.deadLetters().stream()
+                    .filter(d -> d.stage() == Stage.INGEST && Topics.INBOUND.name().equals(d.sourceTopic()))
+                    .count();
+            line.put("malformed_dead_lettered", malformedDead);
+            line.put("malformed_unaccounted", Math.max(0, malformedSent - malformedDead));
+        }
+        if (scenario.equals("models")) {
+            // The corrupted bundle is published as the newest version: no record may be encoded with it,
+            // and both model-consuming services must count a refusal.
+            final int corrupted = CORRUPTED_VERSION.get();
+            line.put("corrupted_version", corrupted);
+            final long encodedByNewer = encoded.values().stream().filter(v -> v == corrupted).count();
+            line.put("encoded_by_corrupted_version", encodedByNewer);
+            final ObjectNode refusedBy = line.putObject("corrupted_bundle_refused_by");
+            refusedBy.put("preprocess-service", refusals(stack.service("preprocess-service"),
+                    "sentiment_preprocess_models_refused_total"));
+            refusedBy.put("inference-service", refusals(stack.service("inference-service"),
+                    "sentiment_inference_models_refused_total"));
+        }
         line.put("seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
         return line;
     }
+
+    /** The version number the models scenario gave its corrupted bundle (-1 before it ran). */
+    private static final AtomicInteger CORRUPTED_VERSION = new AtomicInteger(-1);
 
     /** Performs the scenario's fault while the senders run; returns the number of malformed payloads sent. */
     private static int inject(final Stack stack, final String scenario, final int total, final AtomicInteger progress,
@@ -211,6 +237,7 @@ public final class FaultsBench implements Command {
                 final int version = ModelBundle.load(english).manifest().version() + 100 + (int) (System.nanoTime() % 50);
                 Publisher.publish(english, stack.bootstrapServers(), version, false);
                 awaitProgress(progress, total * 3 / 4);
+                CORRUPTED_VERSION.set(version + 1);
                 publishCorrupted(stack.bootstrapServers(), ModelBundle.load(english), version + 1);
             }
             case "bad-input" -> {
@@ -289,5 +316,27 @@ public final class FaultsBench implements Command {
         }
         Collections.shuffle(all, new java.util.Random(1));
         return all;
+    }
+
+    /** Sum of a refusal counter in a service's Prometheus scrape, or -1 when it cannot be read. */
+    private static double refusals(final io.sentimentstreams.cli.run.ServiceProcess svc, final String metric) {
+        try {
+            final java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(svc.baseUrl() + "/q/metrics"))
+                            .timeout(Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            double sum = 0;
+            for (final String l : r.body().split("\n")) {
+                if (l.startsWith(metric + "{") || l.startsWith(metric + " ")) {
+                    sum += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+                }
+            }
+            return sum;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 }
