@@ -29,6 +29,8 @@ public final class ResultCollector implements AutoCloseable {
 
     private final Map<String, LabeledReview> labeled = new ConcurrentHashMap<>();
     private final Map<String, Integer> labeledTimes = new ConcurrentHashMap<>();
+    /** Per topic-partition, the offset after the last record read (only the collector thread writes it). */
+    private final Map<String, Long> nextOffset = new java.util.HashMap<>();
     private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
     private final List<String> unreadable = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -38,13 +40,21 @@ public final class ResultCollector implements AutoCloseable {
                            final Consumer<DeadLetter> onDeadLetter) {
         final Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "sentiment-collector-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer());
-        consumer.subscribe(List.of(Topics.LABELED.name(), Topics.DLQ.name()));
+        // Assigned, not subscribed: a group member that loses its group (the broker restarts, the
+        // coordinator moves) resets to the earliest offset with nothing committed and reads everything again,
+        // which would count as duplicates that are not in the topic.
+        final List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+        for (final String topic : List.of(Topics.LABELED.name(), Topics.DLQ.name())) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(60)).forEach(
+                    p -> partitions.add(new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
         thread = new Thread(() -> {
             try (consumer) {
                 while (running.get()) {
@@ -60,6 +70,13 @@ public final class ResultCollector implements AutoCloseable {
 
     private void handle(final ConsumerRecord<String, byte[]> r, final Consumer<LabeledReview> onLabeled,
                         final Consumer<DeadLetter> onDeadLetter) {
+        // A record at an offset already read is a re-delivery to this reader, not a second record.
+        final String partition = r.topic() + "-" + r.partition();
+        final Long next = nextOffset.get(partition);
+        if (next != null && r.offset() < next) {
+            return;
+        }
+        nextOffset.put(partition, r.offset() + 1);
         try {
             if (r.topic().equals(Topics.LABELED.name())) {
                 final LabeledReview review = Json.read(r.value(), LabeledReview.class);
