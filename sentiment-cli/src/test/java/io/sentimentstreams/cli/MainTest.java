@@ -47,6 +47,20 @@ class MainTest {
     }
 
     @Test
+    void everyListedBenchmarkIsInTheBuildAndAnswersHelp() {
+        assertThat(run("bench", "--help")).isZero();
+        final List<String> names = out.toString(StandardCharsets.UTF_8).lines().skip(1)
+                .map(l -> l.strip().split("\\s+")[0]).toList();
+        assertThat(names).contains("text", "memory", "inference", "preprocess", "e2e", "fuzz", "faults");
+        for (final String name : names) {
+            out.reset();
+            err.reset();
+            assertThat(run("bench", name, "--help")).as(name + ": " + err).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).as(name).startsWith("usage: ./sentiment bench " + name);
+        }
+    }
+
+    @Test
     void argsParseValuesFlagsAndPositionals() {
         final Args args = Args.parse(List.of("--count", "5", "--output=jsonl", "--keep", "text"),
                 Set.of("count", "output"), Set.of("keep"));

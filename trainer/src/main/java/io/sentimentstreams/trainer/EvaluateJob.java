@@ -82,24 +82,7 @@ public final class EvaluateJob {
 
     /** Scores a set in length-sorted batches (less padding), results in row order. */
     public static float[] score(final LoadedModel model, final EncodedSet set, final int batchSize) {
-        final float[] out = new float[set.size()];
-        final Integer[] order = new Integer[set.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> set.tokenCounts()[i]));
-        for (int from = 0; from < order.length; from += batchSize) {
-            final int to = Math.min(order.length, from + batchSize);
-            final int[][] rows = new int[to - from][];
-            for (int k = from; k < to; k++) {
-                rows[k - from] = set.ids()[order[k]];
-            }
-            final float[] p = model.score(rows);
-            for (int k = from; k < to; k++) {
-                out[order[k]] = p[k - from];
-            }
-        }
-        return out;
+        return Trainer.scoreByLength(model::score, set, batchSize);
     }
 
     /** A featurizer over an already-built pipeline (its vocabulary is the bundle's). */

@@ -217,8 +217,16 @@ public final class Trainer {
 
     /** Scores {@code set} through the inference path (same trimming and mask as serving). */
     public static float[] score(final Dl4jModel model, final EncodedSet set, final int batchSize) {
+        return scoreByLength(model::score, set, batchSize);
+    }
+
+    /**
+     * Scores {@code set} with any engine in batches of similar length (less padded work), results in row
+     * order; shared by training-time validation and {@code evaluate}.
+     */
+    static float[] scoreByLength(final java.util.function.Function<int[][], float[]> engine, final EncodedSet set,
+                                 final int batchSize) {
         final float[] out = new float[set.size()];
-        // Sorting by length before batching keeps padded work low; results go back to row order.
         final Integer[] order = new Integer[set.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -230,7 +238,7 @@ public final class Trainer {
             for (int k = from; k < to; k++) {
                 rows[k - from] = set.ids()[order[k]];
             }
-            final float[] p = model.score(rows);
+            final float[] p = engine.apply(rows);
             for (int k = from; k < to; k++) {
                 out[order[k]] = p[k - from];
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentimentstreams.cli.Args;
 import io.sentimentstreams.cli.Command;
 import io.sentimentstreams.cli.run.DemoInput;
+import io.sentimentstreams.cli.run.DemoCommand;
 import io.sentimentstreams.cli.run.IngestClient;
 import io.sentimentstreams.cli.run.Launcher;
 import io.sentimentstreams.cli.run.ResultCollector;
@@ -155,8 +156,8 @@ public final class EndToEndBench implements Command {
             procs.put(s, describe(before.get(stack.service(s).pid()), after.get(stack.service(s).pid()), seconds));
         }
         procs.put("kafka-broker", describe(before.get(stack.broker().pid()), after.get(stack.broker().pid()), seconds));
-        final Step step = new Step(n, seconds, lat.size() / seconds, pct(lat, 0.5), pct(lat, 0.95), pct(lat, 0.99),
-                procs);
+        final Step step = new Step(n, seconds, lat.size() / seconds, DemoCommand.percentile(lat, 0.5),
+                DemoCommand.percentile(lat, 0.95), DemoCommand.percentile(lat, 0.99), procs);
         err.printf("  %-7s rate %-6s -> %d labeled in %.1f s = %.0f/s, p50 %d ms p99 %d ms%n", channel,
                 ratePerSecond == 0 ? "max" : String.valueOf(ratePerSecond), lat.size(), seconds,
                 step.labeledPerSecond(), step.p50(), step.p99());
@@ -329,13 +330,6 @@ public final class EndToEndBench implements Command {
     private static String lastLine(final String s) {
         final String[] lines = s.strip().split("\n");
         return lines[lines.length - 1];
-    }
-
-    private static long pct(final List<Long> sorted, final double q) {
-        if (sorted.isEmpty()) {
-            return 0;
-        }
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1)));
     }
 
     private static double round(final double v, final int digits) {

@@ -64,6 +64,10 @@ public final class TextBench implements Command {
             }
             final List<String> trainTexts = DemoInput.read(train).stream().map(DemoInput::text).toList();
             final List<String> testTexts = DemoInput.read(test).stream().map(DemoInput::text).toList();
+            if (trainTexts.isEmpty() || testTexts.isEmpty()) {
+                err.printf("%-10s skipped: %s or %s has no reviews%n", tok, train, test);
+                continue;
+            }
             final PipelineConfig base = english ? PipelineConfig.englishDefaults() : PipelineConfig.koreanDefaults();
             final PipelineConfig config = new PipelineConfig(base.lang(), base.nfkc(), base.stripHtml(),
                     base.splitSentences(), tok, base.lower(), base.filters(), base.oktNorm(), base.oktStem(),
@@ -74,7 +78,9 @@ public final class TextBench implements Command {
             final TextPipeline pipeline = TextPipeline.of(config, vocabulary);
             long sink = 0;
             final long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
-            for (int i = 2000; System.nanoTime() < warmEnd; i = i + 1 < trainTexts.size() ? i + 1 : 0) {
+            // Warm up on the training reviews after the ones the vocabulary saw (all of them if there are few).
+            for (int i = Math.min(2000, trainTexts.size()) % trainTexts.size(); System.nanoTime() < warmEnd;
+                    i = i + 1 < trainTexts.size() ? i + 1 : 0) {
                 sink += pipeline.encode(trainTexts.get(i)).tokenCount();
             }
             final ThreadMXBean threads = ManagementFactory.getThreadMXBean();

@@ -269,7 +269,8 @@ public class DemoCommand implements Command {
         return s;
     }
 
-    private static long percentile(final List<Long> sorted, final double q) {
+    /** The nearest-rank percentile {@code q} (0..1) of an ascending list; 0 when it is empty. */
+    public static long percentile(final List<Long> sorted, final double q) {
         if (sorted.isEmpty()) {
             return 0;
         }
