@@ -26,7 +26,9 @@ import io.sentimentstreams.text.PipelineConfig;
  * @param validationFraction fraction of the training rows held out for early stopping
  * @param patience           epochs without improvement before stopping
  * @param monitor            {@code accuracy} or {@code loss} on the validation rows
- * @param bucketing          group batches by review length (fewer padded steps; exact when masked)
+ * @param bucketing          group batches by review length (fewer padded steps); exact only with masked
+ *                           {@code last} pooling: with max/mean pooling the LSTM runs through padding,
+ *                           so buckets train on less padding than serving adds (trainer/README.md)
  * @param embeddings         optional GloVe/word2vec text file to initialise the embedding (null: random)
  * @param freezeEmbeddings   keep those vectors fixed
  * @param workers            data-parallel replicas, each on its own thread, parameters and Adam state
