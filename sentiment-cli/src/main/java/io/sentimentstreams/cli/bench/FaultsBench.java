@@ -142,7 +142,8 @@ public final class FaultsBench implements Command {
             t.start();
             threads.add(t);
         }
-        final int malformedSent = inject(stack, scenario, reviews.size(), progress, home, runDir, err);
+        final Injected injected = inject(stack, scenario, reviews.size(), progress, home, runDir, err);
+        final int malformedSent = injected.malformedSent();
         for (final Thread t : threads) {
             t.join();
         }
@@ -205,7 +206,7 @@ public final class FaultsBench implements Command {
         if (scenario.equals("models")) {
             // The corrupted bundle is published as the newest version: no record may be encoded with it,
             // and both model-consuming services must count a refusal.
-            final int corrupted = CORRUPTED_VERSION.get();
+            final int corrupted = injected.corruptedVersion();
             line.put("corrupted_version", corrupted);
             final long encodedByNewer = encoded.values().stream().filter(v -> v == corrupted).count();
             line.put("encoded_by_corrupted_version", encodedByNewer);
@@ -219,11 +220,12 @@ public final class FaultsBench implements Command {
         return line;
     }
 
-    /** The version number the models scenario gave its corrupted bundle (-1 before it ran). */
-    private static final AtomicInteger CORRUPTED_VERSION = new AtomicInteger(-1);
+    /** What a fault left to check: malformed payloads sent, the corrupted bundle's version (-1: none). */
+    private record Injected(int malformedSent, int corruptedVersion) {
+    }
 
-    /** Performs the scenario's fault while the senders run; returns the number of malformed payloads sent. */
-    private static int inject(final Stack stack, final String scenario, final int total, final AtomicInteger progress,
+    /** Performs the scenario's fault while the senders run. */
+    private static Injected inject(final Stack stack, final String scenario, final int total, final AtomicInteger progress,
                               final Path home, final Path runDir, final PrintStream err) throws Exception {
         awaitProgress(progress, total / 2);
         final long t0 = System.nanoTime();
@@ -237,16 +239,17 @@ public final class FaultsBench implements Command {
                 final int version = ModelBundle.load(english).manifest().version() + 100 + (int) (System.nanoTime() % 50);
                 Publisher.publish(english, stack.bootstrapServers(), version, false);
                 awaitProgress(progress, total * 3 / 4);
-                CORRUPTED_VERSION.set(version + 1);
                 publishCorrupted(stack.bootstrapServers(), ModelBundle.load(english), version + 1);
+                err.printf("[%s] fault injected and recovered in %.1f s%n", scenario, (System.nanoTime() - t0) / 1e9);
+                return new Injected(0, version + 1);
             }
             case "bad-input" -> {
-                return sendMalformed(stack.bootstrapServers(), Math.max(100, total / 10));
+                return new Injected(sendMalformed(stack.bootstrapServers(), Math.max(100, total / 10)), -1);
             }
             default -> throw new IllegalStateException(scenario);
         }
         err.printf("[%s] fault injected and recovered in %.1f s%n", scenario, (System.nanoTime() - t0) / 1e9);
-        return 0;
+        return new Injected(0, -1);
     }
 
     private static void awaitProgress(final AtomicInteger progress, final int target) throws InterruptedException {
@@ -321,17 +324,8 @@ public final class FaultsBench implements Command {
     /** Sum of a refusal counter in a service's Prometheus scrape, or -1 when it cannot be read. */
     private static double refusals(final io.sentimentstreams.cli.run.ServiceProcess svc, final String metric) {
         try {
-            final java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(svc.baseUrl() + "/q/metrics"))
-                            .timeout(Duration.ofSeconds(10)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            double sum = 0;
-            for (final String l : r.body().split("\n")) {
-                if (l.startsWith(metric + "{") || l.startsWith(metric + " ")) {
-                    sum += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
-                }
-            }
-            return sum;
+            return MetricsScrape.sum(MetricsScrape.fetch(java.net.http.HttpClient.newHttpClient(), svc.baseUrl()),
+                    metric);
         } catch (java.io.IOException | RuntimeException e) {
             return -1;
         } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.cli.Args;
 import io.sentimentstreams.cli.Command;
 import io.sentimentstreams.cli.run.DemoInput;
+import io.sentimentstreams.cli.run.Launcher;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.model.EngineChoice;
 import io.sentimentstreams.model.Engines;
@@ -39,7 +40,7 @@ public final class MemoryBench implements Command {
             out.println("  run with a service-sized heap: SENTIMENT_JAVA_OPTS=\"-Xmx256m\" ./sentiment bench memory");
             return 0;
         }
-        final Path home = Path.of(System.getProperty("sentiment.home", ".")).toAbsolutePath().normalize();
+        final Path home = Launcher.home();
         final Path modelDir = Path.of(args.get("model", home.resolve("models/imdb-en").toString()));
         final EngineChoice choice = EngineChoice.parse(args.get("engine", "fast"));
         final int n = args.getInt("reviews", 2000);
@@ -78,11 +79,10 @@ public final class MemoryBench implements Command {
     }
 
     private static void snapshot(final String phase, final ObjectNode report, final PrintStream err) {
-        final long rss = ProcessStats.of(ProcessHandle.current().pid()).rssMb();
-        // RssFile is mostly the native libraries' mapped code (libnd4jcpu alone is hundreds of MB on disk):
-        // shared, clean and reclaimable. RssAnon is the memory this process really owns.
-        final long anon = statusMb("RssAnon:");
-        final long file = statusMb("RssFile:");
+        final ProcessStats stats = ProcessStats.of(ProcessHandle.current().pid());
+        final long rss = stats.rssMb();
+        final long anon = stats.rssAnonMb();
+        final long file = stats.rssFileMb();
         final MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         final long heap = mem.getHeapMemoryUsage().getUsed() >> 20;
         final long nonHeap = mem.getNonHeapMemoryUsage().getUsed() >> 20;
@@ -96,18 +96,5 @@ public final class MemoryBench implements Command {
         p.put("heap_used_mb", heap);
         p.put("non_heap_mb", nonHeap);
         p.put("javacpp_native_mb", javacpp);
-    }
-
-    private static long statusMb(final String field) {
-        try {
-            for (final String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(field)) {
-                    return Long.parseLong(line.replaceAll("\\D+", "")) >> 10;
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
     }
 }

@@ -26,10 +26,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +40,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -76,8 +71,6 @@ public final class PreprocessBench implements Command {
     private static final double[] PIPELINE_CPU_RATE = new double[1];
     private static final double[] SERVICE_CPU_RATE = new double[1];
 
-    private static final Pattern RECORDS = Pattern.compile(
-            "^sentiment_preprocess_records_total\\{[^}]*\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
 
     @Override
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
@@ -289,17 +282,11 @@ public final class PreprocessBench implements Command {
         double warmDone = -1;
         double warmCpu = 0;
         final HttpClient http = HttpClient.newHttpClient();
-        final HttpRequest metrics = HttpRequest.newBuilder(URI.create(svc.baseUrl() + "/q/metrics")).GET().build();
         final long deadline = System.nanoTime() + timeout.toNanos();
         double done = 0;
         long lastReport = System.nanoTime();
         while (System.nanoTime() < deadline) {
-            final String body = http.send(metrics, HttpResponse.BodyHandlers.ofString()).body();
-            done = 0;
-            final Matcher m = RECORDS.matcher(body);
-            while (m.find()) {
-                done += Double.parseDouble(m.group(1));
-            }
+            done = MetricsScrape.sum(MetricsScrape.fetch(http, svc.baseUrl()), "sentiment_preprocess_records_total");
             if (warmDone < 0 && done >= warmup) {
                 warmDone = done;
                 warmCpu = ProcessStats.of(svc.pid()).cpuSeconds();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentimentstreams.cli.Args;
 import io.sentimentstreams.cli.Command;
 import io.sentimentstreams.cli.run.DemoInput;
+import io.sentimentstreams.cli.run.Launcher;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.text.PipelineConfig;
 import io.sentimentstreams.text.TextPipeline;
@@ -15,7 +16,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -40,7 +43,7 @@ public final class TextBench implements Command {
                     + " [--seconds 10] [--warmup 10] [--data-dir ../shared/data]");
             return 0;
         }
-        final Path home = Path.of(System.getProperty("sentiment.home", ".")).toAbsolutePath().normalize();
+        final Path home = Launcher.home();
         final Path data = Path.of(args.get("data-dir", home.resolve("../shared/data").toString()));
         final double seconds = args.getDouble("seconds", 10);
         final double warmup = args.getDouble("warmup", 10);
@@ -50,6 +53,7 @@ public final class TextBench implements Command {
                 + System.getProperty("java.version"));
         report.put("load_average_before", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         final ArrayNode results = report.putArray("results");
+        final Map<Path, List<String>> texts = new HashMap<>();
         err.printf("%-10s %-6s %10s %14s %10s %9s%n", "tokenizer", "corpus", "reviews/s", "reviews/CPU-s", "tokens/s",
                 "measured");
         for (final String tokenizer : args.get("tokenizers", "treebank,wordpunct,keras,nori,okt").split(",")) {
@@ -62,8 +66,9 @@ public final class TextBench implements Command {
                 err.printf("%-10s skipped: %s or %s not found (--data-dir)%n", tok, train, test);
                 continue;
             }
-            final List<String> trainTexts = DemoInput.read(train).stream().map(DemoInput::text).toList();
-            final List<String> testTexts = DemoInput.read(test).stream().map(DemoInput::text).toList();
+            // The three English tokenizers share IMDB: each split is read and unzipped once per run.
+            final List<String> trainTexts = texts.computeIfAbsent(train, TextBench::readTexts);
+            final List<String> testTexts = texts.computeIfAbsent(test, TextBench::readTexts);
             if (trainTexts.isEmpty() || testTexts.isEmpty()) {
                 err.printf("%-10s skipped: %s or %s has no reviews%n", tok, train, test);
                 continue;
@@ -111,5 +116,13 @@ public final class TextBench implements Command {
         report.put("load_average_after", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         out.println(Json.write(report));
         return 0;
+    }
+
+    private static List<String> readTexts(final Path file) {
+        try {
+            return DemoInput.read(file).stream().map(DemoInput::text).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

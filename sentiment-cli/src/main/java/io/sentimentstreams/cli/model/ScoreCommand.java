@@ -81,7 +81,7 @@ public final class ScoreCommand implements Command {
                                     final Map<Path, Loaded> models) throws Exception {
         final String detected = LanguageDetector.detect(text);
         final Path dir = a.has("model") ? Path.of(a.get("model", null))
-                : home().resolve("ko".equals(detected) ? "models/nsmc-ko" : "models/imdb-en");
+                : io.sentimentstreams.cli.run.Launcher.home().resolve("ko".equals(detected) ? "models/nsmc-ko" : "models/imdb-en");
         Loaded l = models.get(dir);
         if (l == null) {
             final ModelBundle bundle = ModelBundle.load(dir);
@@ -114,10 +114,5 @@ public final class ScoreCommand implements Command {
         }
         n.put("text", text);
         return n;
-    }
-
-    private static Path home() {
-        final String h = System.getProperty("sentiment.home");
-        return Path.of(h == null ? "." : h).toAbsolutePath().normalize();
     }
 }
