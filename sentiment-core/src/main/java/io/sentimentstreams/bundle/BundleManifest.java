@@ -36,6 +36,11 @@ public record BundleManifest(
     public static final String VOCABULARY = "vocab.tsv";
     public static final String ONNX = "model.onnx";
     public static final String MODEL_CARD = "MODEL_CARD.md";
+    /**
+     * Optional: canary rows with the DL4J network's probabilities for them, written when the bundle is made,
+     * so a service can check the fast engine (built from {@link #ONNX}) without loading DL4J at all.
+     */
+    public static final String CANARY = "canary.tsv";
 
     public ModelRef ref() {
         return new ModelRef(name, version);

@@ -22,40 +22,57 @@ public final class Canary {
 
     private static final long SEED = 20_260_101L;
 
+    /** Generated rows 0-4 are the edge cases {@link #withReal} keeps. */
+    private static final int EDGE_ROWS = 5;
+
     private Canary() {
     }
 
     /** Runs both engines over {@code ids} (in batches of 64, as a service would) and compares. */
     public static CanaryResult compare(final SentimentModel reference, final SentimentModel candidate,
             final int[][] ids, final double tolerance) {
+        return compare(score(reference, ids), candidate, ids, tolerance, "dl4j");
+    }
+
+    /**
+     * Compares {@code candidate} with reference probabilities computed earlier ({@code against} names their
+     * source in the reason, e.g. the bundle's stored canary).
+     */
+    public static CanaryResult compare(final float[] expected, final SentimentModel candidate, final int[][] ids,
+            final double tolerance, final String against) {
+        final float[] got = score(candidate, ids);
         double worst = 0;
         int worstRow = -1;
-        final int batch = 64;
-        for (int from = 0; from < ids.length; from += batch) {
-            final int to = Math.min(ids.length, from + batch);
-            final int[][] slice = java.util.Arrays.copyOfRange(ids, from, to);
-            final float[] ref = reference.score(slice);
-            final float[] got = candidate.score(slice);
-            for (int i = 0; i < slice.length; i++) {
-                // NaN on either side counts as a disagreement unless both are NaN (e.g. an empty review
-                // under mean pooling, where DL4J divides by a zero count).
-                final double d = Float.isNaN(ref[i]) && Float.isNaN(got[i]) ? 0
-                        : Float.isNaN(ref[i]) || Float.isNaN(got[i]) ? Double.POSITIVE_INFINITY
-                        : Math.abs((double) ref[i] - got[i]);
-                if (d > worst || worstRow < 0) {
-                    worst = Math.max(worst, d);
-                    worstRow = from + i;
-                }
+        for (int i = 0; i < ids.length; i++) {
+            // NaN on either side counts as a disagreement unless both are NaN (e.g. an empty review
+            // under mean pooling, where DL4J divides by a zero count).
+            final double d = Float.isNaN(expected[i]) && Float.isNaN(got[i]) ? 0
+                    : Float.isNaN(expected[i]) || Float.isNaN(got[i]) ? Double.POSITIVE_INFINITY
+                    : Math.abs((double) expected[i] - got[i]);
+            if (d > worst || worstRow < 0) {
+                worst = Math.max(worst, d);
+                worstRow = i;
             }
         }
         if (worst <= tolerance) {
             return new CanaryResult(CanaryResult.Status.PASSED, ids.length, worst, tolerance,
-                    "fast engine agrees with dl4j on " + ids.length + " reviews: max |dp| = "
+                    "fast engine agrees with " + against + " on " + ids.length + " reviews: max |dp| = "
                             + String.format(java.util.Locale.ROOT, "%.3g", worst));
         }
         return new CanaryResult(CanaryResult.Status.FAILED, ids.length, worst, tolerance,
-                "fast engine disagrees with dl4j: max |dp| = " + worst + " > " + tolerance
+                "fast engine disagrees with " + against + ": max |dp| = " + worst + " > " + tolerance
                         + " (worst canary row " + worstRow + ")");
+    }
+
+    /** Scores {@code ids} in batches of 64. */
+    public static float[] score(final SentimentModel model, final int[][] ids) {
+        final float[] out = new float[ids.length];
+        final int batch = 64;
+        for (int from = 0; from < ids.length; from += batch) {
+            final int to = Math.min(ids.length, from + batch);
+            System.arraycopy(model.score(java.util.Arrays.copyOfRange(ids, from, to)), 0, out, from, to - from);
+        }
+        return out;
     }
 
     /**
@@ -65,9 +82,14 @@ public final class Canary {
      */
     public static int[][] inputs(final ModelBundle bundle, final int n) throws IOException {
         final PipelineConfig pipeline = bundle.manifest().pipeline().withDefaults();
-        final Architecture arch = bundle.manifest().architecture();
-        final Vocabulary vocab = Vocabulary.readTsv(bundle.file(io.sentimentstreams.bundle.BundleManifest.VOCABULARY),
-                pipeline.oovToken());
+        return inputs(Vocabulary.readTsv(bundle.file(io.sentimentstreams.bundle.BundleManifest.VOCABULARY),
+                pipeline.oovToken()), pipeline, bundle.manifest().architecture(), n);
+    }
+
+    /** {@link #inputs(ModelBundle, int)} for a vocabulary in memory (the trainer's, before a bundle exists). */
+    public static int[][] inputs(final Vocabulary vocab, final PipelineConfig pipeline, final Architecture arch,
+            final int n) {
+        final PipelineConfig p = pipeline.withDefaults();
         final int rows = Math.min(arch.vocabSize(), vocab.maxIndex() + 1);
         final long[] counts = new long[Math.max(rows, 2)];
         final List<String> words = vocab.wordsByIndex();
@@ -75,7 +97,19 @@ public final class Canary {
             final String w = words.get(i);
             counts[i] = w == null ? 0 : Math.max(1, vocab.countOf(w));
         }
-        return inputs(counts, arch.maxlen(), "post".equals(pipeline.padding()), n, SEED);
+        return inputs(counts, arch.maxlen(), "post".equals(p.padding()), n, SEED);
+    }
+
+    /**
+     * Canary rows that keep the generated edge cases (rows 0-4: empty, one token, one OOV token, full
+     * length, all OOV) and fill the rest with {@code real} encoded reviews as far as there are any.
+     */
+    public static int[][] withReal(final int[][] generated, final int[][] real) {
+        final int[][] out = generated.clone();
+        for (int i = EDGE_ROWS, k = 0; i < out.length && k < real.length; i++, k++) {
+            out[i] = real[k].clone();
+        }
+        return out;
     }
 
     /**

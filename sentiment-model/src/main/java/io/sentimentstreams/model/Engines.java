@@ -12,9 +12,13 @@ import java.util.logging.Logger;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * Turns a verified {@link ModelBundle} and an {@link EngineChoice} into a serving {@link LoadedModel}:
- * the DL4J network is always restored (it is the reference), and the fast engine replaces it only when
- * it supports the architecture and agrees with DL4J on a canary batch within {@link Canary#TOLERANCE}.
+ * Turns a verified {@link ModelBundle} and an {@link EngineChoice} into a serving {@link LoadedModel}.
+ * The fast engine serves only when it agrees with DL4J on canary rows within {@link Canary#TOLERANCE}.
+ * When the bundle carries {@value BundleManifest#CANARY} (DL4J's probabilities, computed when the bundle
+ * was made) and {@value BundleManifest#ONNX}, the fast engine is built from the ONNX weights and checked
+ * against those stored probabilities, and DL4J is never loaded: ND4J's native buffers would otherwise be
+ * most of the JVM's resident memory. Otherwise, or when that check fails, the DL4J network is restored
+ * and both engines score the canary rows live, as before.
  */
 public final class Engines {
 
@@ -23,8 +27,19 @@ public final class Engines {
     private Engines() {
     }
 
-    /** Loads with canary rows drawn from the bundle's vocabulary ({@link Canary#inputs(ModelBundle, int)}). */
+    /**
+     * Loads against the bundle's stored canary when it has one (no DL4J in this JVM), else with canary rows
+     * drawn from the bundle's vocabulary ({@link Canary#inputs(ModelBundle, int)}) scored by both engines.
+     */
     public static LoadedModel load(final ModelBundle bundle, final EngineChoice choice) throws BundleException {
+        if (choice != EngineChoice.DL4J) {
+            final LoadedModel stored = fromStoredCanary(bundle);
+            if (stored != null) {
+                LOG.info(() -> "model " + bundle.manifest().ref() + " serves on engine fast without DL4J (canary "
+                        + stored.canary().tag() + ": " + stored.canary().reason() + ")");
+                return stored;
+            }
+        }
         final int[][] canary;
         if (choice == EngineChoice.DL4J) {
             canary = new int[0][];
@@ -37,6 +52,40 @@ public final class Engines {
             }
         }
         return load(bundle, choice, canary);
+    }
+
+    /**
+     * The fast engine from {@code model.onnx}, checked against {@code canary.tsv}; null (and the reason
+     * logged) when the bundle lacks either file, the JVM lacks the Vector API, or the check fails, so the
+     * caller falls back to the DL4J path.
+     */
+    private static LoadedModel fromStoredCanary(final ModelBundle bundle) {
+        final BundleManifest m = bundle.manifest();
+        if (m.files() == null || !m.files().containsKey(BundleManifest.CANARY)
+                || !m.files().containsKey(BundleManifest.ONNX) || !VectorSupport.available()) {
+            return null;
+        }
+        final CanaryFile stored;
+        final FastBiLstm fast;
+        try {
+            stored = CanaryFile.read(bundle.file(BundleManifest.CANARY), m.architecture().maxlen(),
+                    "post".equals(m.pipeline().withDefaults().padding()));
+            fast = FastBiLstm.fromOnnx(java.nio.file.Files.readAllBytes(bundle.file(BundleManifest.ONNX)),
+                    m.architecture());
+        } catch (IOException | UnsupportedArchitectureException | RuntimeException e) {
+            LOG.warning(() -> "model " + m.ref() + ": cannot use the stored canary (" + e.getMessage()
+                    + "); loading DL4J to check the fast engine live");
+            return null;
+        }
+        final CanaryResult result = Canary.compare(stored.probabilities(), fast, stored.ids(), Canary.TOLERANCE,
+                "the DL4J probabilities stored in " + BundleManifest.CANARY);
+        if (!result.fastAccepted() || stored.ids().length == 0) {
+            fast.close();
+            LOG.warning(() -> "model " + m.ref() + ": " + result.reason()
+                    + "; loading DL4J to check the fast engine live");
+            return null;
+        }
+        return new LoadedModel(m.ref(), fast, "fast", result);
     }
 
     /**

@@ -49,6 +49,37 @@ class EnginesTest {
     }
 
     @Test
+    void aStoredCanaryLetsFastServeFromOnnxWithoutDl4j() throws Exception {
+        final Architecture a = ReferenceNetworks.architecture(500, 16, 24, "max", 8, "relu", true, 50);
+        final MultiLayerNetwork net = ReferenceNetworks.build(a, 5, 0.3);
+        final ModelBundle bundle = TestBundles.writeWithStoredCanary(tmp.resolve("stored"), net, a, 0f);
+        try (LoadedModel fast = Engines.load(bundle, EngineChoice.FAST)) {
+            assertThat(fast.engine()).isEqualTo("fast");
+            assertThat(fast.canary().status()).isEqualTo(CanaryResult.Status.PASSED);
+            assertThat(fast.canary().reason()).contains("stored in canary.tsv");
+            assertThat(fast.canary().reviews()).isEqualTo(Canary.DEFAULT_REVIEWS);
+            final int[][] ids = ReferenceNetworks.rows(20, 50, 500, new int[] {0, 1, 7, 50, 33}, true, 3);
+            final float[] expected = ReferenceNetworks.dl4j(net, ids, true);
+            final float[] got = fast.score(ids);
+            for (int i = 0; i < ids.length; i++) {
+                assertThat((double) got[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5));
+            }
+        }
+    }
+
+    @Test
+    void aStoredCanaryThatDisagreesFallsBackToTheLiveDl4jCheck() throws Exception {
+        final Architecture a = ReferenceNetworks.architecture(300, 8, 10, "last", 0, "relu", true, 30);
+        final ModelBundle bundle = TestBundles.writeWithStoredCanary(tmp.resolve("tampered"),
+                ReferenceNetworks.build(a, 9, 0.3), a, 0.01f);
+        try (LoadedModel m = Engines.load(bundle, EngineChoice.FAST)) {
+            // The stored figures are off by 0.01, so the live comparison against DL4J decides: fast is right.
+            assertThat(m.engine()).isEqualTo("fast");
+            assertThat(m.canary().reason()).contains("agrees with dl4j").doesNotContain("stored");
+        }
+    }
+
+    @Test
     void unsupportedArchitectureFallsBackToDl4jWithTheReason() throws Exception {
         final Architecture a = new Architecture("simplernn", 100, 8, 6, "max", 0, "relu", "softmax2", true, 20);
         final MultiLayerNetwork rnn = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).list()
@@ -104,9 +135,13 @@ class EnginesTest {
         assumeTrue(Files.isRegularFile(dir.resolve("bundle.json")),
                 "models/imdb-en is not built yet (trainer issue); skipping the shipped-model agreement check");
         final ModelBundle bundle = ModelBundle.load(dir);
-        try (LoadedModel m = Engines.load(bundle, EngineChoice.FAST)) {
-            assertThat(m.canary().status()).as(m.canary().reason()).isEqualTo(CanaryResult.Status.PASSED);
-            assertThat(m.engine()).isEqualTo("fast");
+        try (LoadedModel stored = Engines.load(bundle, EngineChoice.FAST);
+             LoadedModel live = Engines.load(bundle, EngineChoice.FAST, Canary.inputs(bundle, 64))) {
+            assertThat(stored.canary().status()).as(stored.canary().reason()).isEqualTo(CanaryResult.Status.PASSED);
+            assertThat(stored.canary().reason()).contains("stored in canary.tsv");
+            assertThat(stored.engine()).isEqualTo("fast");
+            assertThat(live.canary().status()).as(live.canary().reason()).isEqualTo(CanaryResult.Status.PASSED);
+            assertThat(live.canary().reason()).contains("agrees with dl4j");
         }
     }
 

@@ -45,6 +45,30 @@ public final class TestBundles {
         return ModelBundle.load(dir);
     }
 
+    /**
+     * {@link #write} plus {@code model.onnx} and a {@code canary.tsv} holding DL4J's probabilities shifted by
+     * {@code shift} (0 for a true canary; a tampered one otherwise).
+     */
+    public static ModelBundle writeWithStoredCanary(final Path dir, final MultiLayerNetwork net, final Architecture a,
+            final float shift) throws Exception {
+        final ModelBundle plain = write(dir, net, a);
+        io.sentimentstreams.model.onnx.OnnxExport.write(net, a, dir.resolve(BundleManifest.ONNX));
+        final int[][] rows = Canary.inputs(plain, Canary.DEFAULT_REVIEWS);
+        final float[] p = io.sentimentstreams.model.fast.ReferenceNetworks.dl4j(net, rows, a.masked());
+        for (int i = 0; i < p.length; i++) {
+            p[i] += shift;
+        }
+        new CanaryFile(rows, p).write(dir.resolve(BundleManifest.CANARY), "test rows", false);
+        final BundleManifest m = plain.manifest();
+        final Map<String, String> files = new java.util.TreeMap<>(m.files());
+        files.put(BundleManifest.ONNX, sha(dir, BundleManifest.ONNX));
+        files.put(BundleManifest.CANARY, sha(dir, BundleManifest.CANARY));
+        Files.write(dir.resolve(BundleManifest.FILE), Json.writeBytes(new BundleManifest(m.schema(), m.name(),
+                m.version(), m.lang(), m.createdAt(), m.pipeline(), m.architecture(), m.threshold(), files,
+                m.datasets(), m.training(), m.metrics())));
+        return ModelBundle.load(dir);
+    }
+
     private static String sha(final Path dir, final String file) throws IOException {
         return Digests.sha256(dir.resolve(file));
     }

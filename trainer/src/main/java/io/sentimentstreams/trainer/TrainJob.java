@@ -107,7 +107,7 @@ public final class TrainJob {
             final Metrics vm = Evaluator.evaluate(Trainer.score(soFar.model(), valSet, 256), valSet.labels(),
                     valSet.tokenCounts(), 0.5);
             try {
-                writeBundle(r, trainData, null, 0, soFar, split, dups, vm, null, err, true);
+                writeBundle(r, trainData, null, 0, soFar, split, dups, vm, null, err, true, valSet.ids());
             } catch (BundleException e) {
                 throw new IOException(e.getMessage(), e);
             }
@@ -128,7 +128,7 @@ public final class TrainJob {
             // when it passes its canary against DL4J (about 20x quicker), else DL4J itself. The engine that
             // produced the figures is recorded with them.
             final ModelBundle untested = writeBundle(r, train, test, overlap, result, split, dups, validation, null,
-                    err, true);
+                    err, true, valSet.ids());
             final long t0 = System.nanoTime();
             final EncodedSet testSet = EncodedSet.encode(testRows, featurizer, result.vocabulary());
             try (LoadedModel served = Engines.load(untested, EngineChoice.FAST)) {
@@ -143,14 +143,15 @@ public final class TrainJob {
         }
 
         final ModelBundle bundle = writeBundle(r, train, test, overlap, result, split, dups, validation,
-                testMetrics, err, false);
+                testMetrics, err, false, valSet.ids());
         return new Outcome(bundle, result, validation, testMetrics);
     }
 
     private static ModelBundle writeBundle(final Request r, final Dataset train, final Dataset test, final int overlap,
                                            final Trainer.Result result, final Splits.Split split,
                                            final Splits.Duplicates dups, final Metrics validation,
-                                           final Metrics testMetrics, final PrintStream err, final boolean checkpoint)
+                                           final Metrics testMetrics, final PrintStream err, final boolean checkpoint,
+                                           final int[][] validationIds)
             throws IOException, BundleException {
         final TrainerConfig cfg = r.config();
         final List<DatasetChecksum> datasets = new ArrayList<>();
@@ -192,6 +193,8 @@ public final class TrainJob {
             writer.file(BundleManifest.NETWORK, p -> ModelSerializer.writeModel(result.network(), p.toFile(), false));
             writer.vocabulary(result.vocabulary());
             OnnxHook.export(writer, manifest, result.network(), err);
+            StoredCanary.add(writer, manifest, result.vocabulary(), result.model(), validationIds,
+                    "5 generated edge cases, then validation reviews of this run");
             writer.text(BundleManifest.MODEL_CARD, ModelCard.render(manifest, train, test, result, validation,
                     testMetrics, r));
             bundle = writer.finish(manifest);

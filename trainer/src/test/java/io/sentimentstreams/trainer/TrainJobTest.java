@@ -100,6 +100,23 @@ class TrainJobTest {
     }
 
     @Test
+    void bundleCarriesAStoredCanarySoServingSkipsDl4j() throws Exception {
+        final ModelBundle bundle = ModelBundle.load(out);
+        assertThat(bundle.manifest().files()).containsKeys(BundleManifest.ONNX, BundleManifest.CANARY);
+        final io.sentimentstreams.model.CanaryFile canary = io.sentimentstreams.model.CanaryFile.read(
+                bundle.file(BundleManifest.CANARY), bundle.manifest().architecture().maxlen(), false);
+        assertThat(canary.ids()).hasNumberOfRows(io.sentimentstreams.model.Canary.DEFAULT_REVIEWS);
+        // The stored figures are DL4J's own for those rows.
+        assertThat(io.sentimentstreams.model.Canary.score(outcome.result().model(), canary.ids()))
+                .containsExactly(canary.probabilities());
+        try (io.sentimentstreams.model.LoadedModel m = io.sentimentstreams.model.Engines.load(bundle,
+                io.sentimentstreams.model.EngineChoice.FAST)) {
+            assertThat(m.engine()).isEqualTo("fast");
+            assertThat(m.canary().reason()).contains("stored in canary.tsv");
+        }
+    }
+
+    @Test
     void manifestRecordsDatasetsMetricsAndTheCommand() throws Exception {
         final BundleManifest m = ModelBundle.load(out).manifest();
         assertThat(m.datasets()).extracting(d -> d.role()).containsExactly("train", "test");

@@ -130,6 +130,20 @@ public final class FastBiLstm implements SentimentModel {
         return new FastBiLstm(FastWeights.extract(net, arch, VectorKernels.lanes()), threads);
     }
 
+    /**
+     * Builds the engine from a bundle's {@code model.onnx} (as {@code OnnxExport} writes it) without touching
+     * DL4J or ND4J; the caller must still check it against reference probabilities (the bundle's stored
+     * canary) before serving with it.
+     */
+    public static FastBiLstm fromOnnx(final byte[] onnx, final Architecture arch)
+            throws UnsupportedArchitectureException {
+        if (!VectorSupport.available()) {
+            throw new UnsupportedArchitectureException(
+                    "jdk.incubator.vector is not in this JVM (start it with --add-modules jdk.incubator.vector)");
+        }
+        return new FastBiLstm(OnnxWeights.read(onnx, arch, VectorKernels.lanes()), defaultThreads());
+    }
+
     static int defaultThreads() {
         final String p = System.getProperty(THREADS_PROPERTY);
         if (p != null && !p.isBlank()) {

@@ -172,26 +172,32 @@ record FastWeights(int vocab, int maxlen, int hidden, int hp, boolean masked, Fa
 
     private static FastBiLstm.Dense dense(final INDArray w, final INDArray bias, final int inWidth, final int[] inMap,
             final int inP, final int lanes, final FastBiLstm.Act act) throws UnsupportedArchitectureException {
-        if (w.size(0) != inWidth) {
-            throw new UnsupportedArchitectureException("fast engine: dense layer expects " + w.size(0)
+        return dense(w.castTo(DataType.FLOAT).toFloatMatrix(), bias == null ? null
+                : bias.castTo(DataType.FLOAT).toFloatVector(), inWidth, inMap, inP, lanes, act);
+    }
+
+    /** {@code m} is [in, out] (DL4J's and our ONNX export's dense layout). */
+    static FastBiLstm.Dense dense(final float[][] m, final float[] bias, final int inWidth, final int[] inMap,
+            final int inP, final int lanes, final FastBiLstm.Act act) throws UnsupportedArchitectureException {
+        if (m.length != inWidth) {
+            throw new UnsupportedArchitectureException("fast engine: dense layer expects " + m.length
                     + " inputs, the layer before gives " + inWidth);
         }
-        final int out = (int) w.size(1);
+        final int out = m.length == 0 ? 0 : m[0].length;
         final int outP = roundUp(out, lanes);
-        final float[][] m = w.castTo(DataType.FLOAT).toFloatMatrix();
         final float[] pw = new float[inP * outP];
         for (int i = 0; i < inWidth; i++) {
             System.arraycopy(m[i], 0, pw, inMap[i] * outP, out);
         }
         final float[] pb = new float[outP];
         if (bias != null) {
-            System.arraycopy(bias.castTo(DataType.FLOAT).toFloatVector(), 0, pb, 0, out);
+            System.arraycopy(bias, 0, pb, 0, out);
         }
         return new FastBiLstm.Dense(pw, pb, inP, out, outP, act);
     }
 
     /** Where pooled feature i (forward units, then backward units) sits in the padded feature row. */
-    private static int[] featureMap(final int dirs, final int hidden, final int hp) {
+    static int[] featureMap(final int dirs, final int hidden, final int hp) {
         final int[] map = new int[dirs * hidden];
         for (int d = 0; d < dirs; d++) {
             for (int j = 0; j < hidden; j++) {
@@ -201,7 +207,7 @@ record FastWeights(int vocab, int maxlen, int hidden, int hp, boolean masked, Fa
         return map;
     }
 
-    private static int[] identityMap(final int n) {
+    static int[] identityMap(final int n) {
         final int[] map = new int[n];
         for (int i = 0; i < n; i++) {
             map[i] = i;
@@ -210,7 +216,7 @@ record FastWeights(int vocab, int maxlen, int hidden, int hp, boolean masked, Fa
     }
 
     /** [rows, 4H] with DL4J's gate blocks → [rows, 4*hp], block k at k*hp, padding zero. */
-    private static float[] padGates(final float[][] m, final int hidden, final int hp) {
+    static float[] padGates(final float[][] m, final int hidden, final int hp) {
         final int g = 4 * hp;
         final float[] out = new float[m.length * g];
         for (int r = 0; r < m.length; r++) {
