@@ -47,12 +47,14 @@ public final class EndToEndBench implements Command {
     @Override
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
             throws Exception {
-        final Args args = Args.parse(argv, Set.of("count", "warmup", "seconds", "soak-minutes", "senders", "data-dir"),
+        final Args args = Args.parse(argv, Set.of("count", "warmup", "seconds", "soak-minutes", "senders", "data-dir",
+                        "channels"),
                 Set.of("help", "skip-perf-tools"));
         if (args.has("help")) {
             out.println("usage: ./sentiment bench e2e [--count N (max-rate run, default 20000)] "
                     + "[--warmup N (default 30000, half per channel)] [--seconds S (each paced step, default 30)]"
-                    + " [--soak-minutes M (default 0)] [--senders N]");
+                    + " [--soak-minutes M (default 0; over HTTP at 50 % of its maximum)] [--senders N]"
+                    + " [--channels http,inbound] [--skip-perf-tools]");
             return 0;
         }
         final Path home = Launcher.home();
@@ -69,12 +71,20 @@ public final class EndToEndBench implements Command {
         report.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name"));
         try (Stack stack = new Stack(home, home.resolve(".sentiment/runs/e2e-" + System.currentTimeMillis()),
                 home.resolve(".sentiment/logs/e2e"), err).start(Stack.shippedModels(home), Duration.ofSeconds(180));
-             ResultCollector results = new ResultCollector(stack.bootstrapServers(), r -> { }, d -> { })) {
+             ResultCollector results = new ResultCollector(stack.bootstrapServers(),
+                     r -> STEP_COUNTS.computeIfAbsent(step(r.id()), k -> new AtomicInteger()).incrementAndGet(),
+                     d -> { })) {
             final AtomicInteger ids = new AtomicInteger();
             // Warm-up: JIT and the engines' first batches should not count.
             drive(stack, results, corpus, warmup / 2, 0, senders, "http", ids, err);
             drive(stack, results, corpus, warmup - warmup / 2, 0, senders, "inbound", ids, err);
-            for (final String channel : List.of("http", "inbound")) {
+            final List<String> channels = List.of(args.get("channels", "http,inbound").split(","));
+            for (final String channel : channels) {
+                if (!channel.equals("http") && !channel.equals("inbound")) {
+                    throw new IllegalArgumentException("--channels takes http and/or inbound, got " + channel);
+                }
+            }
+            for (final String channel : channels) {
                 final ObjectNode ch = report.putObject(channel);
                 final Step max = drive(stack, results, corpus, count, 0, senders, channel, ids, err);
                 ch.set("max", max.json());
@@ -85,14 +95,14 @@ public final class EndToEndBench implements Command {
                     ch.set("at_" + Math.round(f * 100) + "pct", paced.json());
                 }
             }
-            if (args.getInt("soak-minutes", 0) > 0) {
+            if (args.getInt("soak-minutes", 0) > 0 && report.has("http")) {
                 report.set("soak", soak(stack, results, corpus, report.get("http").get("max").get("labeled_per_s")
                         .asDouble() * 0.5, args.getInt("soak-minutes", 0), senders, ids, err));
             }
             if (!args.has("skip-perf-tools")) {
                 report.set("kafka_perf_tools", perfTools(stack, corpus, count, home, err));
                 final double broker = report.get("kafka_perf_tools").path("producer_records_per_s").asDouble();
-                if (broker > 0) {
+                if (broker > 0 && report.has("http") && report.has("inbound")) {
                     report.put("http_vs_broker_producer", round(report.get("http").get("max").get("labeled_per_s")
                             .asDouble() / broker, 4));
                     report.put("inbound_vs_broker_producer", round(report.get("inbound").get("max")
@@ -178,14 +188,21 @@ public final class EndToEndBench implements Command {
                 after.rssMb());
     }
 
+    /**
+     * Labeled reviews per step prefix, counted as they arrive: scanning every id read so far each 50 ms
+     * cost the bench JVM a growing share of the CPU the system under test shares with it.
+     */
+    private static final Map<String, AtomicInteger> STEP_COUNTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** {@code e2e-N-i} → {@code e2e-N-}. */
+    static String step(final String id) {
+        final int dash = id.indexOf('-', id.indexOf('-') + 1);
+        return dash < 0 ? id : id.substring(0, dash + 1);
+    }
+
     private static int count(final ResultCollector results, final String prefix) {
-        int n = 0;
-        for (final String id : results.labeled().keySet()) {
-            if (id.startsWith(prefix)) {
-                n++;
-            }
-        }
-        return n;
+        final AtomicInteger n = STEP_COUNTS.get(prefix);
+        return n == null ? 0 : n.get();
     }
 
     private static void sendHttp(final Stack stack, final List<DemoInput> reviews, final int rate, final int senders,
@@ -248,19 +265,73 @@ public final class EndToEndBench implements Command {
         }
     }
 
+    /**
+     * The soak: one-minute steps at {@code rate} over HTTP. Judged as the issue asks: resident memory of each
+     * process must not grow after the first (warm-up) minute, reported as a least-squares slope in MB per
+     * minute over the later minutes, and every minute's p99 must stay within 2x of the first minute's.
+     */
     private static ObjectNode soak(final Stack stack, final ResultCollector results, final List<DemoInput> corpus,
                                    final double rate, final int minutes, final int senders, final AtomicInteger ids,
                                    final PrintStream err) throws Exception {
         final ObjectNode soak = Json.MAPPER.createObjectNode();
         soak.put("rate", Math.round(rate));
         final ArrayNode perMinute = soak.putArray("minutes");
+        final Map<String, List<Long>> rss = new TreeMap<>();
+        final List<Long> p99 = new ArrayList<>();
         for (int m = 0; m < minutes; m++) {
             final Step s = drive(stack, results, corpus, (int) (rate * 60), (int) rate, senders, "http", ids, err);
             final ObjectNode o = s.json();
             o.put("minute", m + 1);
             perMinute.add(o);
+            p99.add(s.p99());
+            for (final String svc : Stack.SERVICES) {
+                rss.computeIfAbsent(svc, k -> new ArrayList<>()).add(ProcessStats.of(stack.service(svc).pid()).rssMb());
+            }
+            rss.computeIfAbsent("kafka-broker", k -> new ArrayList<>()).add(ProcessStats.of(stack.broker().pid()).rssMb());
         }
+        final ObjectNode memory = soak.putObject("rss");
+        boolean flat = true;
+        for (final Map.Entry<String, List<Long>> e : rss.entrySet()) {
+            final ObjectNode proc = memory.putObject(e.getKey());
+            final ArrayNode series = proc.putArray("mb_per_minute");
+            e.getValue().forEach(series::add);
+            final List<Long> later = e.getValue().subList(Math.min(1, e.getValue().size()), e.getValue().size());
+            final double slope = slope(later);
+            proc.put("slope_mb_per_min_after_minute_1", round(slope, 2));
+            proc.put("max_mb", e.getValue().stream().mapToLong(Long::longValue).max().orElse(0));
+            // Growth of under 1 MB a minute (or 1 % of the footprint over the soak) is noise from GC timing.
+            final boolean grows = later.size() >= 3 && slope * later.size() > Math.max(10, later.get(0) * 0.01);
+            proc.put("grows", grows);
+            flat &= !grows;
+        }
+        final long first = p99.isEmpty() ? 0 : p99.get(0);
+        final long worst = p99.stream().mapToLong(Long::longValue).max().orElse(0);
+        soak.put("p99_first_minute_ms", first);
+        soak.put("p99_worst_minute_ms", worst);
+        soak.put("p99_within_2x_of_first", worst <= 2 * first);
+        soak.put("rss_flat_after_warmup", flat);
+        err.printf("  soak: %d min at %.0f/s, p99 first %d ms, worst %d ms; rss flat: %s%n", minutes, rate, first,
+                worst, flat);
         return soak;
+    }
+
+    /** Least-squares slope of {@code y} against 0, 1, 2, ... (per step); 0 for fewer than two points. */
+    static double slope(final List<Long> y) {
+        final int n = y.size();
+        if (n < 2) {
+            return 0;
+        }
+        double sx = 0;
+        double sy = 0;
+        double sxy = 0;
+        double sxx = 0;
+        for (int i = 0; i < n; i++) {
+            sx += i;
+            sy += y.get(i);
+            sxy += (double) i * y.get(i);
+            sxx += (double) i * i;
+        }
+        return (n * sxy - sx * sy) / (n * sxx - sx * sx);
     }
 
     /** Kafka's own perf tools on the same broker and payloads: the ceiling the pipeline is compared to. */
