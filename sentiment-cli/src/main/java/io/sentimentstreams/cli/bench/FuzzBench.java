@@ -43,13 +43,15 @@ public final class FuzzBench implements Command {
     @Override
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
             throws Exception {
-        final Args args = Args.parse(argv, Set.of("count", "valid", "timeout"), Set.of("help"));
+        final Args args = Args.parse(argv, Set.of("count", "valid", "timeout", "rounds"), Set.of("help"));
         if (args.has("help")) {
-            out.println("usage: ./sentiment bench fuzz [--count N (default 10000)] [--valid N (default 1000)]");
+            out.println("usage: ./sentiment bench fuzz [--count N (default 10000)] [--valid N (default 1000)]"
+                    + " [--rounds R (default 1: send the malformed set R times, RSS after each round)]");
             return 0;
         }
         final int count = args.getInt("count", 10_000);
         final int valid = args.getInt("valid", 1000);
+        final int rounds = Math.max(1, args.getInt("rounds", 1));
         final Path home = Launcher.home();
         final List<MalformedInputs.Payload> payloads = MalformedInputs.generate(count, 3L, 100_000, 1000);
         final List<DemoInput> good = relabel(DemoInput.take(FaultsBench.corpus(home.resolve("../shared/data"), err),
@@ -67,54 +69,65 @@ public final class FuzzBench implements Command {
             final Map<String, Integer> http2xxByCategory = new TreeMap<>();
             int validIndex = 0;
             final int half = payloads.size() / 2;
-            for (int i = 0; i < half; i++) {
-                final MalformedInputs.Payload p = payloads.get(i);
-                final HttpRequest request = HttpRequest.newBuilder(URI.create(ingest + "/reviews"))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(p.bytes()))
-                        .build();
-                int status;
-                try {
-                    status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                } catch (java.io.IOException e) {
-                    status = 0;
-                }
-                httpStatus.merge(status / 100 + "xx", 1, Integer::sum);
-                if (status >= 500 || status == 0) {
-                    http5xxByCategory.merge(p.category(), 1, Integer::sum);
-                } else if (status < 400) {
-                    http2xxByCategory.merge(p.category(), 1, Integer::sum);
-                }
-                if (i % Math.max(1, half / Math.max(1, valid / 50)) == 0 && validIndex < good.size()) {
-                    final List<DemoInput> batch = good.subList(validIndex, Math.min(good.size(), validIndex + 50));
-                    validIndex += batch.size();
-                    if (client.post(batch, "fuzz") != null) {
-                        err.println("a valid batch was refused");
-                    }
-                }
-            }
-            while (validIndex < good.size()) {
-                final List<DemoInput> batch = good.subList(validIndex, Math.min(good.size(), validIndex + 50));
-                validIndex += batch.size();
-                client.post(batch, "fuzz");
-            }
             final int inbound = payloads.size() - half;
+            final Map<String, List<Long>> rssRounds = new TreeMap<>();
             final Properties props = new Properties();
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(8 * 1024 * 1024));
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-                    new ByteArraySerializer())) {
-                for (int i = half; i < payloads.size(); i++) {
-                    producer.send(new ProducerRecord<>(Topics.INBOUND.name(), payloads.get(i).bytes()));
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos((long) args.getInt("timeout", 300) * rounds);
+            for (int round = 0; round < rounds; round++) {
+                for (int i = 0; i < half; i++) {
+                    final MalformedInputs.Payload p = payloads.get(i);
+                    final HttpRequest request = HttpRequest.newBuilder(URI.create(ingest + "/reviews"))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(p.bytes()))
+                            .build();
+                    int status;
+                    try {
+                        status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    } catch (java.io.IOException e) {
+                        status = 0;
+                    }
+                    httpStatus.merge(status / 100 + "xx", 1, Integer::sum);
+                    if (status >= 500 || status == 0) {
+                        http5xxByCategory.merge(p.category(), 1, Integer::sum);
+                    } else if (status < 400) {
+                        http2xxByCategory.merge(p.category(), 1, Integer::sum);
+                    }
+                    if (round == 0 && i % Math.max(1, half / Math.max(1, valid / 50)) == 0
+                            && validIndex < good.size()) {
+                        final List<DemoInput> batch = good.subList(validIndex, Math.min(good.size(), validIndex + 50));
+                        validIndex += batch.size();
+                        if (client.post(batch, "fuzz") != null) {
+                            err.println("a valid batch was refused");
+                        }
+                    }
                 }
-                producer.flush();
-            }
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(args.getInt("timeout", 300));
-            while (System.nanoTime() < deadline && (inboundDead(results) < inbound
-                    || labeledValid(results, good) < good.size())) {
-                TimeUnit.MILLISECONDS.sleep(250);
+                while (validIndex < good.size()) {
+                    final List<DemoInput> batch = good.subList(validIndex, Math.min(good.size(), validIndex + 50));
+                    validIndex += batch.size();
+                    client.post(batch, "fuzz");
+                }
+                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
+                    for (int i = half; i < payloads.size(); i++) {
+                        producer.send(new ProducerRecord<>(Topics.INBOUND.name(), payloads.get(i).bytes()));
+                    }
+                    producer.flush();
+                }
+                final int expected = inbound * (round + 1);
+                while (System.nanoTime() < deadline && (inboundDead(results) < expected
+                        || labeledValid(results, good) < good.size())) {
+                    TimeUnit.MILLISECONDS.sleep(250);
+                }
+                for (final String svc : Stack.SERVICES) {
+                    rssRounds.computeIfAbsent(svc, k -> new ArrayList<>()).add(stack.service(svc).isAlive()
+                            ? ProcessStats.of(stack.service(svc).pid()).rssMb() : -1L);
+                }
+                err.printf("  round %d/%d: %d malformed over HTTP, %d on reviews.inbound (%d dead-lettered so far);"
+                        + " RSS %s%n", round + 1, rounds, half, inbound, inboundDead(results), rssRounds);
             }
             final Map<String, Integer> reasons = new TreeMap<>();
             for (final DeadLetter d : results.deadLetters()) {
@@ -123,14 +136,15 @@ public final class FuzzBench implements Command {
                 }
             }
             final ObjectNode line = Json.MAPPER.createObjectNode();
-            line.put("malformed_http", half);
+            line.put("rounds", rounds);
+            line.put("malformed_http", half * rounds);
             final ObjectNode st = line.putObject("http_status");
             httpStatus.forEach(st::put);
             final ObjectNode bad = line.putObject("http_5xx_or_no_answer_by_category");
             http5xxByCategory.forEach(bad::put);
             final ObjectNode acc = line.putObject("http_accepted_malformed_by_category");
             http2xxByCategory.forEach(acc::put);
-            line.put("malformed_inbound", inbound);
+            line.put("malformed_inbound", inbound * rounds);
             line.put("inbound_dead_lettered", inboundDead(results));
             final ObjectNode rs = line.putObject("inbound_dlq_reasons");
             reasons.forEach(rs::put);
@@ -142,8 +156,13 @@ public final class FuzzBench implements Command {
                 mem.put(s, rssBefore.get(s) + " -> " + (alive ? ProcessStats.of(stack.service(s).pid()).rssMb()
                         : "DEAD"));
             }
+            final ObjectNode perRound = line.putObject("rss_mb_after_each_round");
+            rssRounds.forEach((svc, list) -> {
+                final var arr = perRound.putArray(svc);
+                list.forEach(arr::add);
+            });
             final boolean ok = http5xxByCategory.isEmpty() && http2xxByCategory.isEmpty()
-                    && inboundDead(results) >= inbound && labeledValid(results, good) == good.size()
+                    && inboundDead(results) >= (long) inbound * rounds && labeledValid(results, good) == good.size()
                     && Stack.SERVICES.stream().allMatch(s -> stack.service(s).isAlive());
             line.put("ok", ok);
             out.println(Json.write(line));

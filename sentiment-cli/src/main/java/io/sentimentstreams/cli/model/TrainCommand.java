@@ -30,7 +30,7 @@ public final class TrainCommand implements Command {
             "dense-activation", "epochs", "batch", "lr", "lr-decay", "dropout", "l2", "clip", "val-fraction",
             "patience", "monitor", "embeddings", "workers", "seed");
     static final Set<String> FLAGS = Set.of("strict", "force", "no-mask", "no-bucketing", "freeze-embeddings",
-            "help");
+            "native-gc", "help");
 
     static final String USAGE_TEXT = """
             usage: ./sentiment train --data PATH [--format imdb|nsmc|aclimdb|tsv|csv|jsonl] [--test PATH]
@@ -44,6 +44,9 @@ public final class TrainCommand implements Command {
                         --embeddings GLOVE_OR_WORD2VEC.txt[.gz] --freeze-embeddings
               training: --epochs N --batch N --lr X --lr-decay X --dropout X --l2 X --clip X --val-fraction X
                         --patience N --monitor accuracy|loss --no-bucketing --workers N --seed N
+              memory:   --native-gc: let the JVM's GC free ND4J's native arrays. Without it (the fast default)
+                        DL4J leaks about 0.7 MB of native memory per review per epoch at maxlen 300 (an IMDB
+                        epoch: ~16 GB); with it memory stays bounded (~3.5 GB) at 0.45-0.7x the speed.
             Defaults: --lang en -> imdb-en settings, --lang ko -> nsmc-ko settings (see trainer/README.md).""";
 
     @Override
@@ -56,6 +59,10 @@ public final class TrainCommand implements Command {
         }
         if (!args.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + args.positional().get(0) + "'");
+        }
+        if (args.has("native-gc")) {
+            // Must precede the first ND4J class; NativeSetup keeps an explicit setting.
+            System.setProperty("org.bytedeco.javacpp.nopointergc", "false");
         }
         NativeSetup.configure();
         final TrainJob.Request request = request(args, argv);
