@@ -104,10 +104,16 @@ public final class Normalizer {
         }
         final StringBuilder sb = new StringBuilder(n);
         boolean pendingSpace = false;
+        // Ordinary characters are copied a run at a time (one bulk append instead of one per character).
+        int run = -1;
         int i = 0;
         while (i < n) {
             final char c = text.charAt(i);
             if (PyChars.isSpace(c)) {
+                if (run >= 0) {
+                    sb.append(text, run, i);
+                    run = -1;
+                }
                 pendingSpace = sb.length() > 0;
                 i++;
                 continue;
@@ -115,6 +121,10 @@ public final class Normalizer {
             if (stripHtml && c == '<') {
                 final int close = tagEnd(text, i);
                 if (close > 0) {
+                    if (run >= 0) {
+                        sb.append(text, run, i);
+                        run = -1;
+                    }
                     pendingSpace = sb.length() > 0;
                     i = close + 1;
                     continue;
@@ -125,6 +135,10 @@ public final class Normalizer {
                 if (semi > 0) {
                     final int decoded = decodeEntity(text, i + 1, semi);
                     if (decoded >= 0) {
+                        if (run >= 0) {
+                            sb.append(text, run, i);
+                            run = -1;
+                        }
                         if (PyChars.isSpace(decoded)) {
                             pendingSpace = sb.length() > 0;
                         } else {
@@ -139,12 +153,17 @@ public final class Normalizer {
                     }
                 }
             }
-            if (pendingSpace) {
-                sb.append(' ');
-                pendingSpace = false;
+            if (run < 0) {
+                if (pendingSpace) {
+                    sb.append(' ');
+                    pendingSpace = false;
+                }
+                run = i;
             }
-            sb.append(c);
             i++;
+        }
+        if (run >= 0) {
+            sb.append(text, run, n);
         }
         return sb.toString();
     }

@@ -38,6 +38,8 @@ public final class TextPipeline {
     private final boolean padPre;
     private final boolean truncPre;
     private final int oovIndex;
+    /** Cleaning is lowercasing only (the usual config): {@link #encode} then lowercases while it looks up. */
+    private final boolean lowerOnly;
     private final java.util.concurrent.atomic.AtomicLong fallbacks = new java.util.concurrent.atomic.AtomicLong();
 
     private static final int TREEBANK = 0;
@@ -64,6 +66,7 @@ public final class TextPipeline {
                     + "' differs from the config's '" + c.oovToken() + "'");
         }
         this.oovIndex = vocabulary == null ? -1 : vocabulary.oovIndex();
+        this.lowerOnly = c.lower() && kind != KERAS && stopwords.isEmpty() && c.minTokenLength() <= 1;
         if (kind == OKT) {
             OktTokenizer.check();
         }
@@ -118,12 +121,17 @@ public final class TextPipeline {
 
     /** Normalized, split, tokenized and cleaned tokens of {@code text}; never throws for any string. */
     public List<String> tokenize(final String text) {
+        return tokenize(text, true);
+    }
+
+    /** With {@code clean} false the tokens are not cleaned (only {@link #encode} asks, when {@link #lowerOnly}). */
+    private List<String> tokenize(final String text, final boolean clean) {
         final String normalized;
         try {
             normalized = normalize(text);
         } catch (RuntimeException e) {
             // Not expected: the normalizer is total. Still, never throw at the caller.
-            return fallback(text == null ? "" : truncate(text, config.maxChars()), e);
+            return fallback(text == null ? "" : truncate(text, config.maxChars()), e, clean);
         }
         if (normalized.isEmpty()) {
             return new ArrayList<>(0);
@@ -138,9 +146,9 @@ public final class TextPipeline {
                 raw(normalized, tokens);
             }
         } catch (RuntimeException | StackOverflowError e) {
-            return fallback(normalized, e);
+            return fallback(normalized, e, clean);
         }
-        return clean(tokens);
+        return clean ? clean(tokens) : tokens;
     }
 
     private void raw(final String text, final List<String> out) {
@@ -154,14 +162,14 @@ public final class TextPipeline {
         }
     }
 
-    private List<String> fallback(final String text, final Throwable e) {
+    private List<String> fallback(final String text, final Throwable e, final boolean clean) {
         if (fallbacks.getAndIncrement() < 10) {
             LOG.warn("tokenizer '{}' failed on a text of {} chars ({}); using wordpunct tokens for it",
                     config.tokenizer(), text.length(), e.toString());
         }
         final List<String> tokens = new ArrayList<>();
         WordPunctTokenizer.tokenize(normalizer.normalize(text), tokens);
-        return clean(tokens);
+        return clean ? clean(tokens) : tokens;
     }
 
     /** Lowercase (keras lowercases while splitting), stopwords, minimum length, in place. */
@@ -202,6 +210,10 @@ public final class TextPipeline {
         if (vocabulary == null) {
             throw new IllegalStateException("encode needs a vocabulary: use TextPipeline.of(config, vocabulary)");
         }
+        if (lowerOnly) {
+            // Same ids as encodeTokens(tokenize(text)), without a second pass over the token list.
+            return encode(tokenize(text, false), true);
+        }
         return encodeTokens(tokenize(text));
     }
 
@@ -210,12 +222,16 @@ public final class TextPipeline {
         if (vocabulary == null) {
             throw new IllegalStateException("encode needs a vocabulary: use TextPipeline.of(config, vocabulary)");
         }
+        return encode(tokens, false);
+    }
+
+    private Encoding encode(final List<String> tokens, final boolean lower) {
         final int numWords = config.numWords();
         final int[] ids = new int[tokens.size()];
         int n = 0;
         int oov = 0;
         for (final String t : tokens) {
-            final int i = vocabulary.indexOf(t);
+            final int i = vocabulary.indexOf(lower ? t.toLowerCase(Locale.ROOT) : t);
             if (i > 0 && (numWords <= 0 || i < numWords)) {
                 ids[n++] = i;
             } else {

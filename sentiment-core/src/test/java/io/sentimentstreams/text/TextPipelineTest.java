@@ -41,6 +41,25 @@ class TextPipelineTest {
     }
 
     @Test
+    void encodeLowercasingWhileItLooksUpGivesTheIdsOfTokenizeThenEncodeTokens() {
+        final List<String> texts = List.of("Good, terrible MOVIE", "I <i>LOVED</i> it.<br /><br />Didn't you?",
+                "ΟΔΟΣ ΣΑΣ. Straße İstanbul", "   ", "", "DON'T Can't WON'T gimme MORE", "Mr. Smith's Ph.D. THESIS!!",
+                "x".repeat(3000) + " Y", "😀 Mixed 한국어 TEXT");
+        for (final String tokenizer : List.of("treebank", "wordpunct", "keras")) {
+            final PipelineConfig c = en(tokenizer, 0, "<OOV>", 12);
+            final Vocabulary v = TextPipeline.of(c).fit(texts).vocabulary();
+            final TextPipeline p = TextPipeline.of(c, v);
+            for (final String t : texts) {
+                final Encoding expected = p.encodeTokens(p.tokenize(t));
+                final Encoding got = p.encode(t);
+                assertThat(got.ids()).as(tokenizer + ": " + t).containsExactly(expected.ids());
+                assertThat(got.tokenCount()).isEqualTo(expected.tokenCount());
+                assertThat(got.oovCount()).isEqualTo(expected.oovCount());
+            }
+        }
+    }
+
+    @Test
     void encodeAppliesNumWordsAndTruncatesPre() {
         final PipelineConfig c = en("wordpunct", 3, "<OOV>", 3);
         final Vocabulary v = TextPipeline.of(c).fit(List.of("good movie", "bad movie", "good good")).vocabulary();
