@@ -100,6 +100,35 @@ class TrainJobTest {
     }
 
     @Test
+    void refreshRewritesOnlyTheCanaryOfAnExistingBundle() throws Exception {
+        final Path copy = dir.resolve("refreshed");
+        Files.createDirectories(copy);
+        try (var files = Files.list(out)) {
+            for (final Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        final ModelBundle before = ModelBundle.load(copy);
+        final int[][] real = {new WhitespaceFeaturizer(30, 12).encode("the film was great",
+                Vocabulary.readTsv(before.file(BundleManifest.VOCABULARY), "<OOV>")).ids()};
+        final ModelBundle after = StoredCanary.refresh(before, real, "refresh test");
+        assertThat(after.manifest().ref()).isEqualTo(before.manifest().ref());
+        for (final String f : before.manifest().files().keySet()) {
+            if (!f.equals(BundleManifest.CANARY)) {
+                assertThat(after.manifest().files().get(f)).as(f).isEqualTo(before.manifest().files().get(f));
+            }
+        }
+        final io.sentimentstreams.model.CanaryFile canary = io.sentimentstreams.model.CanaryFile.read(
+                after.file(BundleManifest.CANARY), after.manifest().architecture().maxlen(), false);
+        assertThat(canary.ids()[5]).containsExactly(real[0]);
+        assertThat(Files.readString(after.file(BundleManifest.CANARY))).contains("refresh test");
+        try (io.sentimentstreams.model.LoadedModel m = io.sentimentstreams.model.Engines.load(after,
+                io.sentimentstreams.model.EngineChoice.FAST)) {
+            assertThat(m.canary().reason()).contains("stored in canary.tsv");
+        }
+    }
+
+    @Test
     void bundleCarriesAStoredCanarySoServingSkipsDl4j() throws Exception {
         final ModelBundle bundle = ModelBundle.load(out);
         assertThat(bundle.manifest().files()).containsKeys(BundleManifest.ONNX, BundleManifest.CANARY);
