@@ -10,7 +10,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * ND4J loads: the oneDNN/AVX2 libnd4j when the CPU has AVX2 (measured about 2.5x the generic build for
  * the BiLSTM here), and one OpenMP thread per calling thread (several OpenMP threads per tiny LSTM step
  * cost more in synchronisation than they gain; parallelism comes from data-parallel workers instead).
- * Explicit settings (system property, OMP_NUM_THREADS) are left alone.
+ * Explicit settings (system property, OMP_NUM_THREADS) are left alone. The in-process thread limit is a
+ * fallback only: training measured 2-3x slower with it than with {@code OMP_NUM_THREADS=1} in the
+ * environment, which the launcher, the images and the services' launcher set.
  */
 public final class NativeSetup {
 
