@@ -71,9 +71,7 @@ public final class EndToEndBench implements Command {
         report.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name"));
         try (Stack stack = new Stack(home, home.resolve(".sentiment/runs/e2e-" + System.currentTimeMillis()),
                 home.resolve(".sentiment/logs/e2e"), err).start(Stack.shippedModels(home), Duration.ofSeconds(180));
-             ResultCollector results = new ResultCollector(stack.bootstrapServers(),
-                     r -> STEP_COUNTS.computeIfAbsent(step(r.id()), k -> new AtomicInteger()).incrementAndGet(),
-                     d -> { })) {
+             Reader results = new Reader(stack.bootstrapServers())) {
             final AtomicInteger ids = new AtomicInteger();
             // Warm-up: JIT and the engines' first batches should not count.
             drive(stack, results, corpus, warmup / 2, 0, senders, "http", ids, err);
@@ -132,7 +130,7 @@ public final class EndToEndBench implements Command {
         }
     }
 
-    private static Step drive(final Stack stack, final ResultCollector results, final List<DemoInput> corpus,
+    private static Step drive(final Stack stack, final Reader results, final List<DemoInput> corpus,
                               final int n, final int ratePerSecond, final int senders, final String channel,
                               final AtomicInteger ids, final PrintStream err) throws Exception {
         final String prefix = "e2e-" + ids.incrementAndGet() + "-";
@@ -149,7 +147,7 @@ public final class EndToEndBench implements Command {
             sendInbound(stack, reviews, ratePerSecond, t0);
         }
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        while (System.nanoTime() < deadline && count(results, prefix) < n) {
+        while (System.nanoTime() < deadline && results.count(prefix) < n) {
             TimeUnit.MILLISECONDS.sleep(50);
         }
         final double seconds = (System.nanoTime() - t0) / 1e9;
@@ -189,20 +187,38 @@ public final class EndToEndBench implements Command {
     }
 
     /**
-     * Labeled reviews per step prefix, counted as they arrive: scanning every id read so far each 50 ms
-     * cost the bench JVM a growing share of the CPU the system under test shares with it.
+     * The output reader of one run: every labeled review, plus a count per step prefix kept as records
+     * arrive (scanning every id read so far each 50 ms cost the bench JVM a growing share of the CPU the
+     * system under test shares with it).
      */
-    private static final Map<String, AtomicInteger> STEP_COUNTS = new java.util.concurrent.ConcurrentHashMap<>();
+    static final class Reader implements AutoCloseable {
+        private final Map<String, AtomicInteger> perStep = new java.util.concurrent.ConcurrentHashMap<>();
+        private final ResultCollector collector;
+
+        Reader(final String bootstrap) {
+            this.collector = new ResultCollector(bootstrap,
+                    r -> perStep.computeIfAbsent(step(r.id()), k -> new AtomicInteger()).incrementAndGet(), d -> { });
+        }
+
+        Map<String, LabeledReview> labeled() {
+            return collector.labeled();
+        }
+
+        int count(final String prefix) {
+            final AtomicInteger n = perStep.get(prefix);
+            return n == null ? 0 : n.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            collector.close();
+        }
+    }
 
     /** {@code e2e-N-i} → {@code e2e-N-}. */
     static String step(final String id) {
         final int dash = id.indexOf('-', id.indexOf('-') + 1);
         return dash < 0 ? id : id.substring(0, dash + 1);
-    }
-
-    private static int count(final ResultCollector results, final String prefix) {
-        final AtomicInteger n = STEP_COUNTS.get(prefix);
-        return n == null ? 0 : n.get();
     }
 
     private static void sendHttp(final Stack stack, final List<DemoInput> reviews, final int rate, final int senders,
@@ -270,7 +286,7 @@ public final class EndToEndBench implements Command {
      * process must not grow after the first (warm-up) minute, reported as a least-squares slope in MB per
      * minute over the later minutes, and every minute's p99 must stay within 2x of the first minute's.
      */
-    private static ObjectNode soak(final Stack stack, final ResultCollector results, final List<DemoInput> corpus,
+    private static ObjectNode soak(final Stack stack, final Reader results, final List<DemoInput> corpus,
                                    final double rate, final int minutes, final int senders, final AtomicInteger ids,
                                    final PrintStream err) throws Exception {
         final ObjectNode soak = Json.MAPPER.createObjectNode();
