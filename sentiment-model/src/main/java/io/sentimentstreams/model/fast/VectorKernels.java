@@ -42,46 +42,55 @@ final class VectorKernels {
     /**
      * {@code gates[r*g + j] = table[off[r] + j] + sum_{k<hidden} h[r*hp + k] * rw[k*g + j]} for rows
      * {@code r < n}: the folded input projection plus the recurrent product, for every gate at once.
-     * Column strips of four vectors outermost keep a 4-vector-wide strip of the recurrent weights in L1
-     * while all row tiles use it; four rows by four vectors make 16 accumulators, which fit AVX-512's
-     * 32 registers next to the weights and the broadcast hidden values.
+     *
+     * <p>The table rows are first copied into {@code gates}: a loop of independent loads keeps many cache
+     * misses in flight (a folded row is 1 KB at H=64 and a 20k vocabulary does not fit in cache), where
+     * loading them at the start of each register tile stalled the tile's FMA chain on every miss (uniform
+     * random ids: 470 → 320-380 ns per row and step, BENCHMARKS.md). Column strips of four vectors
+     * outermost keep a 4-vector-wide strip of the recurrent weights in L1 while all row tiles use it; four
+     * rows by four vectors make 16 accumulators, which fit AVX-512's 32 registers next to the weights and
+     * the broadcast hidden values.
      */
     static void gates(final float[] table, final int[] off, final float[] h, final float[] rw, final int n,
             final int hidden, final int hp, final int g, final float[] gates) {
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(table, off[r], gates, r * g, g);
+        }
         final int strip = 4 * L;
         for (int col = 0; col < g; col += strip) {
             int r = 0;
             for (; r + 4 <= n; r += 4) {
-                tile4(table, off, h, rw, r, col, hidden, hp, g, gates);
+                tile4(h, rw, r, col, hidden, hp, g, gates);
             }
             for (; r < n; r++) {
-                tile1(table, off[r], h, rw, r, col, hidden, hp, g, gates);
+                tile1(h, rw, r, col, hidden, hp, g, gates);
             }
         }
     }
 
-    private static void tile4(final float[] table, final int[] off, final float[] h, final float[] rw, final int r,
-            final int col, final int hidden, final int hp, final int g, final float[] gates) {
-        final int t0 = off[r] + col;
-        final int t1 = off[r + 1] + col;
-        final int t2 = off[r + 2] + col;
-        final int t3 = off[r + 3] + col;
-        FloatVector a00 = FloatVector.fromArray(S, table, t0);
-        FloatVector a01 = FloatVector.fromArray(S, table, t0 + L);
-        FloatVector a02 = FloatVector.fromArray(S, table, t0 + 2 * L);
-        FloatVector a03 = FloatVector.fromArray(S, table, t0 + 3 * L);
-        FloatVector a10 = FloatVector.fromArray(S, table, t1);
-        FloatVector a11 = FloatVector.fromArray(S, table, t1 + L);
-        FloatVector a12 = FloatVector.fromArray(S, table, t1 + 2 * L);
-        FloatVector a13 = FloatVector.fromArray(S, table, t1 + 3 * L);
-        FloatVector a20 = FloatVector.fromArray(S, table, t2);
-        FloatVector a21 = FloatVector.fromArray(S, table, t2 + L);
-        FloatVector a22 = FloatVector.fromArray(S, table, t2 + 2 * L);
-        FloatVector a23 = FloatVector.fromArray(S, table, t2 + 3 * L);
-        FloatVector a30 = FloatVector.fromArray(S, table, t3);
-        FloatVector a31 = FloatVector.fromArray(S, table, t3 + L);
-        FloatVector a32 = FloatVector.fromArray(S, table, t3 + 2 * L);
-        FloatVector a33 = FloatVector.fromArray(S, table, t3 + 3 * L);
+    /** Adds the recurrent product to rows r..r+3, columns col..col+4L of {@code gates}. */
+    private static void tile4(final float[] h, final float[] rw, final int r, final int col, final int hidden,
+            final int hp, final int g, final float[] gates) {
+        final int o0 = r * g + col;
+        final int o1 = o0 + g;
+        final int o2 = o1 + g;
+        final int o3 = o2 + g;
+        FloatVector a00 = FloatVector.fromArray(S, gates, o0);
+        FloatVector a01 = FloatVector.fromArray(S, gates, o0 + L);
+        FloatVector a02 = FloatVector.fromArray(S, gates, o0 + 2 * L);
+        FloatVector a03 = FloatVector.fromArray(S, gates, o0 + 3 * L);
+        FloatVector a10 = FloatVector.fromArray(S, gates, o1);
+        FloatVector a11 = FloatVector.fromArray(S, gates, o1 + L);
+        FloatVector a12 = FloatVector.fromArray(S, gates, o1 + 2 * L);
+        FloatVector a13 = FloatVector.fromArray(S, gates, o1 + 3 * L);
+        FloatVector a20 = FloatVector.fromArray(S, gates, o2);
+        FloatVector a21 = FloatVector.fromArray(S, gates, o2 + L);
+        FloatVector a22 = FloatVector.fromArray(S, gates, o2 + 2 * L);
+        FloatVector a23 = FloatVector.fromArray(S, gates, o2 + 3 * L);
+        FloatVector a30 = FloatVector.fromArray(S, gates, o3);
+        FloatVector a31 = FloatVector.fromArray(S, gates, o3 + L);
+        FloatVector a32 = FloatVector.fromArray(S, gates, o3 + 2 * L);
+        FloatVector a33 = FloatVector.fromArray(S, gates, o3 + 3 * L);
         final int h0 = r * hp;
         final int h1 = h0 + hp;
         final int h2 = h1 + hp;
@@ -112,10 +121,6 @@ final class VectorKernels {
             a32 = w2.fma(b3, a32);
             a33 = w3.fma(b3, a33);
         }
-        final int o0 = r * g + col;
-        final int o1 = o0 + g;
-        final int o2 = o1 + g;
-        final int o3 = o2 + g;
         a00.intoArray(gates, o0);
         a01.intoArray(gates, o0 + L);
         a02.intoArray(gates, o0 + 2 * L);
@@ -134,13 +139,13 @@ final class VectorKernels {
         a33.intoArray(gates, o3 + 3 * L);
     }
 
-    private static void tile1(final float[] table, final int off, final float[] h, final float[] rw, final int r,
-            final int col, final int hidden, final int hp, final int g, final float[] gates) {
-        final int t0 = off + col;
-        FloatVector a0 = FloatVector.fromArray(S, table, t0);
-        FloatVector a1 = FloatVector.fromArray(S, table, t0 + L);
-        FloatVector a2 = FloatVector.fromArray(S, table, t0 + 2 * L);
-        FloatVector a3 = FloatVector.fromArray(S, table, t0 + 3 * L);
+    private static void tile1(final float[] h, final float[] rw, final int r, final int col, final int hidden,
+            final int hp, final int g, final float[] gates) {
+        final int o = r * g + col;
+        FloatVector a0 = FloatVector.fromArray(S, gates, o);
+        FloatVector a1 = FloatVector.fromArray(S, gates, o + L);
+        FloatVector a2 = FloatVector.fromArray(S, gates, o + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(S, gates, o + 3 * L);
         final int h0 = r * hp;
         for (int k = 0, w = col; k < hidden; k++, w += g) {
             final FloatVector b = FloatVector.broadcast(S, h[h0 + k]);
@@ -149,7 +154,6 @@ final class VectorKernels {
             a2 = FloatVector.fromArray(S, rw, w + 2 * L).fma(b, a2);
             a3 = FloatVector.fromArray(S, rw, w + 3 * L).fma(b, a3);
         }
-        final int o = r * g + col;
         a0.intoArray(gates, o);
         a1.intoArray(gates, o + L);
         a2.intoArray(gates, o + 2 * L);
@@ -166,28 +170,48 @@ final class VectorKernels {
             final boolean[] pooled, final int n, final int hp, final int g) {
         for (int r = 0; r < n; r++) {
             final int rowMode = pooled == null || pooled[r] ? mode : POOL_NONE;
-            final int gr = r * g;
-            final int sr = r * hp;
-            for (int j = 0; j < hp; j += L) {
-                // With e_x = exp(-x) (exp(-2x) for tanh): sigmoid = 1/(1+e), tanh = (1-e)/(1+e), so
-                // i*a = (1-e_a)/((1+e_i)(1+e_a)), f*c = c/(1+e_f), o*tanh(c) = (1-e_c)/((1+e_o)(1+e_c)):
-                // three divisions instead of five. exp clamps its argument to +-40, so no product overflows.
-                final FloatVector one = FloatVector.broadcast(S, 1f);
-                final FloatVector ea = exp(FloatVector.fromArray(S, gates, gr + j).mul(-2f));
-                final FloatVector ef = exp(FloatVector.fromArray(S, gates, gr + hp + j).neg());
-                final FloatVector eo = exp(FloatVector.fromArray(S, gates, gr + 2 * hp + j).neg());
-                final FloatVector ei = exp(FloatVector.fromArray(S, gates, gr + 3 * hp + j).neg());
-                final FloatVector ia = one.sub(ea).div(one.add(ei).mul(one.add(ea)));
-                final FloatVector cNew = FloatVector.fromArray(S, c, sr + j).div(one.add(ef)).add(ia);
-                final FloatVector ec = exp(cNew.mul(-2f));
-                final FloatVector hNew = one.sub(ec).div(one.add(eo).mul(one.add(ec)));
-                cNew.intoArray(c, sr + j);
-                hNew.intoArray(h, sr + j);
-                if (rowMode == POOL_MAX) {
-                    FloatVector.fromArray(S, pool, sr + j).max(hNew).intoArray(pool, sr + j);
-                } else if (rowMode == POOL_SUM) {
-                    FloatVector.fromArray(S, pool, sr + j).add(hNew).intoArray(pool, sr + j);
-                }
+            gateExps(gates, r * g, hp, g);
+            cellRow(gates, r * g, c, h, pool, r * hp, hp, rowMode);
+        }
+    }
+
+    /**
+     * Replaces a gate row by e_x = exp(-2x) on the block input (for tanh) and exp(-x) on the three sigmoid
+     * gates. Kept apart from {@link #cellRow} so that each method holds one call of {@link #exp}: with five
+     * in one loop C2 stopped inlining them (NodeCountInliningCutoff) and boxed every vector, which made the
+     * cell cost as much as the recurrent product.
+     */
+    private static void gateExps(final float[] gates, final int gr, final int hp, final int g) {
+        for (int j = 0; j < g; j += L) {
+            final float scale = j < hp ? -2f : -1f;
+            exp(FloatVector.fromArray(S, gates, gr + j).mul(scale)).intoArray(gates, gr + j);
+        }
+    }
+
+    /**
+     * The state update of one row from the exponentials {@link #gateExps} left: sigmoid = 1/(1+e) and
+     * tanh = (1-e)/(1+e), so i*a = (1-e_a)/((1+e_i)(1+e_a)), f*c = c/(1+e_f), o*tanh(c) =
+     * (1-e_c)/((1+e_o)(1+e_c)): three divisions instead of five. exp clamps its argument to +-40, so no
+     * product overflows.
+     */
+    private static void cellRow(final float[] e, final int gr, final float[] c, final float[] h, final float[] pool,
+            final int sr, final int hp, final int rowMode) {
+        final FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int j = 0; j < hp; j += L) {
+            final FloatVector ea = FloatVector.fromArray(S, e, gr + j);
+            final FloatVector ef = FloatVector.fromArray(S, e, gr + hp + j);
+            final FloatVector eo = FloatVector.fromArray(S, e, gr + 2 * hp + j);
+            final FloatVector ei = FloatVector.fromArray(S, e, gr + 3 * hp + j);
+            final FloatVector ia = one.sub(ea).div(one.add(ei).mul(one.add(ea)));
+            final FloatVector cNew = FloatVector.fromArray(S, c, sr + j).div(one.add(ef)).add(ia);
+            final FloatVector ec = exp(cNew.mul(-2f));
+            final FloatVector hNew = one.sub(ec).div(one.add(eo).mul(one.add(ec)));
+            cNew.intoArray(c, sr + j);
+            hNew.intoArray(h, sr + j);
+            if (rowMode == POOL_MAX) {
+                FloatVector.fromArray(S, pool, sr + j).max(hNew).intoArray(pool, sr + j);
+            } else if (rowMode == POOL_SUM) {
+                FloatVector.fromArray(S, pool, sr + j).add(hNew).intoArray(pool, sr + j);
             }
         }
     }
