@@ -96,8 +96,11 @@ public final class InferenceBench implements Command {
                 default -> throw new io.sentimentstreams.cli.UsageException("unknown engine '" + e + "' (fast, dl4j)");
             }
         }
-        final double peak = InferenceBenchmark.sgemmPeakGflops(1024, Math.max(2, seconds / 2), threads);
-        err.printf("SGEMM peak (1024^3 through ND4J, same run): %.1f GFLOP/s%n", peak);
+        final double peak = InferenceBenchmark.sgemmPeakGflops(new int[] {1024, 2048}, Math.max(2, seconds / 2),
+                threads);
+        final double fmaPeak = InferenceBenchmark.fmaPeakGflops(Math.max(2, seconds / 2), threads);
+        err.printf("SGEMM peak (1024^3 and 2048^3 through ND4J, best threading, same run): %.1f GFLOP/s;"
+                + " vector FMA roofline: %.1f GFLOP/s%n", peak, fmaPeak);
 
         final Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("model", modelName);
@@ -128,7 +131,7 @@ public final class InferenceBench implements Command {
                 extra.put("lengths", mode);
                 extra.put("mean_tokens", meanTokens);
             } else {
-                perLength.append(mode).append(' ').append(InferenceBenchmark.json(results, peak, Map.of())).append('\n');
+                perLength.append(mode).append(' ').append(InferenceBenchmark.json(results, peak, fmaPeak, Map.of())).append('\n');
             }
         }
         for (final AutoCloseable c : toClose) {
@@ -137,7 +140,7 @@ public final class InferenceBench implements Command {
         if (perLength.length() > 0) {
             err.print(perLength);
         }
-        out.println(InferenceBenchmark.json(headline == null ? List.of() : headline, peak, extra));
+        out.println(InferenceBenchmark.json(headline == null ? List.of() : headline, peak, fmaPeak, extra));
         return 0;
     }
 }

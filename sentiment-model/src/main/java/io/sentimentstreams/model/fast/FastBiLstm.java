@@ -84,7 +84,10 @@ public final class FastBiLstm implements SentimentModel {
         this.padding = !w.masked() ? Padding.UNMASKED
                 : pooling == Pooling.LAST ? Padding.RESET : Padding.ZERO_INPUT;
         this.table = w.table();
-        this.rw = w.rw();
+        this.rw = new float[dirs][];
+        for (int d = 0; d < dirs; d++) {
+            this.rw[d] = VectorKernels.packRecurrent(w.rw()[d], hidden, g);
+        }
         this.head = w.head();
         this.softmax2 = w.softmax2();
         this.featWidth = dirs * hp;

@@ -152,37 +152,71 @@ public final class InferenceBenchmark {
     }
 
     /**
-     * Single-precision GEMM peak of this machine as ND4J's BLAS delivers it: n×n SGEMMs, once with the
-     * library's own threading and once as {@code threads} concurrent single calls; the better one counts.
+     * Single-precision GEMM peak of this machine as ND4J's BLAS delivers it: large n×n SGEMMs for every
+     * size given, once as one call with the BLAS threading at {@code threads} and once as {@code threads}
+     * concurrent single-threaded calls; the best rate counts. The BLAS thread count is restored.
      */
-    public static double sgemmPeakGflops(final int n, final double seconds, final int threads) throws Exception {
-        final INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
-        final INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
-        final double flops = 2.0 * n * n * n;
-        a.mmul(b); // warm-up: BLAS initialisation and page faults
+    public static double sgemmPeakGflops(final int[] sizes, final double seconds, final int threads)
+            throws Exception {
+        final org.nd4j.linalg.api.blas.Blas blas = Nd4j.factory().blas();
+        final int blasThreads = blas.getMaxThreads();
         double best = 0;
-        for (final int callers : new int[] {1, threads}) {
-            final AtomicLong done = new AtomicLong();
-            final CountDownLatch finished = new CountDownLatch(callers);
-            final long t0 = System.nanoTime();
-            final long end = t0 + (long) (seconds * 1e9);
-            for (int c = 0; c < callers; c++) {
-                final Thread t = new Thread(() -> {
-                    final INDArray out = Nd4j.createUninitialized(DataType.FLOAT, n, n);
-                    do {
-                        a.mmul(b, out);
-                        done.incrementAndGet();
-                    } while (System.nanoTime() < end);
-                    finished.countDown();
-                });
-                t.setDaemon(true);
-                t.start();
+        try {
+            for (final int n : sizes) {
+                final INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+                final INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+                final double flops = 2.0 * n * n * n;
+                a.mmul(b); // warm-up: BLAS initialisation and page faults
+                for (final int callers : new int[] {1, threads}) {
+                    blas.setMaxThreads(callers == 1 ? threads : 1);
+                    best = Math.max(best, flops * concurrentRounds(callers, seconds, () -> a.mmul(b)) / 1e9);
+                }
             }
-            finished.await();
-            final double secs = (System.nanoTime() - t0) / 1e9;
-            best = Math.max(best, done.get() * flops / secs / 1e9);
+        } finally {
+            blas.setMaxThreads(blasThreads);
         }
         return best;
+    }
+
+    /**
+     * FMA-throughput roofline of the JVM's own vector code on {@code threads} threads: register-only vector
+     * FMAs, 2 FLOPs per lane. Nothing computing through {@code jdk.incubator.vector} can beat it; 0 when the
+     * module is absent.
+     */
+    public static double fmaPeakGflops(final double seconds, final int threads) throws Exception {
+        if (!VectorSupport.available()) {
+            return 0;
+        }
+        final long rounds = 1_000_000;
+        final double flopsPerCall = 2.0 * 16 * VectorKernels.lanes() * rounds;
+        for (int i = 0; i < 20_000; i++) {
+            VectorKernels.fmaThroughput(100); // short calls, so C2 compiles the method itself, not an OSR loop
+        }
+        final float[] sink = new float[1];
+        final double rate = concurrentRounds(threads, seconds, () -> sink[0] += VectorKernels.fmaThroughput(rounds));
+        return rate * flopsPerCall / 1e9;
+    }
+
+    /** Calls of {@code work} per second when {@code callers} threads repeat it for {@code seconds}. */
+    private static double concurrentRounds(final int callers, final double seconds, final Runnable work)
+            throws InterruptedException {
+        final AtomicLong done = new AtomicLong();
+        final CountDownLatch finished = new CountDownLatch(callers);
+        final long t0 = System.nanoTime();
+        final long end = t0 + (long) (seconds * 1e9);
+        for (int c = 0; c < callers; c++) {
+            final Thread t = new Thread(() -> {
+                do {
+                    work.run();
+                    done.incrementAndGet();
+                } while (System.nanoTime() < end);
+                finished.countDown();
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+        finished.await();
+        return done.get() / ((System.nanoTime() - t0) / 1e9);
     }
 
     /**
@@ -292,9 +326,11 @@ public final class InferenceBenchmark {
     }
 
     /** The final JSON line: every cell plus the headline ratios (null when an engine was not run). */
-    public static String json(final List<Result> results, final double peakGflops, final Map<String, Object> extra) {
+    public static String json(final List<Result> results, final double peakGflops, final double fmaPeakGflops,
+            final Map<String, Object> extra) {
         final Map<String, Object> top = new LinkedHashMap<>(extra);
         top.put("sgemm_peak_gflops", round(peakGflops));
+        top.put("fma_peak_gflops", round(fmaPeakGflops));
         top.put("fast_vs_ort_b32", ratio(results, "fast", "onnxruntime", 32));
         top.put("fast_vs_ort_b128", ratio(results, "fast", "onnxruntime", 128));
         top.put("fast_vs_dl4j_b32", ratio(results, "fast", "dl4j", 32));
@@ -304,6 +340,8 @@ public final class InferenceBenchmark {
         top.put("fast_vs_dl4j_b32_per_cpu", cpuRatio(results, "fast", "dl4j", 32));
         top.put("fast_fraction_of_peak_b128", find(results, "fast", 128) == null ? null
                 : round(find(results, "fast", 128).fractionOfPeak()));
+        top.put("fast_fraction_of_fma_peak_b128", find(results, "fast", 128) == null || fmaPeakGflops <= 0 ? null
+                : round(find(results, "fast", 128).gflops() / fmaPeakGflops));
         final StringBuilder sb = new StringBuilder("{");
         for (final Map.Entry<String, Object> e : top.entrySet()) {
             sb.append('"').append(e.getKey()).append("\":");

@@ -25,9 +25,10 @@ final class VectorKernels {
     static final int POOL_SUM = 2;
 
     private static final float LOG2E = 1.44269504088896341f;
-    // Cody-Waite split of ln 2, so that x - n*ln2 keeps its low bits.
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float LN2 = 0.69314718f;
+    // exp's argument range: outside it a sigmoid is within 2.1e-9 of 0 or 1 and a tanh rounds to +-1 in
+    // float; and three factors (1+e) multiply to at most e^60, far from float's 3.4e38 (cellRow needs that).
+    private static final float EXP_LIMIT = 20f;
     // 1.5 * 2^23: adding it rounds a float to the nearest integer, readable from the low mantissa bits.
     private static final float ROUND_MAGIC = 12582912f;
     private static final int ROUND_MAGIC_BITS = 0x4B400000;
@@ -40,8 +41,28 @@ final class VectorKernels {
     }
 
     /**
+     * The recurrent weights {@code rw[k*g + j]} (k < hidden) repacked strip by strip, the layout
+     * {@link #gates} reads: strip s holds columns [4Ls, 4L(s+1)) of every k, contiguous. In the row-major
+     * layout consecutive k are g floats apart (1 KB at H=64), so a strip's 64 weight rows fell into a
+     * quarter of the L1 sets and evicted each other.
+     */
+    static float[] packRecurrent(final float[] rw, final int hidden, final int g) {
+        final int strip = 4 * L;
+        final float[] packed = new float[hidden * g];
+        int p = 0;
+        for (int col = 0; col < g; col += strip) {
+            for (int k = 0; k < hidden; k++) {
+                System.arraycopy(rw, k * g + col, packed, p, strip);
+                p += strip;
+            }
+        }
+        return packed;
+    }
+
+    /**
      * {@code gates[r*g + j] = table[off[r] + j] + sum_{k<hidden} h[r*hp + k] * rw[k*g + j]} for rows
-     * {@code r < n}: the folded input projection plus the recurrent product, for every gate at once.
+     * {@code r < n}: the folded input projection plus the recurrent product, for every gate at once;
+     * {@code packed} is rw as {@link #packRecurrent} lays it out.
      *
      * <p>The table rows are first copied into {@code gates}: a loop of independent loads keeps many cache
      * misses in flight (a folded row is 1 KB at H=64 and a 20k vocabulary does not fit in cache), where
@@ -51,7 +72,7 @@ final class VectorKernels {
      * rows by four vectors make 16 accumulators, which fit AVX-512's 32 registers next to the weights and
      * the broadcast hidden values.
      */
-    static void gates(final float[] table, final int[] off, final float[] h, final float[] rw, final int n,
+    static void gates(final float[] table, final int[] off, final float[] h, final float[] packed, final int n,
             final int hidden, final int hp, final int g, final float[] gates) {
         for (int r = 0; r < n; r++) {
             System.arraycopy(table, off[r], gates, r * g, g);
@@ -60,17 +81,17 @@ final class VectorKernels {
         for (int col = 0; col < g; col += strip) {
             int r = 0;
             for (; r + 4 <= n; r += 4) {
-                tile4(h, rw, r, col, hidden, hp, g, gates);
+                tile4(h, packed, col * hidden, r, col, hidden, hp, g, gates);
             }
             for (; r < n; r++) {
-                tile1(h, rw, r, col, hidden, hp, g, gates);
+                tile1(h, packed, col * hidden, r, col, hidden, hp, g, gates);
             }
         }
     }
 
     /** Adds the recurrent product to rows r..r+3, columns col..col+4L of {@code gates}. */
-    private static void tile4(final float[] h, final float[] rw, final int r, final int col, final int hidden,
-            final int hp, final int g, final float[] gates) {
+    private static void tile4(final float[] h, final float[] rw, final int base, final int r, final int col,
+            final int hidden, final int hp, final int g, final float[] gates) {
         final int o0 = r * g + col;
         final int o1 = o0 + g;
         final int o2 = o1 + g;
@@ -95,7 +116,7 @@ final class VectorKernels {
         final int h1 = h0 + hp;
         final int h2 = h1 + hp;
         final int h3 = h2 + hp;
-        for (int k = 0, w = col; k < hidden; k++, w += g) {
+        for (int k = 0, w = base; k < hidden; k++, w += 4 * L) {
             final FloatVector w0 = FloatVector.fromArray(S, rw, w);
             final FloatVector w1 = FloatVector.fromArray(S, rw, w + L);
             final FloatVector w2 = FloatVector.fromArray(S, rw, w + 2 * L);
@@ -139,15 +160,15 @@ final class VectorKernels {
         a33.intoArray(gates, o3 + 3 * L);
     }
 
-    private static void tile1(final float[] h, final float[] rw, final int r, final int col, final int hidden,
-            final int hp, final int g, final float[] gates) {
+    private static void tile1(final float[] h, final float[] rw, final int base, final int r, final int col,
+            final int hidden, final int hp, final int g, final float[] gates) {
         final int o = r * g + col;
         FloatVector a0 = FloatVector.fromArray(S, gates, o);
         FloatVector a1 = FloatVector.fromArray(S, gates, o + L);
         FloatVector a2 = FloatVector.fromArray(S, gates, o + 2 * L);
         FloatVector a3 = FloatVector.fromArray(S, gates, o + 3 * L);
         final int h0 = r * hp;
-        for (int k = 0, w = col; k < hidden; k++, w += g) {
+        for (int k = 0, w = base; k < hidden; k++, w += 4 * L) {
             final FloatVector b = FloatVector.broadcast(S, h[h0 + k]);
             a0 = FloatVector.fromArray(S, rw, w).fma(b, a0);
             a1 = FloatVector.fromArray(S, rw, w + L).fma(b, a1);
@@ -190,9 +211,9 @@ final class VectorKernels {
 
     /**
      * The state update of one row from the exponentials {@link #gateExps} left: sigmoid = 1/(1+e) and
-     * tanh = (1-e)/(1+e), so i*a = (1-e_a)/((1+e_i)(1+e_a)), f*c = c/(1+e_f), o*tanh(c) =
-     * (1-e_c)/((1+e_o)(1+e_c)): three divisions instead of five. exp clamps its argument to +-40, so no
-     * product overflows.
+     * tanh = (1-e)/(1+e), so with P = (1+e_i)(1+e_a): c' = f*c + i*a = (c*P + (1-e_a)(1+e_f)) / ((1+e_f)*P)
+     * and h = o*tanh(c') = (1-e_c)/((1+e_o)(1+e_c)): two divisions instead of five. exp's clamp keeps every
+     * product of three factors below e^60, so none overflows.
      */
     private static void cellRow(final float[] e, final int gr, final float[] c, final float[] h, final float[] pool,
             final int sr, final int hp, final int rowMode) {
@@ -202,8 +223,9 @@ final class VectorKernels {
             final FloatVector ef = FloatVector.fromArray(S, e, gr + hp + j);
             final FloatVector eo = FloatVector.fromArray(S, e, gr + 2 * hp + j);
             final FloatVector ei = FloatVector.fromArray(S, e, gr + 3 * hp + j);
-            final FloatVector ia = one.sub(ea).div(one.add(ei).mul(one.add(ea)));
-            final FloatVector cNew = FloatVector.fromArray(S, c, sr + j).div(one.add(ef)).add(ia);
+            final FloatVector pia = one.add(ei).mul(one.add(ea));
+            final FloatVector pf = one.add(ef);
+            final FloatVector cNew = FloatVector.fromArray(S, c, sr + j).fma(pia, one.sub(ea).mul(pf)).div(pf.mul(pia));
             final FloatVector ec = exp(cNew.mul(-2f));
             final FloatVector hNew = one.sub(ec).div(one.add(eo).mul(one.add(ec)));
             cNew.intoArray(c, sr + j);
@@ -229,15 +251,61 @@ final class VectorKernels {
     }
 
     /**
-     * e^x to about 2 ulp for x in [-40, 40], clamped outside (Cephes' expf polynomial). The clamp is far
-     * beyond where sigmoid and tanh saturate in float, and keeps products of two results finite.
+     * {@code rounds} rounds of 16 independent vector FMAs on registers, for the FMA-throughput roofline
+     * of the inference benchmark; returns a value that depends on every FMA so none is optimised away.
+     * Sixteen chains cover the FMA latency times the FMA ports of current x86 cores.
+     */
+    static float fmaThroughput(final long rounds) {
+        final FloatVector m = FloatVector.broadcast(S, 0.999f);
+        final FloatVector k = FloatVector.broadcast(S, 1e-3f);
+        FloatVector a0 = FloatVector.broadcast(S, 1f);
+        FloatVector a1 = a0.add(k);
+        FloatVector a2 = a1.add(k);
+        FloatVector a3 = a2.add(k);
+        FloatVector a4 = a3.add(k);
+        FloatVector a5 = a4.add(k);
+        FloatVector a6 = a5.add(k);
+        FloatVector a7 = a6.add(k);
+        FloatVector a8 = a7.add(k);
+        FloatVector a9 = a8.add(k);
+        FloatVector a10 = a9.add(k);
+        FloatVector a11 = a10.add(k);
+        FloatVector a12 = a11.add(k);
+        FloatVector a13 = a12.add(k);
+        FloatVector a14 = a13.add(k);
+        FloatVector a15 = a14.add(k);
+        for (long i = 0; i < rounds; i++) {
+            a0 = a0.fma(m, k);
+            a1 = a1.fma(m, k);
+            a2 = a2.fma(m, k);
+            a3 = a3.fma(m, k);
+            a4 = a4.fma(m, k);
+            a5 = a5.fma(m, k);
+            a6 = a6.fma(m, k);
+            a7 = a7.fma(m, k);
+            a8 = a8.fma(m, k);
+            a9 = a9.fma(m, k);
+            a10 = a10.fma(m, k);
+            a11 = a11.fma(m, k);
+            a12 = a12.fma(m, k);
+            a13 = a13.fma(m, k);
+            a14 = a14.fma(m, k);
+            a15 = a15.fma(m, k);
+        }
+        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
+                .add(a12).add(a13).add(a14).add(a15).reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * e^x for x in [-20, 20], clamped outside: Cephes' expf polynomial after a one-constant range
+     * reduction (the two-constant Cody-Waite split costs one more FMA per call for accuracy that sigmoid and
+     * tanh of an LSTM gate do not need: about 4e-7 relative at |x| = 20, agreement with DL4J is unchanged).
      */
     static FloatVector exp(final FloatVector x0) {
-        final FloatVector x = x0.max(-40.0f).min(40.0f);
+        final FloatVector x = x0.max(-EXP_LIMIT).min(EXP_LIMIT);
         final FloatVector t = x.fma(LOG2E, ROUND_MAGIC);
         final FloatVector n = t.sub(ROUND_MAGIC);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        final FloatVector r = n.fma(FloatVector.broadcast(S, -LN2), x);
         FloatVector p = r.fma(1.9875691500E-4f, 1.3981999507E-3f);
         p = p.fma(r, FloatVector.broadcast(S, 8.3334519073E-3f));
         p = p.fma(r, FloatVector.broadcast(S, 4.1665795894E-2f));

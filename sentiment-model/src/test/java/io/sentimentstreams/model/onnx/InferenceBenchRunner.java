@@ -55,8 +55,12 @@ public final class InferenceBenchRunner {
                 default -> throw new IllegalArgumentException("unknown engine " + e);
             }
         }
-        final double peak = InferenceBenchmark.sgemmPeakGflops(1024, 3, 2);
-        System.err.printf("SGEMM peak (1024^3, ND4J): %.1f GFLOP/s%n", peak);
+        // --peak false skips the two peak measurements (about 15 s) for quick A/B runs of the kernels.
+        final boolean measurePeak = Boolean.parseBoolean(opt(args, "--peak", "true"));
+        final double peak = measurePeak ? InferenceBenchmark.sgemmPeakGflops(new int[] {1024, 2048}, 3, 2) : 0;
+        final double fmaPeak = measurePeak ? InferenceBenchmark.fmaPeakGflops(3, 2) : 0;
+        System.err.printf("SGEMM peak (1024^3 and 2048^3, ND4J, best threading): %.1f GFLOP/s;"
+                + " vector FMA roofline: %.1f GFLOP/s%n", peak, fmaPeak);
         final double meanTokens = InferenceBenchmark.meanTokens(pool);
         final double flops = InferenceBenchmark.recurrentFlops(a, meanTokens);
         final double warmup = Double.parseDouble(opt(args, "--warmup", "3"));
@@ -69,7 +73,7 @@ public final class InferenceBenchRunner {
         extra.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 .getSystemLoadAverage());
         extra.put("threads_per_engine", 2);
-        System.out.println(InferenceBenchmark.json(results, peak, extra));
+        System.out.println(InferenceBenchmark.json(results, peak, fmaPeak, extra));
         for (final AutoCloseable c : toClose) {
             c.close();
         }
