@@ -37,10 +37,13 @@ public final class InferenceBench implements Command {
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
             throws Exception {
         final Args args = Args.parse(argv, Set.of("model", "seconds", "warmup", "batches", "engines", "lengths",
-                "threads", "data"), Set.of("help"));
+                "threads", "data", "rounds"), Set.of("help"));
         if (args.has("help")) {
             out.println("usage: ./sentiment bench inference [--model DIR] [--seconds 5] [--warmup 3]"
-                    + " [--batches 1,8,32,128,512] [--engines fast,dl4j] [--lengths full,imdb] [--threads 2]");
+                    + " [--batches 1,8,32,128,512] [--engines fast,dl4j] [--lengths full,imdb] [--threads 2]"
+                    + " [--rounds 3]");
+            out.println("  each cell's measured seconds are split into --rounds slices that alternate between the"
+                    + " engines, so the ratios compare engines over the same stretch of time.");
             out.println("  without --model: random weights, embedding 20000x64, BiLSTM(64), max pooling, dense 64,"
                     + " T=200, masked. Run with OMP_NUM_THREADS=1 for DL4J's best threading.");
             return 0;
@@ -51,6 +54,7 @@ public final class InferenceBench implements Command {
         }
         final double seconds = args.getDouble("seconds", 5);
         final double warmup = args.getDouble("warmup", 3);
+        final int rounds = Math.max(1, args.getInt("rounds", 3));
         final int threads = args.getInt("threads", 2);
         final int[] batches = Arrays.stream(args.get("batches", "1,8,32,128,512").split(","))
                 .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
@@ -124,7 +128,7 @@ public final class InferenceBench implements Command {
             }
             final double meanTokens = InferenceBenchmark.meanTokens(pool);
             err.printf("%n== lengths: %s (mean %.1f tokens of %d) ==%n", mode, meanTokens, a.maxlen());
-            final var results = InferenceBenchmark.run(contenders, batches, pool, warmup, seconds,
+            final var results = InferenceBenchmark.run(contenders, batches, pool, warmup, seconds, rounds,
                     InferenceBenchmark.recurrentFlops(a, meanTokens), peak, err);
             if (headline == null) {
                 headline = results;

@@ -221,22 +221,33 @@ public final class InferenceBenchmark {
 
     /**
      * Runs every contender over every batch size: {@code warmup} seconds unmeasured, then {@code seconds}
-     * measured; each caller thread takes consecutive slices of {@code pool}.
+     * measured per cell, split into {@code rounds} slices that alternate between the contenders (A, B, C,
+     * A, B, C, ...), so a slow spell of this shared machine falls on all of them rather than on whichever
+     * happened to run then; each caller thread takes consecutive slices of {@code pool}.
      */
     public static List<Result> run(final List<Contender> contenders, final int[] batches, final int[][] pool,
-            final double warmup, final double seconds, final double flopsPerReview, final double peakGflops,
-            final PrintStream log) throws Exception {
+            final double warmup, final double seconds, final int rounds, final double flopsPerReview,
+            final double peakGflops, final PrintStream log) throws Exception {
         final List<Result> results = new ArrayList<>();
         for (final Contender c : contenders) {
             // Warm-up is counted in CPU seconds of the calling threads, not wall time: on a loaded machine a
             // wall-clock warm-up can end before the JIT has compiled the hot loops.
             measure(c, 32, pool, 0, warmup);
-            for (final int batch : batches) {
+        }
+        for (final int batch : batches) {
+            final List<List<Sample>> samples = new ArrayList<>();
+            for (final Contender c : contenders) {
                 measure(c, batch, pool, 0, warmup / 4);
-                final Result r = measure(c, batch, pool, seconds, 0);
-                final double gflops = r.reviewsPerSec() * flopsPerReview / 1e9;
-                final Result full = new Result(c.name(), batch, r.reviewsPerSec(), r.p50Ms(), r.p99Ms(), gflops,
-                        peakGflops > 0 ? gflops / peakGflops : Double.NaN, r.batches(), r.reviewsPerCpuSec());
+                samples.add(new ArrayList<>());
+            }
+            for (int round = 0; round < rounds; round++) {
+                for (int i = 0; i < contenders.size(); i++) {
+                    samples.get(i).add(measure(contenders.get(i), batch, pool, seconds / rounds, 0));
+                }
+            }
+            for (int i = 0; i < contenders.size(); i++) {
+                final Contender c = contenders.get(i);
+                final Result full = combine(c.name(), batch, samples.get(i), flopsPerReview, peakGflops);
                 results.add(full);
                 log.printf(Locale.ROOT, "%-22s batch %4d: %9.0f reviews/s  p50 %8.3f ms  p99 %8.3f ms  %6.1f GFLOP/s"
                         + "  %5.1f%% of peak  %8.0f reviews/CPU-s  (%d batches)%n", c.name(), batch,
@@ -247,7 +258,35 @@ public final class InferenceBenchmark {
         return results;
     }
 
-    private static Result measure(final Contender c, final int batch, final int[][] pool, final double seconds,
+    /** What one measuring slice saw: every call's latency, the calls, its wall and process-CPU seconds. */
+    private record Sample(long[] latencies, int calls, double seconds, double cpuSeconds) {
+    }
+
+    private static Result combine(final String name, final int batch, final List<Sample> samples,
+            final double flopsPerReview, final double peakGflops) {
+        int calls = 0;
+        double secs = 0;
+        double cpuSecs = 0;
+        for (final Sample s : samples) {
+            calls += s.calls();
+            secs += s.seconds();
+            cpuSecs += s.cpuSeconds();
+        }
+        final long[] all = new long[calls];
+        int k = 0;
+        for (final Sample s : samples) {
+            System.arraycopy(s.latencies(), 0, all, k, s.calls());
+            k += s.calls();
+        }
+        Arrays.sort(all);
+        final double rate = (double) calls * batch / secs;
+        final double gflops = rate * flopsPerReview / 1e9;
+        return new Result(name, batch, rate, all[(int) (0.5 * (calls - 1))] / 1e6, all[(int) (0.99 * (calls - 1))] / 1e6,
+                gflops, peakGflops > 0 ? gflops / peakGflops : Double.NaN, calls,
+                cpuSecs > 0 ? (double) calls * batch / cpuSecs : Double.NaN);
+    }
+
+    private static Sample measure(final Contender c, final int batch, final int[][] pool, final double seconds,
             final double cpuSeconds) throws Exception {
         final int callers = c.callers();
         final long[][] lat = new long[callers][];
@@ -310,10 +349,7 @@ public final class InferenceBenchmark {
             System.arraycopy(lat[i], 0, all, k, counts[i]);
             k += counts[i];
         }
-        Arrays.sort(all);
-        return new Result(c.name(), batch, (double) total * batch / secs, all[(int) (0.5 * (total - 1))] / 1e6,
-                all[(int) (0.99 * (total - 1))] / 1e6, 0, 0, total,
-                cpuSecs > 0 ? (double) total * batch / cpuSecs : Double.NaN);
+        return new Sample(all, total, secs, cpuSecs);
     }
 
     /**

@@ -64,7 +64,8 @@ public final class InferenceBenchRunner {
         final double meanTokens = InferenceBenchmark.meanTokens(pool);
         final double flops = InferenceBenchmark.recurrentFlops(a, meanTokens);
         final double warmup = Double.parseDouble(opt(args, "--warmup", "3"));
-        final var results = InferenceBenchmark.run(contenders, batches, pool, warmup, seconds, flops, peak,
+        final var results = InferenceBenchmark.run(contenders, batches, pool, warmup, seconds,
+                Integer.parseInt(opt(args, "--rounds", "3")), flops, peak,
                 System.err);
         final Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("model", "random emb 20000x64, BiLSTM(64), max, dense 64, T=200, masked");
