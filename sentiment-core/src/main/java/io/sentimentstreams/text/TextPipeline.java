@@ -38,6 +38,8 @@ public final class TextPipeline {
     private final boolean padPre;
     private final boolean truncPre;
     private final int oovIndex;
+    /** The words an encoding can emit (index below num_words), in a cache-friendlier table than the vocabulary's. */
+    private final io.sentimentstreams.vocab.WordIds wordIds;
     /** Cleaning is lowercasing only (the usual config): {@link #encode} then lowercases while it looks up. */
     private final boolean lowerOnly;
     private final java.util.concurrent.atomic.AtomicLong fallbacks = new java.util.concurrent.atomic.AtomicLong();
@@ -66,6 +68,7 @@ public final class TextPipeline {
                     + "' differs from the config's '" + c.oovToken() + "'");
         }
         this.oovIndex = vocabulary == null ? -1 : vocabulary.oovIndex();
+        this.wordIds = vocabulary == null ? null : io.sentimentstreams.vocab.WordIds.of(vocabulary, c.numWords());
         this.lowerOnly = c.lower() && kind != KERAS && stopwords.isEmpty() && c.minTokenLength() <= 1;
         if (kind == OKT) {
             OktTokenizer.check();
@@ -226,13 +229,13 @@ public final class TextPipeline {
     }
 
     private Encoding encode(final List<String> tokens, final boolean lower) {
-        final int numWords = config.numWords();
         final int[] ids = new int[tokens.size()];
         int n = 0;
         int oov = 0;
         for (final String t : tokens) {
-            final int i = vocabulary.indexOf(lower ? t.toLowerCase(Locale.ROOT) : t);
-            if (i > 0 && (numWords <= 0 || i < numWords)) {
+            // wordIds holds exactly the words with index in [1, num_words): anything else is OOV.
+            final int i = lower ? wordIds.getLowercase(t) : wordIds.get(t);
+            if (i > 0) {
                 ids[n++] = i;
             } else {
                 oov++;
