@@ -57,13 +57,14 @@ final class ModelCard {
         sb.append('\n');
         sb.append("## Model\n");
         sb.append(String.format(Locale.ROOT, "- %s: embedding %d x %d (trainable%s) -> %s -> %s pooling%s -> "
-                        + "2-way softmax; masked=%s (padding id 0 is masked out, see docs/model.md).%n",
+                        + "2-way softmax; masked=%s (%s, see docs/model.md).%n",
                 a.type(), a.vocabSize(), a.embeddingDim(),
                 result.pretrainedRows() > 0 ? ", " + result.pretrainedRows() + " rows from " + c.embeddings() : "",
                 "bilstm".equals(a.type()) ? "Bidirectional LSTM(" + a.hiddenSize() + " per direction, concat)"
                         : a.type() + "(" + a.hiddenSize() + ")",
                 a.pooling(), a.denseSize() > 0 ? " -> dense " + a.denseSize() + " " + a.denseActivation() : "",
-                a.masked()));
+                a.masked(), a.masked() ? "padding id 0 is masked out"
+                        : "padding id 0 is an ordinary input with a learned embedding, so padding counts"));
         sb.append(String.format(Locale.ROOT, "- Parameters: %,d. Text pipeline: %s tokenizer, lower=%s, "
                         + "num_words=%d, oov=%s, maxlen=%d, padding=%s, truncating=%s.%n",
                 result.network().numParams(), m.pipeline().tokenizer(), m.pipeline().lower(), m.pipeline().numWords(),
