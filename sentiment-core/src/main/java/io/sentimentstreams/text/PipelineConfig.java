@@ -56,6 +56,14 @@ public record PipelineConfig(
                 30_000, "<OOV>", 40, "pre", "pre", DEFAULT_MAX_CHARS);
     }
 
+    /**
+     * Whether padding goes after the tokens (Keras {@code padding='post'}); an unrecorded padding is
+     * Keras' default, {@code pre}. Canary rows and engines that build padded rows themselves ask this.
+     */
+    public boolean postPadding() {
+        return "post".equals(withDefaults().padding());
+    }
+
     /** Fills in defaults for fields an older bundle did not record. */
     public PipelineConfig withDefaults() {
         return new PipelineConfig(

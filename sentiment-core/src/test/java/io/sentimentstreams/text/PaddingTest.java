@@ -11,6 +11,15 @@ class PaddingTest {
     private static final List<int[]> SEQS = List.of(new int[] {1, 2, 3}, new int[] {4, 5}, new int[] {}, new int[] {6});
 
     @Test
+    void pipelineConfigSaysPostOnlyForPostAndDefaultsToPre() {
+        assertThat(PipelineConfig.englishDefaults().postPadding()).isFalse();
+        assertThat(new PipelineConfig("en", false, true, true, "treebank", true, null, false, false, "none", 0,
+                20_000, "<OOV>", 200, "post", "pre", 0).postPadding()).isTrue();
+        assertThat(new PipelineConfig("en", false, true, true, "treebank", true, null, false, false, "none", 0,
+                20_000, "<OOV>", 200, null, null, 0).postPadding()).as("unrecorded = Keras' pre").isFalse();
+    }
+
+    @Test
     void defaultsPadPreToTheLongest() {
         assertThat(Padding.padSequences(SEQS)).isDeepEqualTo(new int[][] {{1, 2, 3}, {0, 4, 5}, {0, 0, 0}, {0, 0, 6}});
     }

@@ -97,7 +97,7 @@ public final class Canary {
             final String w = words.get(i);
             counts[i] = w == null ? 0 : Math.max(1, vocab.countOf(w));
         }
-        return inputs(counts, arch.maxlen(), "post".equals(p.padding()), n, SEED);
+        return inputs(counts, arch.maxlen(), p.postPadding(), n, SEED);
     }
 
     /**

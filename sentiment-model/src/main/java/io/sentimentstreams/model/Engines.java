@@ -69,7 +69,7 @@ public final class Engines {
         final FastBiLstm fast;
         try {
             stored = CanaryFile.read(bundle.file(BundleManifest.CANARY), m.architecture().maxlen(),
-                    "post".equals(m.pipeline().withDefaults().padding()));
+                    m.pipeline().postPadding());
             fast = FastBiLstm.fromOnnx(java.nio.file.Files.readAllBytes(bundle.file(BundleManifest.ONNX)),
                     m.architecture());
         } catch (IOException | UnsupportedArchitectureException | RuntimeException e) {

@@ -31,7 +31,7 @@ public final class StoredCanary {
         final int[][] rows = Canary.withReal(Canary.inputs(vocab, manifest.pipeline(), manifest.architecture(),
                 Canary.DEFAULT_REVIEWS), real == null ? new int[0][] : real);
         final CanaryFile file = new CanaryFile(rows, Canary.score(dl4j, rows));
-        final boolean post = "post".equals(manifest.pipeline().withDefaults().padding());
+        final boolean post = manifest.pipeline().postPadding();
         writer.file(BundleManifest.CANARY, p -> file.write(p, source, post));
     }
 
