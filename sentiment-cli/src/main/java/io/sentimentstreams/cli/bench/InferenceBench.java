@@ -100,9 +100,9 @@ public final class InferenceBench implements Command {
                 default -> throw new io.sentimentstreams.cli.UsageException("unknown engine '" + e + "' (fast, dl4j)");
             }
         }
-        final double peak = InferenceBenchmark.sgemmPeakGflops(new int[] {1024, 2048}, Math.max(2, seconds / 2),
-                threads);
-        final double fmaPeak = InferenceBenchmark.fmaPeakGflops(Math.max(2, seconds / 2), threads);
+        final double peakSeconds = Math.max(2, seconds / 2);
+        final double peak = InferenceBenchmark.sgemmPeakGflops(new int[] {1024, 2048}, peakSeconds, threads);
+        final double fmaPeak = InferenceBenchmark.fmaPeakGflops(peakSeconds, threads);
         err.printf("SGEMM peak (1024^3 and 2048^3 through ND4J, best threading, same run): %.1f GFLOP/s;"
                 + " vector FMA roofline: %.1f GFLOP/s%n", peak, fmaPeak);
 
