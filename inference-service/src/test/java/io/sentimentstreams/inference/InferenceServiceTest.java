@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.sentimentstreams.kafka.NativeLz4;
 import io.sentimentstreams.bundle.BundleArchive;
 import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.contracts.DeadLetter;
@@ -75,6 +76,13 @@ class InferenceServiceTest {
     @AfterAll
     static void tearDown() {
         producer.close();
+    }
+
+    @Test
+    void kafkaUsesTheNativeLz4Codec() {
+        // The service runs in Quarkus' class loader, where lz4-java hands Kafka its pure-Java codec unless
+        // the service loaded the native one at start-up; the workers reading reviews.encoded compress with it.
+        assertThat(NativeLz4.describe()).isEqualTo("native (JNI)");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.sentimentstreams.kafka.NativeLz4;
 import io.sentimentstreams.bundle.BundleArchive;
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.EncodedReview;
@@ -116,6 +117,13 @@ class PreprocessServiceIntegrationTest {
 
     private static String metrics() {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    @Test
+    void kafkaUsesTheNativeLz4Codec() {
+        // The service runs in Quarkus' class loader, where lz4-java hands Kafka its pure-Java codec unless
+        // the service loaded the native one at start-up; the producer of reviews.encoded and the consumer of reviews.raw compress with it.
+        assertThat(NativeLz4.describe()).isEqualTo("native (JNI)");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.sentimentstreams.inference.metrics.InferenceMetrics;
 import io.sentimentstreams.inference.model.ModelLoader;
 import io.sentimentstreams.inference.model.ModelRegistry;
 import io.sentimentstreams.inference.model.ModelTopicReader;
+import io.sentimentstreams.kafka.NativeLz4;
 import io.sentimentstreams.model.EngineChoice;
 import io.sentimentstreams.model.Engines;
 import io.smallrye.common.annotation.Identifier;
@@ -54,6 +55,8 @@ public class InferenceService {
 
     void onStart(@Observes final StartupEvent event) {
         validate();
+        // The workers decompress lz4 batches of reviews.encoded (see NativeLz4).
+        LOG.infof("Kafka LZ4 codec: %s", NativeLz4.enable());
         final EngineChoice choice = EngineChoice.parse(config.models().engine());
         final ModelLoader loader = bundle -> Engines.load(bundle, choice);
         if (choice == EngineChoice.FAST && !Engines.vectorApiAvailable()) {

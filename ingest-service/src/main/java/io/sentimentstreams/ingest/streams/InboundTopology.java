@@ -5,6 +5,7 @@ import io.sentimentstreams.contracts.Review;
 import io.sentimentstreams.ingest.config.IngestConfig;
 import io.sentimentstreams.ingest.metrics.IngestMetrics;
 import io.sentimentstreams.ingest.validation.ReviewValidator;
+import io.sentimentstreams.kafka.NativeLz4;
 import io.sentimentstreams.topics.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -14,6 +15,7 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
+import org.jboss.logging.Logger;
 
 /**
  * The reviews.inbound topology: raw producer bytes in, validated {@link Review}s to reviews.raw (keyed
@@ -22,6 +24,8 @@ import org.apache.kafka.streams.kstream.Produced;
  */
 @ApplicationScoped
 public class InboundTopology {
+
+    private static final Logger LOG = Logger.getLogger(InboundTopology.class);
 
     static final String PROCESSOR = "validate-inbound";
 
@@ -35,6 +39,8 @@ public class InboundTopology {
 
     @Produces
     public Topology buildTopology() {
+        // Before the stream and the HTTP producers start: both compress reviews.raw with lz4 (see NativeLz4).
+        LOG.infof("Kafka LZ4 codec: %s", NativeLz4.enable());
         return build(new ReviewValidator(config.limits()), metrics);
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.sentimentstreams.kafka.NativeLz4;
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.Reason;
 import io.sentimentstreams.contracts.Review;
@@ -70,6 +71,13 @@ class InboundStreamTest {
             });
         }
         return seen;
+    }
+
+    @Test
+    void kafkaUsesTheNativeLz4Codec() {
+        // The service runs in Quarkus' class loader, where lz4-java hands Kafka its pure-Java codec unless
+        // the service loaded the native one at start-up; the producers of reviews.raw and the consumer of reviews.inbound compress with it.
+        assertThat(NativeLz4.describe()).isEqualTo("native (JNI)");
     }
 
     @Test
