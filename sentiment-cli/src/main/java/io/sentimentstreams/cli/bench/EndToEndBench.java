@@ -9,6 +9,7 @@ import io.sentimentstreams.cli.run.DemoCommand;
 import io.sentimentstreams.cli.run.IngestClient;
 import io.sentimentstreams.cli.run.Launcher;
 import io.sentimentstreams.cli.run.ResultCollector;
+import io.sentimentstreams.cli.run.RunDirs;
 import io.sentimentstreams.cli.run.Stack;
 import io.sentimentstreams.contracts.LabeledReview;
 import io.sentimentstreams.json.Json;
@@ -69,7 +70,7 @@ public final class EndToEndBench implements Command {
         final List<DemoInput> corpus = Files.isRegularFile(imdb) ? DemoInput.read(imdb) : DemoInput.sample();
         final ObjectNode report = Json.MAPPER.createObjectNode();
         report.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name"));
-        try (Stack stack = new Stack(home, home.resolve(".sentiment/runs/e2e-" + System.currentTimeMillis()),
+        try (Stack stack = new Stack(home, RunDirs.fresh(home, "e2e"),
                 home.resolve(".sentiment/logs/e2e"), err).start(Stack.shippedModels(home), Duration.ofSeconds(180));
              Reader results = new Reader(stack.bootstrapServers())) {
             final AtomicInteger ids = new AtomicInteger();

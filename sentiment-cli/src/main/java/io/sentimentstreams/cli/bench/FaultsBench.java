@@ -10,6 +10,7 @@ import io.sentimentstreams.cli.run.DemoInput;
 import io.sentimentstreams.cli.run.IngestClient;
 import io.sentimentstreams.cli.run.Launcher;
 import io.sentimentstreams.cli.run.ResultCollector;
+import io.sentimentstreams.cli.run.RunDirs;
 import io.sentimentstreams.cli.run.Stack;
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.LabeledReview;
@@ -69,7 +70,7 @@ public final class FaultsBench implements Command {
         final Path home = Launcher.home();
         final List<DemoInput> corpus = corpus(Path.of(args.get("data-dir", home.resolve("../shared/data").toString())),
                 err);
-        final Path runDir = home.resolve(".sentiment/runs/faults-" + System.currentTimeMillis());
+        final Path runDir = RunDirs.fresh(home, "faults");
         final List<ObjectNode> lines = new ArrayList<>();
         try (Stack stack = new Stack(home, runDir, home.resolve(".sentiment/logs/faults"), err)
                 .start(Stack.shippedModels(home), Duration.ofSeconds(180));

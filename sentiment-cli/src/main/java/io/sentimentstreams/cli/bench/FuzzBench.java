@@ -7,6 +7,7 @@ import io.sentimentstreams.cli.run.DemoInput;
 import io.sentimentstreams.cli.run.IngestClient;
 import io.sentimentstreams.cli.run.Launcher;
 import io.sentimentstreams.cli.run.ResultCollector;
+import io.sentimentstreams.cli.run.RunDirs;
 import io.sentimentstreams.cli.run.Stack;
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.Stage;
@@ -56,7 +57,7 @@ public final class FuzzBench implements Command {
         final List<MalformedInputs.Payload> payloads = MalformedInputs.generate(count, 3L, 100_000, 1000);
         final List<DemoInput> good = relabel(DemoInput.take(FaultsBench.corpus(home.resolve("../shared/data"), err),
                 valid, 5L));
-        try (Stack stack = new Stack(home, home.resolve(".sentiment/runs/fuzz-" + System.currentTimeMillis()),
+        try (Stack stack = new Stack(home, RunDirs.fresh(home, "fuzz"),
                 home.resolve(".sentiment/logs/fuzz"), err).start(Stack.shippedModels(home), Duration.ofSeconds(180));
              ResultCollector results = new ResultCollector(stack.bootstrapServers(), r -> { }, d -> { })) {
             final Map<String, Long> rssBefore = new TreeMap<>();

@@ -11,6 +11,7 @@ import io.sentimentstreams.cli.Args;
 import io.sentimentstreams.cli.Command;
 import io.sentimentstreams.cli.run.DemoInput;
 import io.sentimentstreams.cli.run.Launcher;
+import io.sentimentstreams.cli.run.RunDirs;
 import io.sentimentstreams.cli.run.ServiceProcess;
 import io.sentimentstreams.contracts.EncodedReview;
 import io.sentimentstreams.contracts.Review;
@@ -92,7 +93,7 @@ public final class PreprocessBench implements Command {
         final int warmup = args.getInt("warmup", 60_000);
         final int repeats = args.getInt("repeats", 3);
         final Path data = Path.of(args.get("data-dir", home.resolve("../shared/data").toString()));
-        final Path runDir = home.resolve(".sentiment/runs/bench-preprocess-" + System.currentTimeMillis());
+        final Path runDir = RunDirs.fresh(home, "bench-preprocess");
         Files.createDirectories(runDir);
 
         final Path imdbTest = data.resolve("imdb/test.tsv.gz");
