@@ -81,7 +81,7 @@ class InferenceServiceTest {
     @Test
     void kafkaUsesTheNativeLz4Codec() {
         // The service runs in Quarkus' class loader, where lz4-java hands Kafka its pure-Java codec unless
-        // the service loaded the native one at start-up; the workers reading reviews.encoded compress with it.
+        // the service loaded the native one at start-up; the workers decompress reviews.encoded with it.
         assertThat(NativeLz4.describe()).isEqualTo("native (JNI)");
     }
 

@@ -122,7 +122,7 @@ class PreprocessServiceIntegrationTest {
     @Test
     void kafkaUsesTheNativeLz4Codec() {
         // The service runs in Quarkus' class loader, where lz4-java hands Kafka its pure-Java codec unless
-        // the service loaded the native one at start-up; the producer of reviews.encoded and the consumer of reviews.raw compress with it.
+        // the service loaded the native one at start-up; it reads reviews.raw and writes reviews.encoded with it.
         assertThat(NativeLz4.describe()).isEqualTo("native (JNI)");
     }
 

@@ -76,7 +76,7 @@ class InboundStreamTest {
     @Test
     void kafkaUsesTheNativeLz4Codec() {
         // The service runs in Quarkus' class loader, where lz4-java hands Kafka its pure-Java codec unless
-        // the service loaded the native one at start-up; the producers of reviews.raw and the consumer of reviews.inbound compress with it.
+        // the service loaded the native one at start-up; its producers compress reviews.raw with it.
         assertThat(NativeLz4.describe()).isEqualTo("native (JNI)");
     }
 
