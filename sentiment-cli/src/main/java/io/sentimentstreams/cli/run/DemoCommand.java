@@ -11,7 +11,6 @@ import io.sentimentstreams.topics.Topics;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,7 +97,7 @@ public class DemoCommand implements Command {
                 // already shutting down
             }
             if (!args.has("keep")) {
-                deleteTree(runDir);
+                RunDirs.deleteTree(runDir);
             }
             err.println("Stopped.");
         }
@@ -330,17 +329,6 @@ public class DemoCommand implements Command {
                 producer.send(new ProducerRecord<>(Topics.INBOUND.name(), null, p.getBytes(StandardCharsets.UTF_8)))
                         .get(30, TimeUnit.SECONDS);
             }
-        }
-    }
-
-    static void deleteTree(final Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            // a leftover run directory is harmless; it is under .sentiment/runs/
         }
     }
 }

@@ -26,17 +26,25 @@ public final class RunDirs {
         if (Files.isDirectory(runs)) {
             final List<Path> earlier;
             try (Stream<Path> dirs = Files.list(runs)) {
-                earlier = dirs.filter(d -> Files.isDirectory(d) && isRun(d, kind))
+                earlier = dirs.filter(d -> Files.isDirectory(d) && stamp(d, kind) >= 0)
                         .sorted(Comparator.comparingLong((Path d) -> stamp(d, kind)).reversed())
                         .toList();
             }
-            earlier.stream().skip(KEEP).forEach(DemoCommand::deleteTree);
+            earlier.stream().skip(KEEP).forEach(RunDirs::deleteTree);
         }
         return runs.resolve(kind + "-" + System.currentTimeMillis());
     }
 
-    private static boolean isRun(final Path dir, final String kind) {
-        return stamp(dir, kind) >= 0;
+    /** Removes a run directory and everything in it; what cannot be removed stays (it is only disk). */
+    static void deleteTree(final Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover run directory is harmless; it is under .sentiment/runs/
+        }
     }
 
     /** The millisecond stamp of {@code <kind>-<millis>}, or -1 for any other name. */
