@@ -28,6 +28,8 @@ public final class Main {
                 "create the catalogue's topics on a broker (--bootstrap HOST:PORT)");
         register("train", "io.sentimentstreams.cli.model.TrainCommand",
                 "train a model on a labeled corpus and write a versioned bundle");
+        register("vectors", "io.sentimentstreams.cli.model.VectorsCommand",
+                "fit word2vec on a corpus's training rows; a GloVe-format file for train --embeddings");
         register("evaluate", "io.sentimentstreams.cli.model.EvaluateCommand",
                 "evaluate a bundle on a labeled corpus; prints one JSON line of metrics");
         register("publish", "io.sentimentstreams.cli.model.PublishCommand",

@@ -23,7 +23,18 @@ class MainTest {
     void helpListsEveryCommandWithOneLine() {
         assertThat(run("help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("demo", "up", "broker", "train", "evaluate",
-                "publish", "score", "tokenize", "encode", "bench");
+                "publish", "score", "tokenize", "encode", "bench", "vectors");
+    }
+
+    @Test
+    void vectorsAnswersHelpAndNamesAMissingArgumentOrABadValue() {
+        assertThat(run("vectors", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--embedding-dim", "--val-fraction");
+        assertThat(run("vectors", "--out", "x.txt")).isEqualTo(Command.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--data is required");
+        err.reset();
+        assertThat(run("vectors", "--data", "d.tsv", "--out", "x.txt", "--dim", "0")).isEqualTo(Command.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--dim");
     }
 
     @Test

@@ -41,6 +41,26 @@ class WordIdsTest {
     }
 
     @Test
+    void gapsInTheIndexAndACutBeyondTheLastIndexAreHandled() {
+        // Indexes need not be contiguous (a hand-edited vocabulary file); characters are laid out by index.
+        final Map<String, Integer> index = new LinkedHashMap<>();
+        index.put("<OOV>", 1);
+        index.put("film", 3);
+        index.put("a", 4);
+        index.put("plot", 9);
+        final Vocabulary v = new Vocabulary(index, Map.of(), "<OOV>", 1);
+        final WordIds ids = WordIds.of(v, 50);
+        assertThat(ids.size()).isEqualTo(4);
+        assertThat(ids.get("film")).isEqualTo(3);
+        assertThat(ids.get("a")).isEqualTo(4);
+        assertThat(ids.getLowercase("PLOT")).isEqualTo(9);
+        assertThat(ids.get("<OOV>")).isEqualTo(1);
+        assertThat(ids.get("")).isEqualTo(-1);
+        assertThat(WordIds.of(v, 9).get("plot")).as("index 9 is at the cut").isEqualTo(-1);
+        assertThat(WordIds.of(v, 1).size()).isZero();
+    }
+
+    @Test
     void getLowercaseEqualsGetOfTheRootLowercasedToken() {
         final Vocabulary v = vocabulary("the", "film", "don't", "café", "영화", "i̇stanbul", "straße", "σ", "ς", "mr.");
         final WordIds ids = WordIds.of(v, 0);

@@ -159,6 +159,12 @@ public final class TrainJob {
         if (test != null) {
             datasets.add(new DatasetChecksum("test", r.test().toString(), test.sha256(), test.rows().size()));
         }
+        if (cfg.embeddings() != null) {
+            // The vectors are an input like the corpus: without their checksum the command does not reproduce.
+            datasets.add(new DatasetChecksum("embeddings", cfg.embeddings(),
+                    io.sentimentstreams.bundle.Digests.sha256(java.nio.file.Path.of(cfg.embeddings())),
+                    result.pretrainedRows()));
+        }
         final ObjectNode training = Json.MAPPER.createObjectNode();
         training.set("config", Json.MAPPER.valueToTree(cfg));
         training.put("command", r.commandLine());
