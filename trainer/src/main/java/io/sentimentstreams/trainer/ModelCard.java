@@ -104,9 +104,29 @@ final class ModelCard {
             }
             sb.append('\n');
         }
-        sb.append("\n## Reproduce\n```\n").append(r.commandLine()).append("\n```\n");
+        sb.append("\n## Reproduce\n```\n");
+        if (c.embeddings() != null) {
+            sb.append(vectorsCommand(r, m.pipeline().lang(), m.pipeline().tokenizer(), a.embeddingDim()))
+                    .append('\n');
+        }
+        sb.append(r.commandLine()).append("\n```\n");
+        if (c.embeddings() != null) {
+            sb.append("The first line is how `./sentiment vectors` makes an embedding file like the one used (its "
+                    + "sha256 is in the data table; if the file was made another way, use that file). With two "
+                    + "workers word2vec is not bit-for-bit repeatable, so a new file gives a similar model, not "
+                    + "the same one.\n");
+        }
         sb.append("Machine: ").append(TrainJob.machine()).append(".\n");
         return sb.toString();
+    }
+
+    /** The {@code ./sentiment vectors} command for an embeddings file, with its defaults (docs/model.md). */
+    static String vectorsCommand(final TrainJob.Request r, final String lang, final String tokenizer, final int dim) {
+        return "./sentiment vectors --data " + r.data() + " --format " + r.read().format().name().toLowerCase(
+                Locale.ROOT) + " --lang " + lang + " --tokenizer " + tokenizer + " --out " + r.config().embeddings()
+                + " --dim " + dim + (r.limit() > 0 ? " --limit " + r.limit() : "")
+                + (r.read().textCol() != null ? " --text-col " + r.read().textCol() : "")
+                + (r.read().labelCol() != null ? " --label-col " + r.read().labelCol() : "");
     }
 
     private static String row(final String what, final Metrics x) {

@@ -121,7 +121,9 @@ class VectorJobTest {
         assertThat(manifest.datasets()).contains(new DatasetChecksum("embeddings", out.toString(), o.sha256(),
                 trained.result().pretrainedRows()));
         assertThat(Files.readString(bundle.resolve(BundleManifest.MODEL_CARD))).contains("| embeddings | `" + out)
-                .contains("rows from " + out);
+                .contains("rows from " + out)
+                .contains("./sentiment vectors --data " + dir.resolve("corpus.tsv") + " --format imdb --lang en "
+                        + "--tokenizer whitespace-test --out " + out + " --dim 16\n./sentiment train (test)");
     }
 
     @Test
