@@ -76,13 +76,8 @@ public final class TrainCommand implements Command {
         if (!lang.equals("en") && !lang.equals("ko")) {
             throw new UsageException("--lang must be en or ko");
         }
-        final TrainerConfig d = lang.equals("ko") ? TrainerConfig.koreanDefaults() : TrainerConfig.englishDefaults();
-        final PipelineConfig dp = d.pipeline();
-        final PipelineConfig pipeline = new PipelineConfig(lang, dp.nfkc(), dp.stripHtml(), dp.splitSentences(),
-                a.get("tokenizer", dp.tokenizer()), dp.lower(), dp.filters(), dp.oktNorm(), dp.oktStem(),
-                dp.stopwords(), dp.minTokenLength(), a.getInt("num-words", dp.numWords()),
-                a.get("oov-token", dp.oovToken()), a.getInt("maxlen", dp.maxlen()), a.get("padding", dp.padding()),
-                a.get("truncating", dp.truncating()), dp.maxChars());
+        final TrainerConfig d = defaults(lang);
+        final PipelineConfig pipeline = pipeline(a, lang);
         final String name = a.get("name", d.name());
         final TrainerConfig cfg = new TrainerConfig(name, a.get("arch", d.type()),
                 a.getInt("embedding-dim", d.embeddingDim()), a.getInt("hidden", d.hiddenSize()),
@@ -109,6 +104,21 @@ public final class TrainCommand implements Command {
         return new TrainJob.Request(Path.of(a.require("data")), read, test == null ? null : Path.of(test), testRead,
                 Path.of(a.get("out", "models/" + name)), a.has("force"), a.getInt("version", 1),
                 a.getInt("limit", 0), a.getInt("test-limit", 0), cfg, commandLine("train", argv));
+    }
+
+    /** The imdb-en or nsmc-ko defaults. */
+    static TrainerConfig defaults(final String lang) {
+        return lang.equals("ko") ? TrainerConfig.koreanDefaults() : TrainerConfig.englishDefaults();
+    }
+
+    /** The language's default text pipeline with the pipeline options of {@code a} (those it accepts). */
+    static PipelineConfig pipeline(final Args a, final String lang) {
+        final PipelineConfig dp = defaults(lang).pipeline();
+        return new PipelineConfig(lang, dp.nfkc(), dp.stripHtml(), dp.splitSentences(),
+                a.get("tokenizer", dp.tokenizer()), dp.lower(), dp.filters(), dp.oktNorm(), dp.oktStem(),
+                dp.stopwords(), dp.minTokenLength(), a.getInt("num-words", dp.numWords()),
+                a.get("oov-token", dp.oovToken()), a.getInt("maxlen", dp.maxlen()), a.get("padding", dp.padding()),
+                a.get("truncating", dp.truncating()), dp.maxChars());
     }
 
     static DatasetFormat format(final String s) {

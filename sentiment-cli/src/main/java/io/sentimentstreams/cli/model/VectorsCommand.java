@@ -53,12 +53,9 @@ public final class VectorsCommand implements Command {
         if (!lang.equals("en") && !lang.equals("ko")) {
             throw new UsageException("--lang must be en or ko");
         }
-        final TrainerConfig d = lang.equals("ko") ? TrainerConfig.koreanDefaults() : TrainerConfig.englishDefaults();
-        final PipelineConfig dp = d.pipeline();
-        final PipelineConfig pipeline = new PipelineConfig(lang, dp.nfkc(), dp.stripHtml(), dp.splitSentences(),
-                a.get("tokenizer", dp.tokenizer()), dp.lower(), dp.filters(), dp.oktNorm(), dp.oktStem(),
-                dp.stopwords(), dp.minTokenLength(), dp.numWords(), dp.oovToken(), dp.maxlen(), dp.padding(),
-                dp.truncating(), dp.maxChars());
+        final TrainerConfig d = TrainCommand.defaults(lang);
+        // Only --tokenizer changes what word2vec sees; num_words, maxlen and padding do not apply here.
+        final PipelineConfig pipeline = TrainCommand.pipeline(a, lang);
         final ReadOptions read = new ReadOptions(TrainCommand.format(a.get("format", lang.equals("ko") ? "nsmc"
                 : "imdb")), a.get("text-col", null), a.get("label-col", null), a.get("id-col", null), a.has("strict"));
         final VectorJob.Request request = new VectorJob.Request(Path.of(a.require("data")), read,
