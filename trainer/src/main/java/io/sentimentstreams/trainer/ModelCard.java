@@ -124,9 +124,16 @@ final class ModelCard {
     static String vectorsCommand(final TrainJob.Request r, final String lang, final String tokenizer, final int dim) {
         return "./sentiment vectors --data " + r.data() + " --format " + r.read().format().name().toLowerCase(
                 Locale.ROOT) + " --lang " + lang + " --tokenizer " + tokenizer + " --out " + r.config().embeddings()
-                + " --dim " + dim + (r.limit() > 0 ? " --limit " + r.limit() : "")
+                + " --dim " + dim + (r.limit() > 0 ? " --limit " + r.limit() : "") + splitOptions(r.config(), lang)
                 + (r.read().textCol() != null ? " --text-col " + r.read().textCol() : "")
                 + (r.read().labelCol() != null ? " --label-col " + r.read().labelCol() : "");
+    }
+
+    /** --val-fraction and --seed when they differ from the defaults: vectors must leave out the same rows. */
+    private static String splitOptions(final TrainerConfig c, final String lang) {
+        final TrainerConfig d = "ko".equals(lang) ? TrainerConfig.koreanDefaults() : TrainerConfig.englishDefaults();
+        return (c.validationFraction() != d.validationFraction() ? " --val-fraction " + c.validationFraction() : "")
+                + (c.seed() != d.seed() ? " --seed " + c.seed() : "");
     }
 
     private static String row(final String what, final Metrics x) {

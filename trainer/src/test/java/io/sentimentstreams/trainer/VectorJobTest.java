@@ -127,6 +127,18 @@ class VectorJobTest {
     }
 
     @Test
+    void theCardsVectorsCommandLeavesOutTheSameRowsAsTheTrainingRun() {
+        final WhitespaceFeaturizer f = new WhitespaceFeaturizer(100, 16);
+        final TrainerConfig cfg = new TrainerConfig("w2v-init", "bilstm", 16, 4, "max", 0, "relu", true, 1, 32,
+                0.01, 1.0, 0.0, 0.0, 1.0, 0.2, 1, "accuracy", true, "v.txt", false, 1, 7L, f.config());
+        final TrainJob.Request r = new TrainJob.Request(Path.of("d.tsv"), ReadOptions.of(DatasetFormat.TSV), null,
+                null, Path.of("out"), false, 1, 500, 0, cfg, "./sentiment train ...");
+        assertThat(ModelCard.vectorsCommand(r, "en", "treebank", 16)).isEqualTo("./sentiment vectors --data d.tsv "
+                + "--format tsv --lang en --tokenizer treebank --out v.txt --dim 16 --limit 500 --val-fraction 0.2 "
+                + "--seed 7");
+    }
+
+    @Test
     void anExistingFileIsKeptWithoutForce() throws Exception {
         final Path out = dir.resolve("kept.txt");
         Files.writeString(out, "keep me");
