@@ -6,6 +6,7 @@ import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.BundleWriter;
 import io.sentimentstreams.bundle.DatasetChecksum;
+import io.sentimentstreams.bundle.Digests;
 import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.model.EngineChoice;
@@ -94,11 +95,7 @@ public final class TrainJob {
                 err.printf(Locale.ROOT, "test: %d test texts also occur in the training data%n", overlap);
             }
         }
-        List<LabeledText> rows = train.rows();
-        if (r.limit() > 0 && r.limit() < rows.size()) {
-            rows = Splits.shuffled(rows, cfg.seed() ^ 0x5eed).subList(0, r.limit());
-        }
-        final Splits.Split split = Splits.split(rows, cfg.validationFraction(), cfg.seed());
+        final Splits.Split split = Splits.forRun(train.rows(), r.limit(), cfg.validationFraction(), cfg.seed());
         final Trainer trainer = new Trainer(cfg, featurizer, err);
         final Dataset trainData = train;
         // After each improving epoch the best-so-far model is written as a bundle (validation figures only),
@@ -162,7 +159,7 @@ public final class TrainJob {
         if (cfg.embeddings() != null) {
             // The vectors are an input like the corpus: without their checksum the command does not reproduce.
             datasets.add(new DatasetChecksum("embeddings", cfg.embeddings(),
-                    io.sentimentstreams.bundle.Digests.sha256(java.nio.file.Path.of(cfg.embeddings())),
+                    Digests.sha256(Path.of(cfg.embeddings())),
                     result.pretrainedRows()));
         }
         final ObjectNode training = Json.MAPPER.createObjectNode();

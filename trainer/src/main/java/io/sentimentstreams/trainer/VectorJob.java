@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 import org.deeplearning4j.models.sequencevectors.SequenceVectors;
 import org.deeplearning4j.models.sequencevectors.enums.ListenerEvent;
@@ -52,6 +54,8 @@ public final class VectorJob {
     public record Outcome(Path out, String sha256, int words, int dim, long tokens, int texts, double seconds) {
     }
 
+    private static final Pattern WHITESPACE = Pattern.compile("\\s");
+
     private VectorJob() {
     }
 
@@ -76,7 +80,7 @@ public final class VectorJob {
     public static Outcome run(final Request r, final Featurizer featurizer, final PrintStream err)
             throws IOException, DatasetException {
         if (!r.overwrite() && Files.exists(r.out())) {
-            throw new java.nio.file.FileAlreadyExistsException(r.out() + " exists (use --force to replace it)");
+            throw new FileAlreadyExistsException(r.out() + " exists (use --force to replace it)");
         }
         if (r.dim() < 1 || r.window() < 1 || r.minCount() < 1 || r.negative() < 1 || r.epochs() < 1
                 || r.workers() < 1) {
@@ -85,14 +89,11 @@ public final class VectorJob {
         }
         final Dataset dataset = DatasetReader.read(r.data(), r.read());
         err.println("data: " + dataset.summary());
-        List<LabeledText> rows = dataset.rows();
-        if (r.limit() > 0 && r.limit() < rows.size()) {
-            rows = Splits.shuffled(rows, r.seed() ^ 0x5eed).subList(0, r.limit());
-        }
-        // The very split TrainJob makes with the same fraction and seed: only its training rows are used.
-        final List<LabeledText> train = Splits.split(rows, r.valFraction(), r.seed()).train();
+        // The very split TrainJob makes with the same limit, fraction and seed: only its training rows are used.
+        final Splits.Split split = Splits.forRun(dataset.rows(), r.limit(), r.valFraction(), r.seed());
+        final List<LabeledText> train = split.train();
         err.printf(Locale.ROOT, "vectors: fitting on the %d training rows (validation fraction %.2f, seed %d left "
-                + "out %d rows)%n", train.size(), r.valFraction(), r.seed(), rows.size() - train.size());
+                + "out %d rows)%n", train.size(), r.valFraction(), r.seed(), split.validation().size());
 
         final long t0 = System.nanoTime();
         final List<String> sentences = new ArrayList<>(train.size());
@@ -107,7 +108,7 @@ public final class VectorJob {
                 if (line.length() > 0) {
                     line.append(' ');
                 }
-                line.append(t.replaceAll("\\s", "_"));
+                line.append(WHITESPACE.matcher(t).replaceAll("_"));
             }
             sentences.add(line.toString());
         }

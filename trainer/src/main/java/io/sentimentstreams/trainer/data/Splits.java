@@ -35,6 +35,18 @@ public final class Splits {
     }
 
     /**
+     * The rows a training run uses: a seeded sample of {@code limit} rows when {@code limit} is positive and
+     * smaller than the corpus, then {@link #split}. {@code train} and {@code vectors} both call this, so the
+     * vectors are fitted on exactly the rows the run trains on.
+     */
+    public static Split forRun(final List<LabeledText> rows, final int limit, final double fraction,
+                               final long seed) {
+        final List<LabeledText> used = limit > 0 && limit < rows.size()
+                ? shuffled(rows, seed ^ 0x5eed).subList(0, limit) : rows;
+        return split(used, fraction, seed);
+    }
+
+    /**
      * Shuffles with {@code seed} and puts the last {@code fraction} of rows into validation (at least one
      * row on each side when there are two or more rows and the fraction is positive).
      */
