@@ -39,7 +39,7 @@ public final class Main {
         register("score", "io.sentimentstreams.cli.model.ScoreCommand",
                 "score texts offline with a bundle; one JSON line per review");
         register("tokenize", "io.sentimentstreams.cli.text.TokenizeCommand",
-                "tokenize stdin lines (treebank|wordpunct|keras|okt|nori|sentences); JSON arrays out");
+                "tokenize stdin lines (treebank|wordpunct|keras|okt|nori|nori-punct|sentences); JSON arrays out");
         register("encode", "io.sentimentstreams.cli.text.EncodeCommand",
                 "fit a Keras-semantics tokenizer on a file, encode stdin lines to JSON int arrays");
         register("bench", "io.sentimentstreams.cli.bench.BenchCommand",

@@ -5,10 +5,12 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.lucene.analysis.ko.KoreanTokenizer;
 import org.apache.lucene.analysis.ko.POS;
 import org.apache.lucene.analysis.ko.tokenattributes.PartOfSpeechAttribute;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 import org.apache.lucene.util.AttributeFactory;
 
 /**
@@ -17,6 +19,12 @@ import org.apache.lucene.util.AttributeFactory;
  * (particles and endings stay, as Okt's {@code morphs} keeps them; use the {@code ko-josa} stopwords to drop
  * particles), surface forms. A Lucene tokenizer is stateful, so each thread reuses its own instance; the
  * dictionaries behind them are shared singletons, loaded once. Thread-safe.
+ *
+ * <p>{@link #tokenizeKeepingSymbols} is the {@code nori-punct} variant: punctuation and symbols stay, since
+ * in short Korean reviews {@code ...}, {@code ^^}, {@code ;;} or {@code ?!} carry sentiment that Nori's
+ * default throws away. Nori emits one token per punctuation character and whitespace as tokens of its own;
+ * this variant drops the whitespace and joins symbols that touch in the text into one token ({@code ...},
+ * {@code :)}), which is how Okt and NLTK's tokenizers present such runs.
  */
 public final class NoriTokenizer {
 
@@ -26,6 +34,10 @@ public final class NoriTokenizer {
 
     private static final ThreadLocal<KoreanTokenizer> TOKENIZER = ThreadLocal.withInitial(() -> new KoreanTokenizer(
             AttributeFactory.DEFAULT_ATTRIBUTE_FACTORY, null, KoreanTokenizer.DecompoundMode.DISCARD, false, true));
+    private static final ThreadLocal<KoreanTokenizer> WITH_SYMBOLS = ThreadLocal.withInitial(() -> new KoreanTokenizer(
+            AttributeFactory.DEFAULT_ATTRIBUTE_FACTORY, null, KoreanTokenizer.DecompoundMode.DISCARD, false, false));
+    /** mecab-ko-dic's tags for punctuation, brackets, separators and other symbols. */
+    private static final Set<String> SYMBOL_TAGS = Set.of("SF", "SE", "SSO", "SSC", "SC", "SY");
 
     private NoriTokenizer() {
     }
@@ -37,33 +49,65 @@ public final class NoriTokenizer {
     }
 
     public static void tokenize(final String text, final List<String> out) {
-        run(text, (t, p) -> out.add(t));
+        run(TOKENIZER.get(), text, (t, p, start) -> out.add(t));
+    }
+
+    public static List<String> tokenizeKeepingSymbols(final String text) {
+        final List<String> out = new ArrayList<>();
+        tokenizeKeepingSymbols(text, out);
+        return out;
+    }
+
+    /** Morphemes plus punctuation and symbols, adjacent symbols joined into one token (see above). */
+    public static void tokenizeKeepingSymbols(final String text, final List<String> out) {
+        final int[] lastSymbolEnd = {-1};
+        final int[] lastSymbolIndex = {-1};
+        run(WITH_SYMBOLS.get(), text, (t, p, start) -> {
+            // Nori gives whitespace tokens (tag SP) and symbol tokens that carry the following space.
+            final String token = t.strip();
+            if (token.isEmpty()) {
+                return;
+            }
+            if (!SYMBOL_TAGS.contains(p)) {
+                out.add(token);
+                lastSymbolIndex[0] = -1;
+                return;
+            }
+            final int tokenStart = start + (t.length() - t.stripLeading().length());
+            if (lastSymbolIndex[0] == out.size() - 1 && lastSymbolIndex[0] >= 0 && lastSymbolEnd[0] == tokenStart) {
+                out.set(lastSymbolIndex[0], out.get(lastSymbolIndex[0]) + token);
+            } else {
+                out.add(token);
+                lastSymbolIndex[0] = out.size() - 1;
+            }
+            lastSymbolEnd[0] = tokenStart + token.length();
+        });
     }
 
     /** Morphemes with their part-of-speech tags. */
     public static List<Morph> pos(final String text) {
         final List<Morph> out = new ArrayList<>();
-        run(text, (t, p) -> out.add(new Morph(t, p)));
+        run(TOKENIZER.get(), text, (t, p, start) -> out.add(new Morph(t, p)));
         return out;
     }
 
     private interface Sink {
-        void accept(String text, String pos);
+        void accept(String text, String pos, int start);
     }
 
-    private static void run(final String text, final Sink sink) {
+    private static void run(final KoreanTokenizer tokenizer, final String text, final Sink sink) {
         if (text == null || text.isEmpty()) {
             return;
         }
-        final KoreanTokenizer tokenizer = TOKENIZER.get();
         final CharTermAttribute term = tokenizer.getAttribute(CharTermAttribute.class);
         final PartOfSpeechAttribute pos = tokenizer.getAttribute(PartOfSpeechAttribute.class);
+        final OffsetAttribute offset = tokenizer.getAttribute(OffsetAttribute.class);
         try {
             tokenizer.setReader(new StringReader(text));
             tokenizer.reset();
             while (tokenizer.incrementToken()) {
                 final POS.Tag tag = pos.getLeftPOS();
-                sink.accept(term.toString(), tag == null ? "UNKNOWN" : tag.name());
+                sink.accept(term.toString(), tag == null ? "UNKNOWN" : tag.name(), offset.startOffset());
             }
             tokenizer.end();
         } catch (IOException e) {

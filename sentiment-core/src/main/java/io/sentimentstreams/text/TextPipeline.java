@@ -27,7 +27,8 @@ public final class TextPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(TextPipeline.class);
 
     /** The tokenizer names a config may use. */
-    public static final List<String> TOKENIZERS = List.of("treebank", "wordpunct", "keras", "okt", "nori");
+    public static final List<String> TOKENIZERS = List.of("treebank", "wordpunct", "keras", "okt", "nori",
+            "nori-punct");
 
     private final PipelineConfig config;
     private final Vocabulary vocabulary;
@@ -49,6 +50,7 @@ public final class TextPipeline {
     private static final int KERAS = 2;
     private static final int OKT = 3;
     private static final int NORI = 4;
+    private static final int NORI_PUNCT = 5;
 
     private TextPipeline(final PipelineConfig config, final Vocabulary vocabulary) {
         this.config = config.withDefaults();
@@ -161,6 +163,7 @@ public final class TextPipeline {
             case KERAS -> keras.apply(text, out);
             case OKT -> OktTokenizer.morphs(text, config.oktNorm(), config.oktStem(), out);
             case NORI -> NoriTokenizer.tokenize(text, out);
+            case NORI_PUNCT -> NoriTokenizer.tokenizeKeepingSymbols(text, out);
             default -> throw new IllegalStateException("tokenizer " + kind);
         }
     }

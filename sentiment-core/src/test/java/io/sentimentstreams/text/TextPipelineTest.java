@@ -30,6 +30,19 @@ class TextPipelineTest {
     }
 
     @Test
+    void noriPunctKeepsTheSymbolsNoriDropsAcrossSentences() {
+        final PipelineConfig nori = new PipelineConfig("ko", true, true, true, "nori", true, null, false, false,
+                "none", 0, 0, "<OOV>", 40, "pre", "pre", PipelineConfig.DEFAULT_MAX_CHARS);
+        final PipelineConfig punct = new PipelineConfig("ko", true, true, true, "nori-punct", true, null, false,
+                false, "none", 0, 0, "<OOV>", 40, "pre", "pre", PipelineConfig.DEFAULT_MAX_CHARS);
+        final String review = "별로... 시간 아까움. 그래도 배우는 좋다^^";
+        assertThat(TextPipeline.of(nori).tokenize(review)).containsExactly(
+                "별로", "시간", "아까", "움", "그래도", "배우", "는", "좋", "다");
+        assertThat(TextPipeline.of(punct).tokenize(review)).containsExactly(
+                "별로", "...", "시간", "아까", "움", ".", "그래도", "배우", "는", "좋", "다", "^^");
+    }
+
+    @Test
     void encodeMapsOovAndPadsPre() {
         final PipelineConfig c = en("treebank", 0, "<OOV>", 6);
         final Vocabulary v = TextPipeline.of(c).fit(List.of("good movie", "bad movie", "good good")).vocabulary();

@@ -37,7 +37,7 @@ public final class TrainCommand implements Command {
                      [--lang en|ko] [--name NAME] [--out DIR] [--force] [--version N]
               data:     --text-col C --label-col C --id-col C (tsv/csv/jsonl) --strict --limit N --test-limit N
                         --test-format F (default: --format)
-              pipeline: --tokenizer treebank|wordpunct|keras|okt|nori --num-words N --maxlen N
+              pipeline: --tokenizer treebank|wordpunct|keras|okt|nori|nori-punct --num-words N --maxlen N
                         --padding pre|post --truncating pre|post --oov-token T
               network:  --arch bilstm|lstm|simplernn|embedding-dense --embedding-dim E --hidden H
                         --pooling max|mean|last --dense N --dense-activation relu|tanh --no-mask

@@ -27,14 +27,15 @@ public final class VectorsCommand implements Command {
 
     static final String USAGE_TEXT = """
             usage: ./sentiment vectors --data PATH --out FILE[.gz] [--format imdb|nsmc|aclimdb|tsv|csv|jsonl]
-                     [--lang en|ko] [--tokenizer T] [--text-col C --label-col C --id-col C] [--limit N]
+                     [--lang en|ko] [--tokenizer T] [--text-col C --label-col C --id-col C] [--strict] [--limit N]
                      [--dim 64] [--window 5] [--min-count 3] [--negative 5] [--epochs 5] [--lr 0.025]
                      [--sample 1e-4 (down-sampling of frequent words; 0 = off)]
                      [--workers 2] [--val-fraction X] [--seed N] [--force]
             Fits skip-gram word2vec on the rows `train` would train on with the same --val-fraction, --seed and
             --limit (validation rows and any test corpus are left out). --dim must equal train's
-            --embedding-dim. With --workers above 1 the vectors differ from run to run (DL4J's threads share
-            the weights without locks); the file's sha256 is printed and recorded by `train`.""";
+            --embedding-dim. --strict stops at the first bad row instead of counting and skipping it.
+            With --workers above 1 the vectors differ from run to run (DL4J's threads share the weights
+            without locks); the file's sha256 is printed and recorded by `train`.""";
 
     @Override
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)

@@ -25,18 +25,20 @@ import java.util.Set;
 public final class TokenizeCommand implements Command {
 
     static final String USAGE_TEXT = """
-            usage: ./sentiment tokenize --tokenizer treebank|wordpunct|keras|okt|nori|sentences
+            usage: ./sentiment tokenize --tokenizer treebank|wordpunct|keras|okt|nori|nori-punct|sentences
                                         [--pos] [--nouns] [--norm] [--stem] [--normalize]
               treebank   NLTK word_tokenize: sentences, then Treebank tokens
               wordpunct  NLTK wordpunct_tokenize: \\w+|[^\\w\\s]+
               keras      Keras text_to_word_sequence (lowercase, default filters)
               okt        KoNLPy Okt morphs (--pos: pos, --nouns: nouns, --norm, --stem)
               nori       Lucene Nori morphemes (--pos: [token, tag])
+              nori-punct Nori morphemes plus punctuation and symbols (adjacent ones joined: ..., ^^)
               sentences  Punkt-like sentence splitter (English and Korean)
             Reads stdin lines, writes one JSON array per line.
             """;
 
-    private static final Set<String> TOKENIZERS = Set.of("treebank", "wordpunct", "keras", "okt", "nori", "sentences");
+    private static final List<String> TOKENIZERS = List.of("treebank", "wordpunct", "keras", "okt", "nori",
+            "nori-punct", "sentences");
 
     @Override
     public int run(final List<String> args, final InputStream in, final PrintStream out, final PrintStream err)
@@ -51,7 +53,7 @@ public final class TokenizeCommand implements Command {
         }
         final String tokenizer = a.require("tokenizer");
         if (!TOKENIZERS.contains(tokenizer)) {
-            throw new UsageException("--tokenizer must be one of treebank, wordpunct, keras, okt, nori, sentences; got '"
+            throw new UsageException("--tokenizer must be one of " + String.join(", ", TOKENIZERS) + "; got '"
                     + tokenizer + "'");
         }
         final boolean pos = a.has("pos");
@@ -103,6 +105,8 @@ public final class TokenizeCommand implements Command {
             case "nori":
                 return pos ? NoriTokenizer.pos(text).stream().map(m -> List.of(m.text(), m.pos())).toList()
                         : NoriTokenizer.tokenize(text);
+            case "nori-punct":
+                return NoriTokenizer.tokenizeKeepingSymbols(text);
             default:
                 throw new UsageException("unknown tokenizer " + tokenizer);
         }

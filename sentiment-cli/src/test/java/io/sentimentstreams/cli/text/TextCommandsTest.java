@@ -59,6 +59,13 @@ class TextCommandsTest {
     }
 
     @Test
+    void tokenizeNoriPunctKeepsEmoticons() throws Exception {
+        final Result r = run(new TokenizeCommand(), "좋다 ^^\n", "--tokenizer", "nori-punct");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("[\"좋\",\"다\",\"^^\"]\n");
+    }
+
+    @Test
     void tokenizeOktPosNounsAndMorphs() throws Exception {
         Assumptions.assumeTrue(String.valueOf(OktTokenizer.scalaVersion()).startsWith("2.12"),
                 "sentiment-cli resolves scala-library " + OktTokenizer.scalaVersion()
