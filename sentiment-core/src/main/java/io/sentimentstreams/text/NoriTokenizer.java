@@ -60,8 +60,8 @@ public final class NoriTokenizer {
 
     /** Morphemes plus punctuation and symbols, adjacent symbols joined into one token (see above). */
     public static void tokenizeKeepingSymbols(final String text, final List<String> out) {
-        final int[] lastSymbolEnd = {-1};
-        final int[] lastSymbolIndex = {-1};
+        // Where the last token ended when it was a symbol, else -1: a symbol starting there joins it.
+        final int[] symbolEnd = {-1};
         run(WITH_SYMBOLS.get(), text, (t, p, start) -> {
             // Nori gives whitespace tokens (tag SP) and symbol tokens that carry the following space.
             final String token = t.strip();
@@ -70,17 +70,16 @@ public final class NoriTokenizer {
             }
             if (!SYMBOL_TAGS.contains(p)) {
                 out.add(token);
-                lastSymbolIndex[0] = -1;
+                symbolEnd[0] = -1;
                 return;
             }
-            final int tokenStart = start + (t.length() - t.stripLeading().length());
-            if (lastSymbolIndex[0] == out.size() - 1 && lastSymbolIndex[0] >= 0 && lastSymbolEnd[0] == tokenStart) {
-                out.set(lastSymbolIndex[0], out.get(lastSymbolIndex[0]) + token);
+            final int from = start + (t.length() - t.stripLeading().length());
+            if (symbolEnd[0] == from) {
+                out.set(out.size() - 1, out.get(out.size() - 1) + token);
             } else {
                 out.add(token);
-                lastSymbolIndex[0] = out.size() - 1;
             }
-            lastSymbolEnd[0] = tokenStart + token.length();
+            symbolEnd[0] = from + token.length();
         });
     }
 
