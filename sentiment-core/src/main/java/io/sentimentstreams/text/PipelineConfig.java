@@ -9,7 +9,8 @@ package io.sentimentstreams.text;
  * @param nfkc           NFKC instead of NFC normalization
  * @param stripHtml      HTML line breaks and tags become spaces
  * @param splitSentences tokenize sentence by sentence (Punkt-like splitter) instead of the whole text
- * @param tokenizer      {@code treebank}, {@code wordpunct}, {@code keras}, {@code okt}, {@code nori} or {@code nori-punct}
+ * @param tokenizer      {@code treebank}, {@code wordpunct}, {@code keras}, {@code okt}, {@code nori} or
+ *                       {@code nori-punct}
  * @param lower          lowercase tokens
  * @param filters        Keras filter characters for the {@code keras} tokenizer (null: Keras' default)
  * @param oktNorm        Okt {@code norm=True}

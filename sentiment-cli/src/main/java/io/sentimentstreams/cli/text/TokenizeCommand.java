@@ -8,6 +8,7 @@ import io.sentimentstreams.text.Normalizer;
 import io.sentimentstreams.text.NoriTokenizer;
 import io.sentimentstreams.text.OktTokenizer;
 import io.sentimentstreams.text.SentenceSplitter;
+import io.sentimentstreams.text.TextPipeline;
 import io.sentimentstreams.text.TreebankTokenizer;
 import io.sentimentstreams.text.WordPunctTokenizer;
 import java.io.BufferedReader;
@@ -16,6 +17,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * {@code ./sentiment tokenize}: UTF-8 lines on stdin in, one JSON array per line out (tokens, sentences, or
@@ -37,8 +39,9 @@ public final class TokenizeCommand implements Command {
             Reads stdin lines, writes one JSON array per line.
             """;
 
-    private static final List<String> TOKENIZERS = List.of("treebank", "wordpunct", "keras", "okt", "nori",
-            "nori-punct", "sentences");
+    /** The pipeline's tokenizers, plus the sentence splitter on its own. */
+    private static final List<String> TOKENIZERS = Stream.concat(TextPipeline.TOKENIZERS.stream(),
+            Stream.of("sentences")).toList();
 
     @Override
     public int run(final List<String> args, final InputStream in, final PrintStream out, final PrintStream err)
