@@ -176,7 +176,7 @@ public final class TrainJob {
         training.put("pretrainedEmbeddingRows", result.pretrainedRows());
         training.set("epochs", Json.MAPPER.valueToTree(result.epochs()));
         training.put("checkpoint", checkpoint);
-        training.put("engine", Dl4jModel.ENGINE);
+        training.put("engine", cfg.engine() == null ? Dl4jModel.ENGINE : cfg.engine());
         training.put("machine", machine());
         final ObjectNode metrics = Json.MAPPER.createObjectNode();
         if (testMetrics != null) {

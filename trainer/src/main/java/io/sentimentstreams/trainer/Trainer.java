@@ -133,7 +133,8 @@ public final class Trainer {
             lengths[i] = Math.min(train.tokenCounts()[i], arch.maxlen());
         }
         final List<EpochStats> stats = new ArrayList<>();
-        final DataParallel workers = config.workers() > 1 ? new DataParallel(net,
+        final FastTrainer fast = "fast".equals(config.engine()) ? new FastTrainer(net, arch, config) : null;
+        final DataParallel workers = fast == null && config.workers() > 1 ? new DataParallel(net,
                 () -> NetworkFactory.build(arch, config.seed(), config.knobs()), config.workers(), config.seed())
                 : null;
         INDArray bestParams = null;
@@ -143,6 +144,9 @@ public final class Trainer {
         double lr = config.learningRate();
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
             net.setLearningRate(lr);
+            if (fast != null) {
+                fast.setLearningRate(lr);
+            }
             if (workers != null) {
                 workers.setLearningRate(lr);
             }
@@ -150,7 +154,10 @@ public final class Trainer {
                     config.bucketing() && arch.masked(), config.seed() * 31 + epoch);
             final Progress progress = new Progress(err, String.format(Locale.ROOT, "epoch %d/%d", epoch,
                     config.epochs()), train.size());
-            if (workers == null) {
+            if (fast != null) {
+                fast.epoch(batches, train, progress);
+                fast.writeTo(net);
+            } else if (workers == null) {
                 for (final int[] idx : batches) {
                     final DataSet ds = dataSet(Batches.rows(train.ids(), idx), idx, train.labels(), arch);
                     net.fit(ds);
@@ -184,6 +191,9 @@ public final class Trainer {
         }
         if (workers != null) {
             workers.close();
+        }
+        if (fast != null) {
+            fast.close();
         }
         if (bestParams != null && bestEpoch != stats.size()) {
             net.setParams(bestParams);

@@ -33,6 +33,8 @@ import io.sentimentstreams.text.PipelineConfig;
  * @param freezeEmbeddings   keep those vectors fixed
  * @param workers            data-parallel replicas, each on its own thread, parameters and Adam state
  *                           averaged after every step (1: plain single-network training)
+ * @param engine             {@code dl4j} (DL4J's {@code fit()}) or {@code fast} (our own passes, {@link
+ *                           FastTrainer}; unmasked {@code bilstm} only); the network and bundle are the same
  * @param seed               seeds weights, shuffling, the split and dropout
  * @param pipeline           the text pipeline (tokenizer, vocabulary size, maxlen, padding)
  */
@@ -59,19 +61,20 @@ public record TrainerConfig(
         String embeddings,
         boolean freezeEmbeddings,
         int workers,
+        String engine,
         long seed,
         PipelineConfig pipeline) {
 
     /** English defaults used for models/imdb-en. */
     public static TrainerConfig englishDefaults() {
         return new TrainerConfig("imdb-en", "bilstm", 64, 64, "max", 0, "relu", true, 6, 64, 2e-3, 0.7, 0.2,
-                0.0, 1.0, 0.1, 2, "accuracy", true, null, false, 2, 42L, PipelineConfig.englishDefaults());
+                0.0, 1.0, 0.1, 2, "accuracy", true, null, false, 2, "dl4j", 42L, PipelineConfig.englishDefaults());
     }
 
     /** Korean defaults used for models/nsmc-ko. */
     public static TrainerConfig koreanDefaults() {
         return new TrainerConfig("nsmc-ko", "bilstm", 64, 64, "max", 0, "relu", true, 5, 128, 2e-3, 0.7, 0.2,
-                0.0, 1.0, 0.1, 2, "accuracy", true, null, false, 2, 42L, PipelineConfig.koreanDefaults());
+                0.0, 1.0, 0.1, 2, "accuracy", true, null, false, 2, "dl4j", 42L, PipelineConfig.koreanDefaults());
     }
 
     /** Rows of the embedding table: Keras' {@code num_words} when set, else the whole vocabulary + padding. */
@@ -81,13 +84,18 @@ public record TrainerConfig(
                 pipeline.maxlen());
     }
 
-    public NetworkFactory.TrainingKnobs knobs() {
+    /** Why this configuration cannot train on its {@link #engine}, or null when it can. */
+    public String engineProblem() {
+        return "fast".equals(engine) ? FastTrainer.unsupported(this, architecture(2)) : null;
+    }
+
+        public NetworkFactory.TrainingKnobs knobs() {
         return new NetworkFactory.TrainingKnobs(learningRate, dropout, l2, clip, embeddings != null && freezeEmbeddings);
     }
 
     public TrainerConfig withPipeline(final PipelineConfig p) {
         return new TrainerConfig(name, type, embeddingDim, hiddenSize, pooling, denseSize, denseActivation, masked,
                 epochs, batchSize, learningRate, lrDecay, dropout, l2, clip, validationFraction, patience, monitor,
-                bucketing, embeddings, freezeEmbeddings, workers, seed, p);
+                bucketing, embeddings, freezeEmbeddings, workers, engine, seed, p);
     }
 }

@@ -42,7 +42,7 @@ class ImdbSmokeTrainingTest {
                 en.tokenizer(), en.lower(), en.filters(), false, false, "none", 0, 5000, "<OOV>", 100, "pre", "pre",
                 en.maxChars());
         final TrainerConfig cfg = new TrainerConfig("smoke", "bilstm", 32, 16, "max", 0, "relu", true, 1, 16, 0.005,
-                1.0, 0.0, 0.0, 1.0, 0.05, 1, "accuracy", true, null, false, 1, 42L, pipeline);
+                1.0, 0.0, 0.0, 1.0, 0.05, 1, "accuracy", true, null, false, 1, "dl4j", 42L, pipeline);
         final Featurizer f = Featurizer.pipeline(pipeline);
         final Splits.Split split = Splits.split(trainRows, cfg.validationFraction(), cfg.seed());
         final Trainer.Result r = new Trainer(cfg, f, new PrintStream(new ByteArrayOutputStream(), true,

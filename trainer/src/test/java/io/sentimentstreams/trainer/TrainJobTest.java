@@ -35,6 +35,11 @@ class TrainJobTest {
     static Path out;
 
     static Path corpus(final String name, final int rows, final long seed) throws IOException {
+        return corpus(dir, name, rows, seed);
+    }
+
+    /** A synthetic IMDB-format corpus: one sentiment word among noise words per review. */
+    static Path corpus(final Path into, final String name, final int rows, final long seed) throws IOException {
         final Random rnd = new Random(seed);
         final StringBuilder sb = new StringBuilder("label\ttext\tid\n");
         for (int i = 0; i < rows; i++) {
@@ -50,7 +55,7 @@ class TrainJobTest {
             }
             sb.append(label).append('\t').append(text).append('\t').append(name).append(i).append('\n');
         }
-        final Path p = dir.resolve(name + ".tsv");
+        final Path p = into.resolve(name + ".tsv");
         Files.writeString(p, sb.toString());
         return p;
     }
@@ -62,7 +67,7 @@ class TrainJobTest {
         final Path test = corpus("test", 300, 2);
         final WhitespaceFeaturizer f = new WhitespaceFeaturizer(30, 12);
         final TrainerConfig cfg = new TrainerConfig("synthetic", "bilstm", 8, 6, "max", 0, "relu", true, 4, 16,
-                0.01, 1.0, 0.0, 0.0, 1.0, 0.1, 2, "accuracy", true, null, false, 2, 7L, f.config());
+                0.01, 1.0, 0.0, 0.0, 1.0, 0.1, 2, "accuracy", true, null, false, 2, "dl4j", 7L, f.config());
         out = dir.resolve("bundle");
         final TrainJob.Request r = new TrainJob.Request(train, ReadOptions.of(DatasetFormat.IMDB), test,
                 ReadOptions.of(DatasetFormat.IMDB), out, false, 1, 0, 0, cfg, "./sentiment train (test)");

@@ -109,7 +109,7 @@ class VectorJobTest {
         // And train reads them: the rows are initialised and the bundle names the file with its checksum.
         final WhitespaceFeaturizer f = new WhitespaceFeaturizer(100, 16);
         final TrainerConfig cfg = new TrainerConfig("w2v-init", "bilstm", 16, 4, "max", 0, "relu", true, 1, 32,
-                0.01, 1.0, 0.0, 0.0, 1.0, 0.1, 1, "accuracy", true, out.toString(), false, 1, 42L, f.config());
+                0.01, 1.0, 0.0, 0.0, 1.0, 0.1, 1, "accuracy", true, out.toString(), false, 1, "dl4j", 42L, f.config());
         final Path bundle = dir.resolve("bundle");
         final ByteArrayOutputStream trainLog = new ByteArrayOutputStream();
         final TrainJob.Outcome trained = TrainJob.run(new TrainJob.Request(corpus(2000), ReadOptions.of(
@@ -130,7 +130,7 @@ class VectorJobTest {
     void theCardsVectorsCommandLeavesOutTheSameRowsAsTheTrainingRun() {
         final WhitespaceFeaturizer f = new WhitespaceFeaturizer(100, 16);
         final TrainerConfig cfg = new TrainerConfig("w2v-init", "bilstm", 16, 4, "max", 0, "relu", true, 1, 32,
-                0.01, 1.0, 0.0, 0.0, 1.0, 0.2, 1, "accuracy", true, "v.txt", false, 1, 7L, f.config());
+                0.01, 1.0, 0.0, 0.0, 1.0, 0.2, 1, "accuracy", true, "v.txt", false, 1, "dl4j", 7L, f.config());
         final TrainJob.Request r = new TrainJob.Request(Path.of("d.tsv"), ReadOptions.of(DatasetFormat.TSV), null,
                 null, Path.of("out"), false, 1, 500, 0, cfg, "./sentiment train ...");
         assertThat(ModelCard.vectorsCommand(r, "en", "treebank", 16)).isEqualTo("./sentiment vectors --data d.tsv "

@@ -28,7 +28,7 @@ public final class TrainCommand implements Command {
             "id-col", "lang", "name", "out", "version", "limit", "test-limit", "tokenizer", "num-words", "maxlen",
             "padding", "truncating", "oov-token", "arch", "embedding-dim", "hidden", "pooling", "dense",
             "dense-activation", "epochs", "batch", "lr", "lr-decay", "dropout", "l2", "clip", "val-fraction",
-            "patience", "monitor", "embeddings", "workers", "seed");
+            "patience", "monitor", "embeddings", "workers", "engine", "seed");
     static final Set<String> FLAGS = Set.of("strict", "force", "no-mask", "no-bucketing", "freeze-embeddings",
             "native-gc", "help");
 
@@ -44,6 +44,8 @@ public final class TrainCommand implements Command {
                         --embeddings GLOVE_OR_WORD2VEC.txt[.gz] --freeze-embeddings
               training: --epochs N --batch N --lr X --lr-decay X --dropout X --l2 X --clip X --val-fraction X
                         --patience N --monitor accuracy|loss --no-bucketing --workers N --seed N
+                        --engine dl4j|fast: fast trains with our own passes on plain Java arrays (unmasked
+                        bilstm, max/mean pooling, no --dense/--l2; needs --no-mask), same network and bundle
               memory:   --native-gc: let the JVM's GC free ND4J's native arrays. Without it (the fast default)
                         DL4J leaks about 0.7 MB of native memory per review per epoch at maxlen 300 (an IMDB
                         epoch: ~16 GB); with it memory stays bounded (~3.5 GB) at 0.45-0.7x the speed.
@@ -88,9 +90,16 @@ public final class TrainCommand implements Command {
                 a.getDouble("clip", d.clip()), a.getDouble("val-fraction", d.validationFraction()),
                 a.getInt("patience", d.patience()), a.get("monitor", d.monitor()), !a.has("no-bucketing"),
                 a.get("embeddings", null), a.has("freeze-embeddings"), a.getInt("workers", d.workers()),
+                a.get("engine", d.engine()),
                 a.getInt("seed", (int) d.seed()), pipeline);
         if (!Set.of("accuracy", "loss").contains(cfg.monitor())) {
             throw new UsageException("--monitor must be accuracy or loss");
+        }
+        if (!Set.of("dl4j", "fast").contains(cfg.engine())) {
+            throw new UsageException("--engine must be dl4j or fast");
+        }
+        if (cfg.engineProblem() != null) {
+            throw new UsageException(cfg.engineProblem());
         }
         if (cfg.epochs() < 1 || cfg.batchSize() < 1 || cfg.workers() < 1) {
             throw new UsageException("--epochs, --batch and --workers must be at least 1");
