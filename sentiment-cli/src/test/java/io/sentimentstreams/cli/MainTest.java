@@ -38,6 +38,22 @@ class MainTest {
     }
 
     @Test
+    void trainRefusesAnUnknownEngineAndWhatTheFastEngineCannotTrainBeforeReadingData() {
+        assertThat(run("train", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--engine dl4j|fast");
+        assertThat(run("train", "--data", "missing.tsv", "--engine", "gpu")).isEqualTo(Command.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--engine must be dl4j or fast");
+        err.reset();
+        // The English defaults are masked: the fast engine names the flag it needs.
+        assertThat(run("train", "--data", "missing.tsv", "--engine", "fast")).isEqualTo(Command.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--no-mask").doesNotContain("missing.tsv");
+        err.reset();
+        assertThat(run("train", "--data", "missing.tsv", "--engine", "fast", "--no-mask", "--dense", "16"))
+                .isEqualTo(Command.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--dense");
+    }
+
+    @Test
     void unknownCommandExitsNonZeroWithOneLineReason() {
         assertThat(run("frobnicate")).isEqualTo(Command.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8).strip()).contains("unknown command 'frobnicate'")

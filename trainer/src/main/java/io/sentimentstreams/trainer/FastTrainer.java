@@ -146,7 +146,8 @@ final class FastTrainer implements AutoCloseable {
             }
         }
         iteration++;
-        final double alpha = learningRate * Math.sqrt(1 - Math.pow(BETA2, iteration)) / (1 - Math.pow(BETA1, iteration));
+        final double alpha = learningRate * Math.sqrt(1 - Math.pow(BETA2, iteration))
+                / (1 - Math.pow(BETA1, iteration));
         final float a = (float) alpha;
         final float b1 = (float) BETA1;
         final float b2 = (float) BETA2;

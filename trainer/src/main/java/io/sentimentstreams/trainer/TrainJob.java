@@ -226,7 +226,8 @@ public final class TrainJob {
         n.put("validationAccuracy", o.validation().accuracy());
         n.put("bestEpoch", o.result().bestEpoch());
         n.put("epochs", o.result().epochs().size());
-        n.put("engine", Dl4jModel.ENGINE);
+        n.put("engine", o.bundle().manifest().training().path("engine").asText(Dl4jModel.ENGINE));
+        n.put("testEngine", o.bundle().manifest().metrics().path("engine").asText(Dl4jModel.ENGINE));
         return n;
     }
 

@@ -212,6 +212,8 @@ class FastTrainerTest {
         assertThat(o.test().n()).isEqualTo(300);
         assertThat(o.test().accuracy()).isGreaterThan(0.9);
         assertThat(o.bundle().manifest().training().path("engine").asText()).isEqualTo("fast");
+        assertThat(TrainJob.summary(o).path("engine").asText()).isEqualTo("fast");
+        assertThat(TrainJob.summary(o).path("testEngine").asText()).isIn("fast", "dl4j");
         assertThat(o.result().epochs().get(o.result().epochs().size() - 1).trainLoss())
                 .isLessThan(o.result().epochs().get(0).trainLoss());
     }
