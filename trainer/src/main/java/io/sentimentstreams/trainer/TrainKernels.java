@@ -29,123 +29,8 @@ final class TrainKernels {
      */
     static void mulAdd(final float[] a, final int aOff, final int rows, final int inner, final float[] b,
                        final int bOff, final int cols, final float[] c, final int cOff) {
-        int col = 0;
-        for (; col + 4 * L <= cols; col += 4 * L) {
-            int i = 0;
-            for (; i + 4 <= rows; i += 4) {
-                tile4x4(a, aOff + i * inner, inner, b, bOff + col, cols, c, cOff + i * cols + col);
-            }
-            for (; i < rows; i++) {
-                for (int v = 0; v < 4; v++) {
-                    row1(a, aOff + i * inner, inner, b, bOff + col + v * L, cols, c, cOff + i * cols + col + v * L);
-                }
-            }
-        }
-        for (; col < cols; col += L) {
-            int i = 0;
-            for (; i + 4 <= rows; i += 4) {
-                tile4x1(a, aOff + i * inner, inner, b, bOff + col, cols, c, cOff + i * cols + col);
-            }
-            for (; i < rows; i++) {
-                row1(a, aOff + i * inner, inner, b, bOff + col, cols, c, cOff + i * cols + col);
-            }
-        }
-    }
-
-    private static void tile4x4(final float[] a, final int a0, final int inner, final float[] b, final int b0,
-                                final int cols, final float[] c, final int c0) {
-        final int c1 = c0 + cols;
-        final int c2 = c1 + cols;
-        final int c3 = c2 + cols;
-        FloatVector s00 = FloatVector.fromArray(S, c, c0);
-        FloatVector s01 = FloatVector.fromArray(S, c, c0 + L);
-        FloatVector s02 = FloatVector.fromArray(S, c, c0 + 2 * L);
-        FloatVector s03 = FloatVector.fromArray(S, c, c0 + 3 * L);
-        FloatVector s10 = FloatVector.fromArray(S, c, c1);
-        FloatVector s11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector s12 = FloatVector.fromArray(S, c, c1 + 2 * L);
-        FloatVector s13 = FloatVector.fromArray(S, c, c1 + 3 * L);
-        FloatVector s20 = FloatVector.fromArray(S, c, c2);
-        FloatVector s21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector s22 = FloatVector.fromArray(S, c, c2 + 2 * L);
-        FloatVector s23 = FloatVector.fromArray(S, c, c2 + 3 * L);
-        FloatVector s30 = FloatVector.fromArray(S, c, c3);
-        FloatVector s31 = FloatVector.fromArray(S, c, c3 + L);
-        FloatVector s32 = FloatVector.fromArray(S, c, c3 + 2 * L);
-        FloatVector s33 = FloatVector.fromArray(S, c, c3 + 3 * L);
-        final int a1 = a0 + inner;
-        final int a2 = a1 + inner;
-        final int a3 = a2 + inner;
-        for (int k = 0, bk = b0; k < inner; k++, bk += cols) {
-            final FloatVector w0 = FloatVector.fromArray(S, b, bk);
-            final FloatVector w1 = FloatVector.fromArray(S, b, bk + L);
-            final FloatVector w2 = FloatVector.fromArray(S, b, bk + 2 * L);
-            final FloatVector w3 = FloatVector.fromArray(S, b, bk + 3 * L);
-            final FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
-            s00 = w0.fma(x0, s00);
-            s01 = w1.fma(x0, s01);
-            s02 = w2.fma(x0, s02);
-            s03 = w3.fma(x0, s03);
-            final FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
-            s10 = w0.fma(x1, s10);
-            s11 = w1.fma(x1, s11);
-            s12 = w2.fma(x1, s12);
-            s13 = w3.fma(x1, s13);
-            final FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
-            s20 = w0.fma(x2, s20);
-            s21 = w1.fma(x2, s21);
-            s22 = w2.fma(x2, s22);
-            s23 = w3.fma(x2, s23);
-            final FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
-            s30 = w0.fma(x3, s30);
-            s31 = w1.fma(x3, s31);
-            s32 = w2.fma(x3, s32);
-            s33 = w3.fma(x3, s33);
-        }
-        s00.intoArray(c, c0);
-        s01.intoArray(c, c0 + L);
-        s02.intoArray(c, c0 + 2 * L);
-        s03.intoArray(c, c0 + 3 * L);
-        s10.intoArray(c, c1);
-        s11.intoArray(c, c1 + L);
-        s12.intoArray(c, c1 + 2 * L);
-        s13.intoArray(c, c1 + 3 * L);
-        s20.intoArray(c, c2);
-        s21.intoArray(c, c2 + L);
-        s22.intoArray(c, c2 + 2 * L);
-        s23.intoArray(c, c2 + 3 * L);
-        s30.intoArray(c, c3);
-        s31.intoArray(c, c3 + L);
-        s32.intoArray(c, c3 + 2 * L);
-        s33.intoArray(c, c3 + 3 * L);
-    }
-
-    private static void tile4x1(final float[] a, final int a0, final int inner, final float[] b, final int b0,
-                                final int cols, final float[] c, final int c0) {
-        FloatVector s0 = FloatVector.fromArray(S, c, c0);
-        FloatVector s1 = FloatVector.fromArray(S, c, c0 + cols);
-        FloatVector s2 = FloatVector.fromArray(S, c, c0 + 2 * cols);
-        FloatVector s3 = FloatVector.fromArray(S, c, c0 + 3 * cols);
-        for (int k = 0, bk = b0; k < inner; k++, bk += cols) {
-            final FloatVector w = FloatVector.fromArray(S, b, bk);
-            s0 = w.fma(FloatVector.broadcast(S, a[a0 + k]), s0);
-            s1 = w.fma(FloatVector.broadcast(S, a[a0 + inner + k]), s1);
-            s2 = w.fma(FloatVector.broadcast(S, a[a0 + 2 * inner + k]), s2);
-            s3 = w.fma(FloatVector.broadcast(S, a[a0 + 3 * inner + k]), s3);
-        }
-        s0.intoArray(c, c0);
-        s1.intoArray(c, c0 + cols);
-        s2.intoArray(c, c0 + 2 * cols);
-        s3.intoArray(c, c0 + 3 * cols);
-    }
-
-    private static void row1(final float[] a, final int a0, final int inner, final float[] b, final int b0,
-                             final int cols, final float[] c, final int c0) {
-        FloatVector s = FloatVector.fromArray(S, c, c0);
-        for (int k = 0, bk = b0; k < inner; k++, bk += cols) {
-            s = FloatVector.fromArray(S, b, bk).fma(FloatVector.broadcast(S, a[a0 + k]), s);
-        }
-        s.intoArray(c, c0);
+        // Output row i reads a[i][k] at aOff + i*inner + k: rows are inner apart, a step moves one element.
+        product(a, aOff, rows, inner, 1, inner, b, bOff, cols, c, cOff);
     }
 
     /**
@@ -155,32 +40,48 @@ final class TrainKernels {
      */
     static void transMulAdd(final float[] a, final int aOff, final int rows, final int inner, final float[] b,
                             final int bOff, final int cols, final float[] c, final int cOff) {
+        // Output row k reads a[i][k] at aOff + i*inner + k: rows are adjacent, a step moves one row of a.
+        product(a, aOff, inner, 1, inner, rows, b, bOff, cols, c, cOff);
+    }
+
+    /**
+     * c[o][*] += sum_{s < steps} a[aOff + o*aLane + s*aStep] * b[bOff + s*cols][*] for o < outputs, in
+     * tiles of four output rows by four vectors, then the leftovers.
+     */
+    private static void product(final float[] a, final int aOff, final int outputs, final int aLane, final int aStep,
+                                final int steps, final float[] b, final int bOff, final int cols, final float[] c,
+                                final int cOff) {
         for (int col = 0; col < cols; col += L) {
-            final int width = col + 4 * L <= cols ? 4 : 1;
-            int k = 0;
-            for (; k + 4 <= inner; k += 4) {
-                if (width == 4) {
-                    transTile4x4(a, aOff, rows, inner, k, b, bOff + col, cols, c, cOff + k * cols + col);
+            final boolean wide = col + 4 * L <= cols;
+            int o = 0;
+            for (; o + 4 <= outputs; o += 4) {
+                final int c0 = cOff + o * cols + col;
+                if (wide) {
+                    tile4x4(a, aOff + o * aLane, aLane, aStep, b, bOff + col, cols, steps, c, c0, cols);
                 } else {
-                    for (int kk = k; kk < k + 4; kk++) {
-                        transRow1(a, aOff, rows, inner, kk, b, bOff + col, cols, c, cOff + kk * cols + col);
-                    }
+                    tile4x1(a, aOff + o * aLane, aLane, aStep, b, bOff + col, cols, steps, c, c0, cols);
                 }
             }
-            for (; k < inner; k++) {
-                for (int v = 0; v < width; v++) {
-                    transRow1(a, aOff, rows, inner, k, b, bOff + col + v * L, cols, c, cOff + k * cols + col + v * L);
+            for (; o < outputs; o++) {
+                for (int v = 0; v < (wide ? 4 : 1); v++) {
+                    tile1(a, aOff + o * aLane, aStep, b, bOff + col + v * L, cols, steps, c,
+                            cOff + o * cols + col + v * L);
                 }
             }
-            col += (width - 1) * L;
+            col += wide ? 3 * L : 0;
         }
     }
 
-    private static void transTile4x4(final float[] a, final int aOff, final int rows, final int inner, final int k,
-                                     final float[] b, final int b0, final int cols, final float[] c, final int c0) {
-        final int c1 = c0 + cols;
-        final int c2 = c1 + cols;
-        final int c3 = c2 + cols;
+    /**
+     * Four output rows by four vectors: row r of the tile accumulates, over {@code steps} steps s,
+     * a[a0 + r*aLane + s*aStep] times the 4-vector strip of b at b0 + s*bStep; rows are cStride apart in c.
+     */
+    private static void tile4x4(final float[] a, final int a0, final int aLane, final int aStep, final float[] b,
+                                final int b0, final int bStep, final int steps, final float[] c, final int c0,
+                                final int cStride) {
+        final int c1 = c0 + cStride;
+        final int c2 = c1 + cStride;
+        final int c3 = c2 + cStride;
         FloatVector s00 = FloatVector.fromArray(S, c, c0);
         FloatVector s01 = FloatVector.fromArray(S, c, c0 + L);
         FloatVector s02 = FloatVector.fromArray(S, c, c0 + 2 * L);
@@ -197,7 +98,7 @@ final class TrainKernels {
         FloatVector s31 = FloatVector.fromArray(S, c, c3 + L);
         FloatVector s32 = FloatVector.fromArray(S, c, c3 + 2 * L);
         FloatVector s33 = FloatVector.fromArray(S, c, c3 + 3 * L);
-        for (int i = 0, ai = aOff + k, bi = b0; i < rows; i++, ai += inner, bi += cols) {
+        for (int s = 0, ai = a0, bi = b0; s < steps; s++, ai += aStep, bi += bStep) {
             final FloatVector w0 = FloatVector.fromArray(S, b, bi);
             final FloatVector w1 = FloatVector.fromArray(S, b, bi + L);
             final FloatVector w2 = FloatVector.fromArray(S, b, bi + 2 * L);
@@ -207,17 +108,17 @@ final class TrainKernels {
             s01 = w1.fma(x0, s01);
             s02 = w2.fma(x0, s02);
             s03 = w3.fma(x0, s03);
-            final FloatVector x1 = FloatVector.broadcast(S, a[ai + 1]);
+            final FloatVector x1 = FloatVector.broadcast(S, a[ai + aLane]);
             s10 = w0.fma(x1, s10);
             s11 = w1.fma(x1, s11);
             s12 = w2.fma(x1, s12);
             s13 = w3.fma(x1, s13);
-            final FloatVector x2 = FloatVector.broadcast(S, a[ai + 2]);
+            final FloatVector x2 = FloatVector.broadcast(S, a[ai + 2 * aLane]);
             s20 = w0.fma(x2, s20);
             s21 = w1.fma(x2, s21);
             s22 = w2.fma(x2, s22);
             s23 = w3.fma(x2, s23);
-            final FloatVector x3 = FloatVector.broadcast(S, a[ai + 3]);
+            final FloatVector x3 = FloatVector.broadcast(S, a[ai + 3 * aLane]);
             s30 = w0.fma(x3, s30);
             s31 = w1.fma(x3, s31);
             s32 = w2.fma(x3, s32);
@@ -241,12 +142,34 @@ final class TrainKernels {
         s33.intoArray(c, c3 + 3 * L);
     }
 
-    private static void transRow1(final float[] a, final int aOff, final int rows, final int inner, final int k,
-                                  final float[] b, final int b0, final int cols, final float[] c, final int c0) {
-        FloatVector s = FloatVector.fromArray(S, c, c0);
-        for (int i = 0, ai = aOff + k, bi = b0; i < rows; i++, ai += inner, bi += cols) {
-            s = FloatVector.fromArray(S, b, bi).fma(FloatVector.broadcast(S, a[ai]), s);
+    /** As {@link #tile4x4} with one vector per row (the last vector of a width that is not a multiple of 4). */
+    private static void tile4x1(final float[] a, final int a0, final int aLane, final int aStep, final float[] b,
+                                final int b0, final int bStep, final int steps, final float[] c, final int c0,
+                                final int cStride) {
+        FloatVector s0 = FloatVector.fromArray(S, c, c0);
+        FloatVector s1 = FloatVector.fromArray(S, c, c0 + cStride);
+        FloatVector s2 = FloatVector.fromArray(S, c, c0 + 2 * cStride);
+        FloatVector s3 = FloatVector.fromArray(S, c, c0 + 3 * cStride);
+        for (int s = 0, ai = a0, bi = b0; s < steps; s++, ai += aStep, bi += bStep) {
+            final FloatVector w = FloatVector.fromArray(S, b, bi);
+            s0 = w.fma(FloatVector.broadcast(S, a[ai]), s0);
+            s1 = w.fma(FloatVector.broadcast(S, a[ai + aLane]), s1);
+            s2 = w.fma(FloatVector.broadcast(S, a[ai + 2 * aLane]), s2);
+            s3 = w.fma(FloatVector.broadcast(S, a[ai + 3 * aLane]), s3);
         }
-        s.intoArray(c, c0);
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c0 + cStride);
+        s2.intoArray(c, c0 + 2 * cStride);
+        s3.intoArray(c, c0 + 3 * cStride);
+    }
+
+    /** One output row, one vector: the leftover rows of a product. */
+    private static void tile1(final float[] a, final int a0, final int aStep, final float[] b, final int b0,
+                              final int bStep, final int steps, final float[] c, final int c0) {
+        FloatVector s0 = FloatVector.fromArray(S, c, c0);
+        for (int s = 0, ai = a0, bi = b0; s < steps; s++, ai += aStep, bi += bStep) {
+            s0 = FloatVector.fromArray(S, b, bi).fma(FloatVector.broadcast(S, a[ai]), s0);
+        }
+        s0.intoArray(c, c0);
     }
 }
