@@ -76,10 +76,16 @@ final class ModelCard {
                 c.seed()));
         sb.append("| epoch | lr | train loss | val loss | val accuracy | seconds | reviews/s |\n");
         sb.append("|---|---|---|---|---|---|---|\n");
+        final boolean noValidation = validation.n() == 0;
         for (final Trainer.EpochStats e : result.epochs()) {
-            sb.append(String.format(Locale.ROOT, "| %d | %.5f | %.4f | %.4f | %.4f | %.0f | %.1f |%n", e.epoch(),
-                    e.learningRate(), e.trainLoss(), e.validationLoss(), e.validationAccuracy(), e.seconds(),
-                    e.reviewsPerSecond()));
+            sb.append(String.format(Locale.ROOT, "| %d | %.5f | %.4f | %s | %s | %.0f | %.1f |%n", e.epoch(),
+                    e.learningRate(), e.trainLoss(), noValidation ? "-" : String.format(Locale.ROOT, "%.4f",
+                            e.validationLoss()), noValidation ? "-" : String.format(Locale.ROOT, "%.4f",
+                            e.validationAccuracy()), e.seconds(), e.reviewsPerSecond()));
+        }
+        if (noValidation) {
+            sb.append("\nNo validation rows (`--val-fraction 0`): every epoch was kept by its training loss, so the "
+                    + "last epoch is the model.\n");
         }
         sb.append('\n');
         sb.append(testMetrics == null ? "## Measured (validation, engine dl4j; no test figures in this bundle)\n"
@@ -88,7 +94,9 @@ final class ModelCard {
         if (testMetrics != null) {
             sb.append(row("test", testMetrics));
         }
-        sb.append(row("validation", validation));
+        if (!noValidation) {
+            sb.append(row("validation", validation));
+        }
         if (testMetrics != null) {
             final Metrics.Confusion cm = testMetrics.confusion();
             sb.append(String.format(Locale.ROOT, "%nTest confusion matrix (rows actual, columns predicted):%n%n"

@@ -197,6 +197,24 @@ class FastTrainerTest {
     }
 
     @Test
+    void withoutValidationRowsTheLastEpochIsKeptAndTheCardSaysSo() throws Exception {
+        final Path train = TrainJobTest.corpus(dir, "noval-train", 400, 3);
+        final WhitespaceFeaturizer f = new WhitespaceFeaturizer(30, 12);
+        final TrainerConfig cfg = new TrainerConfig("no-validation", "bilstm", 8, 6, "max", 0, "relu", false, 2, 16,
+                0.01, 1.0, 0.0, 0.0, 1.0, 0.0, 2, "accuracy", false, null, false, 1, "fast", 7L, f.config());
+        final ByteArrayOutputStream log = new ByteArrayOutputStream();
+        final TrainJob.Outcome o = TrainJob.run(new TrainJob.Request(train,
+                io.sentimentstreams.trainer.data.ReadOptions.of(io.sentimentstreams.trainer.data.DatasetFormat.IMDB),
+                null, null, dir.resolve("noval-bundle"), false, 1, 0, 0, cfg, "./sentiment train (test)"), f,
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+        assertThat(o.result().bestEpoch()).isEqualTo(2);
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("no validation rows");
+        final String card = java.nio.file.Files.readString(o.bundle().file(
+                io.sentimentstreams.bundle.BundleManifest.MODEL_CARD));
+        assertThat(card).contains("No validation rows").doesNotContain("validation (n=0)");
+    }
+
+    @Test
     void trainsTheSyntheticCorpusWithDropoutAndTwoWorkers() throws Exception {
         final Path train = TrainJobTest.corpus(dir, "fast-train", 800, 1);
         final Path test = TrainJobTest.corpus(dir, "fast-test", 300, 2);
