@@ -71,8 +71,8 @@ final class ModelCard {
                 m.pipeline().oovToken(), m.pipeline().maxlen(), m.pipeline().padding(), m.pipeline().truncating()));
         sb.append(String.format(Locale.ROOT, "- Training (%s engine): Adam lr %.4g (x%.2f per epoch), batch %d x "
                         + "%d worker(s), dropout %.2f, clip %.2f, early stopping on validation %s (patience %d), "
-                        + "best epoch %d of %d, seed %d.%n%n", c.engine(), c.learningRate(), c.lrDecay(), c.batchSize(), c.workers(),
-                c.dropout(), c.clip(), c.monitor(), c.patience(), result.bestEpoch(), result.epochs().size(),
+                        + "best epoch %d of %d, seed %d.%n%n", c.engine(), c.learningRate(), c.lrDecay(),
+                c.batchSize(), c.workers(), c.dropout(), c.clip(), c.monitor(), c.patience(), result.bestEpoch(), result.epochs().size(),
                 c.seed()));
         sb.append("| epoch | lr | train loss | val loss | val accuracy | seconds | reviews/s |\n");
         sb.append("|---|---|---|---|---|---|---|\n");

@@ -168,7 +168,8 @@ public final class Trainer {
             }
             final Metrics vm = validate(model, val);
             progress.finish(val.size() == 0 ? "; no validation rows (the training loss decides)"
-                    : String.format(Locale.ROOT, "; validation loss %.4f accuracy %.4f", vm.logLoss(), vm.accuracy()));
+                    : String.format(Locale.ROOT, "; validation loss %.4f accuracy %.4f", vm.logLoss(),
+                    vm.accuracy()));
             stats.add(new EpochStats(epoch, lr, progress.meanLoss(), vm.logLoss(), vm.accuracy(),
                     progress.seconds(), progress.reviewsPerSecond()));
             final double figure = val.size() == 0 ? -progress.meanLoss()

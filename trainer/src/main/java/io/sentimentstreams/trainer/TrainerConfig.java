@@ -89,7 +89,7 @@ public record TrainerConfig(
         return "fast".equals(engine) ? FastTrainer.unsupported(this, architecture(2)) : null;
     }
 
-        public NetworkFactory.TrainingKnobs knobs() {
+    public NetworkFactory.TrainingKnobs knobs() {
         return new NetworkFactory.TrainingKnobs(learningRate, dropout, l2, clip, embeddings != null && freezeEmbeddings);
     }
 
