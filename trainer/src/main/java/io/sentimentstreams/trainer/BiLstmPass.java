@@ -10,9 +10,8 @@ import java.util.SplittableRandom;
  * are flat arrays in the {@link ParamLayout} order; activations are stored time-major ([t][row][unit]) so
  * that every step of the recurrence works on one contiguous block.
  *
- * <p>The products are written as row-times-matrix updates ({@code out[i][*] += a[i][k] * w[k][*]}) whose
- * inner loop runs over a contiguous row of the weights: C2 turns those into vector FMAs, and zero inputs
- * (dropped embedding units, the first step's hidden state) skip a whole row of work.
+ * <p>The matrix products run on {@link TrainKernels} when the Vector API is present, else on
+ * {@link #plainProduct}, whose inner loop over a contiguous row C2 also vectorises.
  */
 final class BiLstmPass {
 
@@ -328,58 +327,43 @@ final class BiLstmPass {
         }
     }
 
+    /** c[i][*] += sum_k a[i][k] * b[k][*]: a is [rows][inner], b is [inner][cols], c is [rows][cols]. */
     private void mulAdd(final float[] a, final int aOff, final int rows, final int inner, final float[] b,
                         final int bOff, final int cols, final float[] c, final int cOff) {
         if (vector && TrainKernels.fits(cols)) {
             TrainKernels.mulAdd(a, aOff, rows, inner, b, bOff, cols, c, cOff);
         } else {
-            addProduct(a, aOff, rows, inner, b, bOff, cols, c, cOff);
+            plainProduct(a, aOff, rows, inner, 1, inner, b, bOff, cols, c, cOff);
         }
     }
 
+    /** c[k][*] += sum_i a[i][k] * b[i][*]: a is [rows][inner], b is [rows][cols], c is [inner][cols]. */
     private void transMulAdd(final float[] a, final int aOff, final int rows, final int inner, final float[] b,
                              final int bOff, final int cols, final float[] c, final int cOff) {
         if (vector && TrainKernels.fits(cols)) {
             TrainKernels.transMulAdd(a, aOff, rows, inner, b, bOff, cols, c, cOff);
         } else {
-            addTransposedProduct(a, aOff, rows, inner, b, bOff, cols, c, cOff);
+            plainProduct(a, aOff, inner, 1, inner, rows, b, bOff, cols, c, cOff);
         }
     }
 
-    /** out[i][*] += sum_k a[i][k] * w[k][*] for i < rows; a is [rows][inner], w is [inner][cols]. */
-    static void addProduct(final float[] a, final int aOff, final int rows, final int inner, final float[] w,
-                           final int wOff, final int cols, final float[] out, final int outOff) {
-        for (int i = 0; i < rows; i++) {
-            final int ai = aOff + i * inner;
-            final int oi = outOff + i * cols;
-            for (int k = 0; k < inner; k++) {
-                final float av = a[ai + k];
+    /**
+     * The fallback without the Vector API, with the strides of {@code TrainKernels.product}: c[o][*] +=
+     * sum_{s < steps} a[aOff + o*aLane + s*aStep] * b[bOff + s*cols][*]; zero inputs (dropped units, the
+     * first step's hidden state) skip their whole row of b.
+     */
+    static void plainProduct(final float[] a, final int aOff, final int outputs, final int aLane, final int aStep,
+                             final int steps, final float[] b, final int bOff, final int cols, final float[] c,
+                             final int cOff) {
+        for (int o = 0; o < outputs; o++) {
+            final int co = cOff + o * cols;
+            for (int st = 0, ai = aOff + o * aLane, bi = bOff; st < steps; st++, ai += aStep, bi += cols) {
+                final float av = a[ai];
                 if (av == 0f) {
                     continue;
                 }
-                final int wk = wOff + k * cols;
                 for (int j = 0; j < cols; j++) {
-                    out[oi + j] += av * w[wk + j];
-                }
-            }
-        }
-    }
-
-    /** out[k][*] += sum_i a[i][k] * b[i][*]: a is [rows][inner], b is [rows][cols], out is [inner][cols]. */
-    static void addTransposedProduct(final float[] a, final int aOff, final int rows, final int inner,
-                                     final float[] b, final int bOff, final int cols, final float[] out,
-                                     final int outOff) {
-        for (int i = 0; i < rows; i++) {
-            final int ai = aOff + i * inner;
-            final int bi = bOff + i * cols;
-            for (int k = 0; k < inner; k++) {
-                final float av = a[ai + k];
-                if (av == 0f) {
-                    continue;
-                }
-                final int ok = outOff + k * cols;
-                for (int j = 0; j < cols; j++) {
-                    out[ok + j] += av * b[bi + j];
+                    c[co + j] += av * b[bi + j];
                 }
             }
         }
