@@ -144,6 +144,12 @@ public final class PreprocessBench implements Command {
                     serviceRate, serviceRate / pipelineRate);
             out.printf("per CPU-second: pipeline thread %,.0f, whole service JVM %,.0f reviews (%.2f x)%n",
                     PIPELINE_CPU_RATE[0], SERVICE_CPU_RATE[0], SERVICE_CPU_RATE[0] / PIPELINE_CPU_RATE[0]);
+            if (report.has("commit_share_of_stream_thread")) {
+                out.printf("exactly-once commits: %d, %.1f ms each, %.1f us per review = %.0f%% of the stream thread%n",
+                        report.get("commits_measured").asLong(), report.get("commit_ms_avg").asDouble(),
+                        report.get("commit_us_per_review").asDouble(),
+                        100 * report.get("commit_share_of_stream_thread").asDouble());
+            }
         } else {
             out.printf("text pipeline alone, 1 thread      : %,10.0f reviews/s%n", pipelineRate);
             out.printf("parse+encode+serialize, 1 thread   : %,10.0f reviews/s (%.2f x pipeline)%n", fullRate,
@@ -241,7 +247,7 @@ public final class PreprocessBench implements Command {
                     home.resolve(".sentiment/logs/bench-preprocess"))) {
                 err.printf("preprocess-service pid %d, log %s%n", svc.pid(), svc.log());
                 svc.awaitReady(Duration.ofSeconds(180));
-                awaitEncoded(svc, warmup, raw.size(), Duration.ofMinutes(30), err);
+                awaitEncoded(svc, warmup, raw.size(), Duration.ofMinutes(30), workDir, err);
                 report.put("service_wall_s_including_startup", round((System.nanoTime() - started) / 1e9));
             }
             final long[] encodedAt = readEncodedAt(bootstrap, raw.size());
@@ -249,8 +255,37 @@ public final class PreprocessBench implements Command {
             final double seconds = (encodedAt[encodedAt.length - 1] - encodedAt[warmup]) / 1e6;
             report.put("service_measured_s", round(seconds));
             err.printf("service: %d reviews after the warm-up encoded in %.2f s (encodedAt span)%n", count - 1, seconds);
+            commitShare(workDir, seconds * 1e6 / (count - 1), report);
             return (count - 1) / seconds;
         }
+    }
+
+    /**
+     * How much of the stream thread's time went into exactly-once commits (producer flush, offsets sent to the
+     * transaction, commit) between the two metric scrapes; commits only happen while records flow, so the idle
+     * second after the last record does not dilute it.
+     */
+    private static void commitShare(final Path metricsDir, final double wallMicrosPerReview, final ObjectNode report)
+            throws IOException {
+        final String warm = Files.readString(metricsDir.resolve("metrics-after-warmup.txt"));
+        final String end = Files.readString(metricsDir.resolve("metrics-at-end.txt"));
+        final double records = delta(warm, end, "kafka_stream_thread_process_total");
+        final double commits = delta(warm, end, "kafka_stream_thread_commit_total");
+        final double commitNanos = delta(warm, end, "kafka_producer_flush_time_ns_total")
+                + delta(warm, end, "kafka_producer_txn_send_offsets_time_ns_total")
+                + delta(warm, end, "kafka_producer_txn_commit_time_ns_total");
+        if (records <= 0 || commits <= 0) {
+            return;
+        }
+        final double perReview = commitNanos / 1e3 / records;
+        report.put("commits_measured", (long) commits);
+        report.put("commit_ms_avg", round(commitNanos / 1e6 / commits));
+        report.put("commit_us_per_review", round(perReview));
+        report.put("commit_share_of_stream_thread", Math.round(perReview / wallMicrosPerReview * 1000) / 1000.0);
+    }
+
+    private static double delta(final String before, final String after, final String metric) {
+        return MetricsScrape.sum(after, metric) - MetricsScrape.sum(before, metric);
     }
 
     private static void produceBacklog(final String bootstrap, final List<byte[]> raw, final PrintStream err)
@@ -280,7 +315,7 @@ public final class PreprocessBench implements Command {
 
     /** Polls the service's record counter (cheap for the bench JVM) until every review is encoded. */
     private static void awaitEncoded(final ServiceProcess svc, final int warmup, final int expected,
-                                     final Duration timeout, final PrintStream err)
+                                     final Duration timeout, final Path metricsDir, final PrintStream err)
             throws IOException, InterruptedException {
         double warmDone = -1;
         double warmCpu = 0;
@@ -289,12 +324,15 @@ public final class PreprocessBench implements Command {
         double done = 0;
         long lastReport = System.nanoTime();
         while (System.nanoTime() < deadline) {
-            done = MetricsScrape.sum(MetricsScrape.fetch(http, svc.baseUrl()), "sentiment_preprocess_records_total");
+            final String body = MetricsScrape.fetch(http, svc.baseUrl());
+            done = MetricsScrape.sum(body, "sentiment_preprocess_records_total");
             if (warmDone < 0 && done >= warmup) {
+                Files.writeString(metricsDir.resolve("metrics-after-warmup.txt"), body);
                 warmDone = done;
                 warmCpu = ProcessStats.of(svc.pid()).cpuSeconds();
             }
             if (done >= expected) {
+                Files.writeString(metricsDir.resolve("metrics-at-end.txt"), body);
                 final double cpu = ProcessStats.of(svc.pid()).cpuSeconds() - warmCpu;
                 SERVICE_CPU_RATE[0] = (done - warmDone) / cpu;
                 err.printf("service: %.0f reviews after the warm-up used %.1f CPU-seconds of the service JVM%n",
