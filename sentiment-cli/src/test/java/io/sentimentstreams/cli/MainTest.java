@@ -88,6 +88,22 @@ class MainTest {
     }
 
     @Test
+    void publishRefusesABundleBelowMinAccuracyBeforeItConnects() {
+        // The shipped model records its test accuracy; nothing listens on port 9, so reaching Kafka would fail
+        // differently (and later).
+        final String model = java.nio.file.Path.of("..", "models", "imdb-en").toString();
+        assertThat(run("publish", "--model", model, "--bootstrap", "127.0.0.1:9", "--min-accuracy", "0.999"))
+                .isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .containsPattern("not published: test accuracy 0\\.\\d{4} of imdb-en@\\d+ \\(n=25000\\) is below"
+                        + " --min-accuracy 0\\.999");
+        err.reset();
+        assertThat(run("publish", "--model", model, "--bootstrap", "127.0.0.1:9", "--min-accuracy", "1.5"))
+                .isEqualTo(Command.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--min-accuracy must be in (0, 1], got 1.5");
+    }
+
+    @Test
     void argsParseValuesFlagsAndPositionals() {
         final Args args = Args.parse(List.of("--count", "5", "--output=jsonl", "--keep", "text"),
                 Set.of("count", "output"), Set.of("keep"));

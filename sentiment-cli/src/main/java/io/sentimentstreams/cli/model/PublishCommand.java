@@ -1,30 +1,38 @@
 package io.sentimentstreams.cli.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentimentstreams.cli.Args;
 import io.sentimentstreams.cli.Command;
 import io.sentimentstreams.cli.UsageException;
+import io.sentimentstreams.bundle.BundleException;
+import io.sentimentstreams.bundle.BundleManifest;
+import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.trainer.Publisher;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code ./sentiment publish --model DIR --bootstrap HOST:PORT [--version N]}: sends a bundle to
- * {@code sentiment.models} (version: newest on the topic + 1 unless given) and prints one JSON line with
- * the key, digest, size, partition and offset.
+ * {@code ./sentiment publish --model DIR --bootstrap HOST:PORT [--version N] [--min-accuracy X]}: sends a
+ * bundle to {@code sentiment.models} (version: newest on the topic + 1 unless given) and prints one JSON line
+ * with the key, digest, size, partition and offset. {@code --min-accuracy} is the gate of unattended
+ * retraining: a bundle whose recorded test accuracy is lower (or missing) is not sent, so a worse model
+ * never replaces the serving one.
  */
 public final class PublishCommand implements Command {
 
     @Override
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
             throws Exception {
-        final Args a = Args.parse(argv, Set.of("model", "bootstrap", "version"), Set.of("create-topics", "help"));
+        final Args a = Args.parse(argv, Set.of("model", "bootstrap", "version", "min-accuracy"), Set.of("create-topics", "help"));
         if (a.has("help")) {
-            out.println("usage: ./sentiment publish --model DIR --bootstrap HOST:PORT [--version N] [--create-topics]");
+            out.println("usage: ./sentiment publish --model DIR --bootstrap HOST:PORT [--version N] [--create-topics]"
+                    + " [--min-accuracy X (refuse a bundle whose test accuracy is below X)]");
             return 0;
         }
         if (!a.positional().isEmpty()) {
@@ -33,6 +41,9 @@ public final class PublishCommand implements Command {
         final Integer version = a.has("version") ? a.getInt("version", 0) : null;
         if (version != null && version < 1) {
             throw new UsageException("--version must be at least 1");
+        }
+        if (a.has("min-accuracy")) {
+            checkAccuracy(Path.of(a.require("model")), a.getDouble("min-accuracy", 0));
         }
         final Publisher.Published p = Publisher.publish(Path.of(a.require("model")), a.require("bootstrap"), version,
                 a.has("create-topics"));
@@ -45,5 +56,22 @@ public final class PublishCommand implements Command {
         n.put("offset", p.offset());
         out.println(Json.write(n));
         return 0;
+    }
+
+    private static void checkAccuracy(final Path model, final double min) throws BundleException {
+        if (!(min > 0 && min <= 1)) {
+            throw new UsageException("--min-accuracy must be in (0, 1], got " + min);
+        }
+        final BundleManifest manifest = ModelBundle.load(model).manifest();
+        final JsonNode accuracy = manifest.metrics() == null ? null : manifest.metrics().get("accuracy");
+        if (accuracy == null || !accuracy.isNumber()) {
+            throw new IllegalStateException("not published: " + manifest.ref() + " records no test accuracy in "
+                    + BundleManifest.FILE + " (train it with --test to gate it with --min-accuracy)");
+        }
+        if (accuracy.asDouble() < min) {
+            throw new IllegalStateException(String.format(Locale.ROOT,
+                    "not published: test accuracy %.4f of %s (n=%d) is below --min-accuracy %s", accuracy.asDouble(),
+                    manifest.ref(), manifest.metrics().path("n").asLong(), min));
+        }
     }
 }
