@@ -88,9 +88,11 @@ final class ModelCard {
                     + "last epoch is the model.\n");
         }
         sb.append('\n');
-        sb.append(testMetrics == null ? "## Measured (validation, engine dl4j; no test figures in this bundle)\n"
+        final String validationEngine = m.metrics().path("validationEngine").asText("dl4j");
+        sb.append(testMetrics == null
+                ? "## Measured (validation, engine " + validationEngine + "; no test figures in this bundle)\n"
                 : "## Measured (test scored with engine " + m.metrics().path("engine").asText("dl4j")
-                        + ", validation with dl4j)\n");
+                        + ", validation with " + validationEngine + ")\n");
         if (testMetrics != null) {
             sb.append(row("test", testMetrics));
         }

@@ -62,6 +62,7 @@ public final class TrainJob {
 
     /** The engine that scored the latest test set (set before the final bundle is written). */
     private static volatile String testEngine = Dl4jModel.ENGINE;
+    private static volatile String validationEngine = Dl4jModel.ENGINE;
 
     private TrainJob() {
     }
@@ -101,8 +102,9 @@ public final class TrainJob {
         // After each improving epoch the best-so-far model is written as a bundle (validation figures only),
         // so a long run leaves a usable model behind even if it is stopped before the test evaluation.
         trainer.onCheckpoint((soFar, valSet) -> {
-            final Metrics vm = Evaluator.evaluate(Trainer.score(soFar.model(), valSet, 256), valSet.labels(),
-                    valSet.tokenCounts(), 0.5);
+            final Trainer.Scored scored = Trainer.scoreValidation(soFar.network(), soFar.architecture(), valSet);
+            validationEngine = scored.engine();
+            final Metrics vm = Evaluator.evaluate(scored.probabilities(), valSet.labels(), valSet.tokenCounts(), 0.5);
             try {
                 writeBundle(r, trainData, null, 0, soFar, split, dups, vm, null, err, true, valSet.ids());
             } catch (BundleException e) {
@@ -110,10 +112,12 @@ public final class TrainJob {
             }
         });
         final Trainer.Result result = trainer.train(split.train(), split.validation());
-        final Dl4jModel model = result.model();
 
         final EncodedSet valSet = EncodedSet.encode(split.validation(), featurizer, result.vocabulary());
-        final Metrics validation = Evaluator.evaluate(Trainer.score(model, valSet, 256), valSet.labels(),
+        final Trainer.Scored validationScores = Trainer.scoreValidation(result.network(), result.architecture(),
+                valSet);
+        validationEngine = validationScores.engine();
+        final Metrics validation = Evaluator.evaluate(validationScores.probabilities(), valSet.labels(),
                 valSet.tokenCounts(), 0.5);
         Metrics testMetrics = null;
         if (test != null) {
@@ -185,6 +189,7 @@ public final class TrainJob {
         }
         metrics.set("validation", Json.MAPPER.valueToTree(validation));
         metrics.put("engine", testMetrics != null ? testEngine : Dl4jModel.ENGINE);
+        metrics.put("validationEngine", validationEngine);
 
         final BundleManifest manifest = new BundleManifest(BundleManifest.SCHEMA, cfg.name(), r.version(),
                 cfg.pipeline().lang(), Instant.now(), cfg.pipeline(), result.architecture(), 0.5, null, datasets,

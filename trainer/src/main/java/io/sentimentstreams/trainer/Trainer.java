@@ -3,6 +3,8 @@ package io.sentimentstreams.trainer;
 import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.model.dl4j.Dl4jModel;
 import io.sentimentstreams.model.dl4j.NetworkFactory;
+import io.sentimentstreams.model.fast.FastBiLstm;
+import io.sentimentstreams.model.fast.UnsupportedArchitectureException;
 import io.sentimentstreams.trainer.data.LabeledText;
 import io.sentimentstreams.trainer.eval.Evaluator;
 import io.sentimentstreams.trainer.eval.Metrics;
@@ -127,7 +129,6 @@ public final class Trainer {
             pretrained = initEmbedding(net, arch, vocabulary, Path.of(config.embeddings()));
         }
         err.printf(Locale.ROOT, "network: %s, %,d parameters%n", arch, net.numParams());
-        final Dl4jModel model = new Dl4jModel(net, arch);
         final int[] lengths = new int[train.size()];
         for (int i = 0; i < lengths.length; i++) {
             lengths[i] = Math.min(train.tokenCounts()[i], arch.maxlen());
@@ -166,7 +167,7 @@ public final class Trainer {
             } else {
                 workers.epoch(batches, train, arch, progress);
             }
-            final Metrics vm = validate(model, val);
+            final Metrics vm = validate(net, arch, val);
             progress.finish(val.size() == 0 ? "; no validation rows (the training loss decides)"
                     : String.format(Locale.ROOT, "; validation loss %.4f accuracy %.4f", vm.logLoss(),
                     vm.accuracy()));
@@ -257,10 +258,44 @@ public final class Trainer {
         return out;
     }
 
-    private static Metrics validate(final Dl4jModel model, final EncodedSet val) {
+    /** Probabilities of a validation pass and the engine that computed them. */
+    public record Scored(float[] probabilities, String engine) {
+    }
+
+    /** Largest |fast - DL4J| on the cross-check rows that still lets the fast engine score validation. */
+    static final double VALIDATION_TOLERANCE = 1e-3;
+
+    /**
+     * Scores {@code set} the way serving will: with the fast engine when it can reproduce this network (built
+     * from its current weights and checked against DL4J on the first rows of {@code set}), else with DL4J.
+     * Over a run that saves a DL4J forward pass over the validation rows per epoch and per checkpoint, and
+     * with it DL4J's native activation memory.
+     */
+    public static Scored scoreValidation(final MultiLayerNetwork net, final Architecture arch, final EncodedSet set) {
+        final Dl4jModel dl4j = new Dl4jModel(net, arch);
+        if (set.size() == 0) {
+            return new Scored(new float[0], Dl4jModel.ENGINE);
+        }
+        try (FastBiLstm fast = FastBiLstm.create(net, arch)) {
+            final int[][] probe = java.util.Arrays.copyOf(set.ids(), Math.min(32, set.size()));
+            final float[] reference = dl4j.score(probe);
+            final float[] ours = fast.score(probe);
+            for (int i = 0; i < probe.length; i++) {
+                if (!(Math.abs(reference[i] - ours[i]) <= VALIDATION_TOLERANCE)) {
+                    return new Scored(score(dl4j, set, 256), Dl4jModel.ENGINE);
+                }
+            }
+            return new Scored(scoreByLength(fast::score, set, 256), FastBiLstm.ENGINE);
+        } catch (final UnsupportedArchitectureException e) {
+            return new Scored(score(dl4j, set, 256), Dl4jModel.ENGINE);
+        }
+    }
+
+    private static Metrics validate(final MultiLayerNetwork net, final Architecture arch, final EncodedSet val) {
         if (val.size() == 0) {
             return Evaluator.evaluate(new float[0], new int[0], null, 0.5);
         }
-        return Evaluator.evaluate(score(model, val, 256), val.labels(), val.tokenCounts(), 0.5);
+        return Evaluator.evaluate(scoreValidation(net, arch, val).probabilities(), val.labels(), val.tokenCounts(),
+                0.5);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.model.dl4j.Dl4jModel;
 import io.sentimentstreams.model.dl4j.NetworkFactory;
 import io.sentimentstreams.text.PipelineConfig;
 import java.io.ByteArrayOutputStream;
@@ -194,6 +195,38 @@ class FastTrainerTest {
         assertThatThrownBy(() -> new FastTrainer(NetworkFactory.build(masked.architecture(VOCAB), 1L),
                 masked.architecture(VOCAB), masked)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--no-mask");
+    }
+
+    @Test
+    void validationIsScoredByTheFastEngineWhenItReproducesDl4jElseByDl4j() throws Exception {
+        final int n = 70;
+        final int[][] ids = rows(n, 5);
+        final int[] counts = new int[n];
+        for (int i = 0; i < n; i++) {
+            for (final int id : ids[i]) {
+                counts[i] += id > 0 ? 1 : 0;
+            }
+        }
+        final EncodedSet set = new EncodedSet(ids, labels(n, 6), counts, 0, 0);
+        for (final String pooling : List.of("max", "mean")) {
+            final TrainerConfig cfg = config(pooling, 0.3, 1.0, 1);
+            final Architecture arch = cfg.architecture(VOCAB);
+            final MultiLayerNetwork net = NetworkFactory.build(arch, cfg.seed(), cfg.knobs());
+            final Trainer.Scored scored = Trainer.scoreValidation(net, arch, set);
+            assertThat(scored.engine()).as(pooling).isEqualTo("fast");
+            final float[] reference = Trainer.score(new Dl4jModel(net, arch), set, 256);
+            for (int i = 0; i < n; i++) {
+                assertThat((double) scored.probabilities()[i]).as(pooling + " row " + i)
+                        .isCloseTo(reference[i], org.assertj.core.data.Offset.offset(1e-4));
+            }
+        }
+        // A network the fast engine cannot build (SimpleRnn) is validated by DL4J, with the same figures.
+        final Architecture rnnArch = new Architecture("simplernn", VOCAB, 8, 6, "max", 0, "relu", "softmax2", false,
+                MAXLEN);
+        final MultiLayerNetwork rnn = NetworkFactory.build(rnnArch, 3L, config("max", 0, 1.0, 1).knobs());
+        final Trainer.Scored byDl4j = Trainer.scoreValidation(rnn, rnnArch, set);
+        assertThat(byDl4j.engine()).isEqualTo("dl4j");
+        assertThat(byDl4j.probabilities()).containsExactly(Trainer.score(new Dl4jModel(rnn, rnnArch), set, 256));
     }
 
     @Test
