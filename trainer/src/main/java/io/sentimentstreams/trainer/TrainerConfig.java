@@ -65,13 +65,13 @@ public record TrainerConfig(
         long seed,
         PipelineConfig pipeline) {
 
-    /** English defaults used for models/imdb-en. */
+    /** {@code train --lang en} without other flags (the shipped imdb-en's recipe is in its model card). */
     public static TrainerConfig englishDefaults() {
         return new TrainerConfig("imdb-en", "bilstm", 64, 64, "max", 0, "relu", true, 6, 64, 2e-3, 0.7, 0.2,
                 0.0, 1.0, 0.1, 2, "accuracy", true, null, false, 2, "dl4j", 42L, PipelineConfig.englishDefaults());
     }
 
-    /** Korean defaults used for models/nsmc-ko. */
+    /** {@code train --lang ko} without other flags (the shipped nsmc-ko's recipe is in its model card). */
     public static TrainerConfig koreanDefaults() {
         return new TrainerConfig("nsmc-ko", "bilstm", 64, 64, "max", 0, "relu", true, 5, 128, 2e-3, 0.7, 0.2,
                 0.0, 1.0, 0.1, 2, "accuracy", true, null, false, 2, "dl4j", 42L, PipelineConfig.koreanDefaults());

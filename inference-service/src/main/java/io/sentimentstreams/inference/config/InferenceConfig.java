@@ -22,7 +22,7 @@ public interface InferenceConfig {
     String groupId();
 
     /** Worker i uses {@code <prefix>-<i>}; must be distinct per replica and stable across its restarts. */
-    @WithDefault("sentiment-inference")
+    @WithDefault("sentiment-inference-${HOSTNAME:local}")
     String transactionalIdPrefix();
 
     /** How long an open transaction may stay open before the broker aborts it (zombie clean-up). */
@@ -47,7 +47,7 @@ public interface InferenceConfig {
     /** Micro-batching: a batch closes when it holds {@link #maxSize()} records or {@link #maxWait()} after its first. */
     interface Batch {
 
-        @WithDefault("64")
+        @WithDefault("128")
         int maxSize();
 
         @WithDefault("10ms")

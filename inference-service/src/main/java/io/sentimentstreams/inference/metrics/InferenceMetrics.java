@@ -151,7 +151,7 @@ public class InferenceMetrics {
     public void modelRefused(final String model, final String reason) {
         modelsRefused.computeIfAbsent(model + '\u0000' + reason,
                 k -> Counter.builder(PREFIX + "models.refused")
-                        .description("Model bundles refused (checksum, manifest, shape, canary)")
+                        .description("Model bundles refused (checksum, manifest, shape, engine error)")
                         .tag("model", model)
                         .tag("reason", reason)
                         .register(registry))

@@ -40,6 +40,8 @@ public class RequestGuard {
         }
         final String declared = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
         if (declared != null && exceeds(declared)) {
+            // Counted like a body that overruns while being read, so the rejection counter sees both.
+            metrics.rejected(IngestMetrics.CHANNEL_HTTP, "BODY_TOO_LARGE");
             metrics.request(413, "BODY_TOO_LARGE", System.nanoTime() - start);
             return Problem.of(413, "BODY_TOO_LARGE", "Content-Length " + declared.strip() + " exceeds the limit of "
                     + maxBodyBytes + " bytes; split the batch").toResponse();

@@ -49,7 +49,8 @@ public final class TrainCommand implements Command {
               memory:   --native-gc: let the JVM's GC free ND4J's native arrays. Without it (the fast default)
                         DL4J leaks about 0.7 MB of native memory per review per epoch at maxlen 300 (an IMDB
                         epoch: ~16 GB); with it memory stays bounded (~3.5 GB) at 0.45-0.7x the speed.
-            Defaults: --lang en -> imdb-en settings, --lang ko -> nsmc-ko settings (see trainer/README.md).""";
+            Defaults: per --lang (trainer/README.md "Defaults"); the shipped models' recipes are in their
+              model cards.""";
 
     @Override
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
