@@ -93,7 +93,7 @@ class MainTest {
         // differently (and later).
         final String model = java.nio.file.Path.of("..", "models", "imdb-en").toString();
         assertThat(run("publish", "--model", model, "--bootstrap", "127.0.0.1:9", "--min-accuracy", "0.999"))
-                .isEqualTo(1);
+                .isEqualTo(io.sentimentstreams.cli.model.PublishCommand.NOT_PUBLISHED);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .containsPattern("not published: test accuracy 0\\.\\d{4} of imdb-en@\\d+ \\(n=25000\\) is below"
                         + " --min-accuracy 0\\.999");

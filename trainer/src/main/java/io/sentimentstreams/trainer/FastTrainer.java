@@ -17,8 +17,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code NetworkFactory}, so weight initialisation and word-vector loading are shared), trained by our own
  * forward and backward passes ({@link BiLstmPass}) on plain Java arrays instead of {@code fit()}, and
  * written back into the DL4J network after every epoch, which is what validation (through the fast
- * inference engine built from it), checkpoints and the bundle then use. Each step takes one batch per worker thread, averages the gradient over all their
- * rows, clips it element-wise and applies one Adam update (DL4J's formula and defaults).
+ * inference engine built from it), checkpoints and the bundle then use. Each step takes one batch per
+ * worker thread, averages the gradient over all their rows, clips it element-wise and applies one Adam
+ * update (DL4J's formula and defaults).
  *
  * <p>Only the unmasked {@code bilstm} with max or mean pooling, no hidden dense layer and no L2 is
  * supported ({@link #unsupported}); everything else trains on DL4J.

@@ -62,7 +62,6 @@ public final class TrainJob {
 
     /** The engine that scored the latest test set (set before the final bundle is written). */
     private static volatile String testEngine = Dl4jModel.ENGINE;
-    private static volatile String validationEngine = Dl4jModel.ENGINE;
 
     private TrainJob() {
     }
@@ -101,12 +100,9 @@ public final class TrainJob {
         final Dataset trainData = train;
         // After each improving epoch the best-so-far model is written as a bundle (validation figures only),
         // so a long run leaves a usable model behind even if it is stopped before the test evaluation.
-        trainer.onCheckpoint((soFar, valSet) -> {
-            final Trainer.Scored scored = Trainer.scoreValidation(soFar.network(), soFar.architecture(), valSet);
-            validationEngine = scored.engine();
-            final Metrics vm = Evaluator.evaluate(scored.probabilities(), valSet.labels(), valSet.tokenCounts(), 0.5);
+        trainer.onCheckpoint((soFar, valSet, figures) -> {
             try {
-                writeBundle(r, trainData, null, 0, soFar, split, dups, vm, null, err, true, valSet.ids());
+                writeBundle(r, trainData, null, 0, soFar, split, dups, figures, null, err, true, valSet.ids());
             } catch (BundleException e) {
                 throw new IOException(e.getMessage(), e);
             }
@@ -114,11 +110,8 @@ public final class TrainJob {
         final Trainer.Result result = trainer.train(split.train(), split.validation());
 
         final EncodedSet valSet = EncodedSet.encode(split.validation(), featurizer, result.vocabulary());
-        final Trainer.Scored validationScores = Trainer.scoreValidation(result.network(), result.architecture(),
-                valSet);
-        validationEngine = validationScores.engine();
-        final Metrics validation = Evaluator.evaluate(validationScores.probabilities(), valSet.labels(),
-                valSet.tokenCounts(), 0.5);
+        final Trainer.Validation figures = Trainer.validate(result.network(), result.architecture(), valSet);
+        final Metrics validation = figures.metrics();
         Metrics testMetrics = null;
         if (test != null) {
             List<LabeledText> testRows = test.rows();
@@ -128,7 +121,7 @@ public final class TrainJob {
             // Write the bundle first and score the test set through it, the way serving will: the fast engine
             // when it passes its canary against DL4J (about 20x quicker), else DL4J itself. The engine that
             // produced the figures is recorded with them.
-            final ModelBundle untested = writeBundle(r, train, test, overlap, result, split, dups, validation, null,
+            final ModelBundle untested = writeBundle(r, train, test, overlap, result, split, dups, figures, null,
                     err, true, valSet.ids());
             final long t0 = System.nanoTime();
             final EncodedSet testSet = EncodedSet.encode(testRows, featurizer, result.vocabulary());
@@ -143,17 +136,18 @@ public final class TrainJob {
                     testSeconds);
         }
 
-        final ModelBundle bundle = writeBundle(r, train, test, overlap, result, split, dups, validation,
+        final ModelBundle bundle = writeBundle(r, train, test, overlap, result, split, dups, figures,
                 testMetrics, err, false, valSet.ids());
         return new Outcome(bundle, result, validation, testMetrics);
     }
 
     private static ModelBundle writeBundle(final Request r, final Dataset train, final Dataset test, final int overlap,
                                            final Trainer.Result result, final Splits.Split split,
-                                           final Splits.Duplicates dups, final Metrics validation,
+                                           final Splits.Duplicates dups, final Trainer.Validation figures,
                                            final Metrics testMetrics, final PrintStream err, final boolean checkpoint,
                                            final int[][] validationIds)
             throws IOException, BundleException {
+        final Metrics validation = figures.metrics();
         final TrainerConfig cfg = r.config();
         final List<DatasetChecksum> datasets = new ArrayList<>();
         datasets.add(new DatasetChecksum("train", r.data().toString(), train.sha256(), train.rows().size()));
@@ -189,7 +183,7 @@ public final class TrainJob {
         }
         metrics.set("validation", Json.MAPPER.valueToTree(validation));
         metrics.put("engine", testMetrics != null ? testEngine : Dl4jModel.ENGINE);
-        metrics.put("validationEngine", validationEngine);
+        metrics.put("validationEngine", figures.engine());
 
         final BundleManifest manifest = new BundleManifest(BundleManifest.SCHEMA, cfg.name(), r.version(),
                 cfg.pipeline().lang(), Instant.now(), cfg.pipeline(), result.architecture(), 0.5, null, datasets,

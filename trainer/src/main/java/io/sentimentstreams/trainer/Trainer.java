@@ -48,7 +48,7 @@ public final class Trainer {
     /** Called after every epoch that improved the monitored figure, with the network in that state. */
     @FunctionalInterface
     public interface CheckpointListener {
-        void improved(Result soFar, EncodedSet validation) throws IOException;
+        void improved(Result soFar, EncodedSet validation, Validation figures) throws IOException;
     }
 
     private final TrainerConfig config;
@@ -167,7 +167,8 @@ public final class Trainer {
             } else {
                 workers.epoch(batches, train, arch, progress);
             }
-            final Metrics vm = validate(net, arch, val);
+            final Validation validation = validate(net, arch, val);
+            final Metrics vm = validation.metrics();
             progress.finish(val.size() == 0 ? "; no validation rows (the training loss decides)"
                     : String.format(Locale.ROOT, "; validation loss %.4f accuracy %.4f", vm.logLoss(),
                     vm.accuracy()));
@@ -182,7 +183,7 @@ public final class Trainer {
                 bestParams = net.params().dup();
                 if (checkpoints != null && epoch < config.epochs()) {
                     checkpoints.improved(new Result(net, arch, vocabulary, List.copyOf(stats), epoch, vocabSeconds,
-                            pretrained), val);
+                            pretrained), val, validation);
                 }
             } else if (++sinceBest >= config.patience()) {
                 err.printf(Locale.ROOT, "early stop: no better validation %s for %d epochs; keeping epoch %d%n",
@@ -272,6 +273,12 @@ public final class Trainer {
      * with it DL4J's native activation memory.
      */
     public static Scored scoreValidation(final MultiLayerNetwork net, final Architecture arch, final EncodedSet set) {
+        return scoreValidation(net, arch, set, VALIDATION_TOLERANCE);
+    }
+
+    /** {@link #scoreValidation(MultiLayerNetwork, Architecture, EncodedSet)} with another tolerance (tests). */
+    static Scored scoreValidation(final MultiLayerNetwork net, final Architecture arch, final EncodedSet set,
+                                  final double tolerance) {
         final Dl4jModel dl4j = new Dl4jModel(net, arch);
         if (set.size() == 0) {
             return new Scored(new float[0], Dl4jModel.ENGINE);
@@ -281,7 +288,7 @@ public final class Trainer {
             final float[] reference = dl4j.score(probe);
             final float[] ours = fast.score(probe);
             for (int i = 0; i < probe.length; i++) {
-                if (!(Math.abs(reference[i] - ours[i]) <= VALIDATION_TOLERANCE)) {
+                if (!(Math.abs(reference[i] - ours[i]) <= tolerance)) {
                     return new Scored(score(dl4j, set, 256), Dl4jModel.ENGINE);
                 }
             }
@@ -291,11 +298,17 @@ public final class Trainer {
         }
     }
 
-    private static Metrics validate(final MultiLayerNetwork net, final Architecture arch, final EncodedSet val) {
+    /** An epoch's validation figures and the engine that scored them. */
+    public record Validation(Metrics metrics, String engine) {
+    }
+
+    /** The validation figures of the network as it is now (empty figures without validation rows). */
+    public static Validation validate(final MultiLayerNetwork net, final Architecture arch, final EncodedSet val) {
         if (val.size() == 0) {
-            return Evaluator.evaluate(new float[0], new int[0], null, 0.5);
+            return new Validation(Evaluator.evaluate(new float[0], new int[0], null, 0.5), Dl4jModel.ENGINE);
         }
-        return Evaluator.evaluate(scoreValidation(net, arch, val).probabilities(), val.labels(), val.tokenCounts(),
-                0.5);
+        final Scored scored = scoreValidation(net, arch, val);
+        return new Validation(Evaluator.evaluate(scored.probabilities(), val.labels(), val.tokenCounts(), 0.5),
+                scored.engine());
     }
 }

@@ -220,6 +220,13 @@ class FastTrainerTest {
                         .isCloseTo(reference[i], org.assertj.core.data.Offset.offset(1e-4));
             }
         }
+        // One the fast engine builds but that disagrees with DL4J beyond the tolerance (forced: -1) is too.
+        final TrainerConfig maxCfg = config("max", 0.3, 1.0, 1);
+        final Architecture maxArch = maxCfg.architecture(VOCAB);
+        final MultiLayerNetwork maxNet = NetworkFactory.build(maxArch, maxCfg.seed(), maxCfg.knobs());
+        final Trainer.Scored disagreed = Trainer.scoreValidation(maxNet, maxArch, set, -1);
+        assertThat(disagreed.engine()).isEqualTo("dl4j");
+        assertThat(disagreed.probabilities()).containsExactly(Trainer.score(new Dl4jModel(maxNet, maxArch), set, 256));
         // A network the fast engine cannot build (SimpleRnn) is validated by DL4J, with the same figures.
         final Architecture rnnArch = new Architecture("simplernn", VOCAB, 8, 6, "max", 0, "relu", "softmax2", false,
                 MAXLEN);
@@ -265,6 +272,9 @@ class FastTrainerTest {
         assertThat(o.bundle().manifest().training().path("engine").asText()).isEqualTo("fast");
         assertThat(TrainJob.summary(o).path("engine").asText()).isEqualTo("fast");
         assertThat(TrainJob.summary(o).path("testEngine").asText()).isIn("fast", "dl4j");
+        assertThat(o.bundle().manifest().metrics().path("validationEngine").asText()).isEqualTo("fast");
+        final Path card = o.bundle().file(io.sentimentstreams.bundle.BundleManifest.MODEL_CARD);
+        assertThat(java.nio.file.Files.readString(card)).contains(", validation with fast)");
         assertThat(o.result().epochs().get(o.result().epochs().size() - 1).trainLoss())
                 .isLessThan(o.result().epochs().get(0).trainLoss());
     }

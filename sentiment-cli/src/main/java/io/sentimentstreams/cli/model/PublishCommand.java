@@ -26,10 +26,17 @@ import java.util.Set;
  */
 public final class PublishCommand implements Command {
 
+    /**
+     * Exit code of a bundle refused by {@code --min-accuracy}: distinct from 1 (any other failure, e.g. Kafka
+     * unreachable) so a Kubernetes Job can fail at once on it instead of retraining.
+     */
+    public static final int NOT_PUBLISHED = 3;
+
     @Override
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
             throws Exception {
-        final Args a = Args.parse(argv, Set.of("model", "bootstrap", "version", "min-accuracy"), Set.of("create-topics", "help"));
+        final Args a = Args.parse(argv, Set.of("model", "bootstrap", "version", "min-accuracy"),
+                Set.of("create-topics", "help"));
         if (a.has("help")) {
             out.println("usage: ./sentiment publish --model DIR --bootstrap HOST:PORT [--version N] [--create-topics]"
                     + " [--min-accuracy X (refuse a bundle whose test accuracy is below X)]");
@@ -43,7 +50,11 @@ public final class PublishCommand implements Command {
             throw new UsageException("--version must be at least 1");
         }
         if (a.has("min-accuracy")) {
-            checkAccuracy(Path.of(a.require("model")), a.getDouble("min-accuracy", 0));
+            final String refusal = refusal(Path.of(a.require("model")), a.getDouble("min-accuracy", 0));
+            if (refusal != null) {
+                err.println("sentiment publish: " + refusal);
+                return NOT_PUBLISHED;
+            }
         }
         final Publisher.Published p = Publisher.publish(Path.of(a.require("model")), a.require("bootstrap"), version,
                 a.has("create-topics"));
@@ -58,20 +69,22 @@ public final class PublishCommand implements Command {
         return 0;
     }
 
-    private static void checkAccuracy(final Path model, final double min) throws BundleException {
+    /** Why the bundle at {@code model} may not be published under {@code --min-accuracy min}, or null. */
+    private static String refusal(final Path model, final double min) throws BundleException {
         if (!(min > 0 && min <= 1)) {
             throw new UsageException("--min-accuracy must be in (0, 1], got " + min);
         }
         final BundleManifest manifest = ModelBundle.load(model).manifest();
         final JsonNode accuracy = manifest.metrics() == null ? null : manifest.metrics().get("accuracy");
         if (accuracy == null || !accuracy.isNumber()) {
-            throw new IllegalStateException("not published: " + manifest.ref() + " records no test accuracy in "
-                    + BundleManifest.FILE + " (train it with --test to gate it with --min-accuracy)");
+            return "not published: " + manifest.ref() + " records no test accuracy in " + BundleManifest.FILE
+                    + " (train it with --test to gate it with --min-accuracy)";
         }
         if (accuracy.asDouble() < min) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                    "not published: test accuracy %.4f of %s (n=%d) is below --min-accuracy %s", accuracy.asDouble(),
-                    manifest.ref(), manifest.metrics().path("n").asLong(), min));
+            return String.format(Locale.ROOT, "not published: test accuracy %.4f of %s (n=%d) is below"
+                    + " --min-accuracy %s", accuracy.asDouble(), manifest.ref(), manifest.metrics().path("n").asLong(),
+                    min);
         }
+        return null;
     }
 }
