@@ -100,9 +100,9 @@ public final class TrainJob {
         final Dataset trainData = train;
         // After each improving epoch the best-so-far model is written as a bundle (validation figures only),
         // so a long run leaves a usable model behind even if it is stopped before the test evaluation.
-        trainer.onCheckpoint((soFar, valSet, figures) -> {
+        trainer.onCheckpoint((soFar, valSet) -> {
             try {
-                writeBundle(r, trainData, null, 0, soFar, split, dups, figures, null, err, true, valSet.ids());
+                writeBundle(r, trainData, null, 0, soFar, split, dups, null, err, true, valSet.ids());
             } catch (BundleException e) {
                 throw new IOException(e.getMessage(), e);
             }
@@ -110,8 +110,7 @@ public final class TrainJob {
         final Trainer.Result result = trainer.train(split.train(), split.validation());
 
         final EncodedSet valSet = EncodedSet.encode(split.validation(), featurizer, result.vocabulary());
-        final Trainer.Validation figures = Trainer.validate(result.network(), result.architecture(), valSet);
-        final Metrics validation = figures.metrics();
+        final Metrics validation = result.validation().metrics();
         Metrics testMetrics = null;
         if (test != null) {
             List<LabeledText> testRows = test.rows();
@@ -121,7 +120,7 @@ public final class TrainJob {
             // Write the bundle first and score the test set through it, the way serving will: the fast engine
             // when it passes its canary against DL4J (about 20x quicker), else DL4J itself. The engine that
             // produced the figures is recorded with them.
-            final ModelBundle untested = writeBundle(r, train, test, overlap, result, split, dups, figures, null,
+            final ModelBundle untested = writeBundle(r, train, test, overlap, result, split, dups, null,
                     err, true, valSet.ids());
             final long t0 = System.nanoTime();
             final EncodedSet testSet = EncodedSet.encode(testRows, featurizer, result.vocabulary());
@@ -136,18 +135,18 @@ public final class TrainJob {
                     testSeconds);
         }
 
-        final ModelBundle bundle = writeBundle(r, train, test, overlap, result, split, dups, figures,
+        final ModelBundle bundle = writeBundle(r, train, test, overlap, result, split, dups,
                 testMetrics, err, false, valSet.ids());
         return new Outcome(bundle, result, validation, testMetrics);
     }
 
     private static ModelBundle writeBundle(final Request r, final Dataset train, final Dataset test, final int overlap,
                                            final Trainer.Result result, final Splits.Split split,
-                                           final Splits.Duplicates dups, final Trainer.Validation figures,
+                                           final Splits.Duplicates dups,
                                            final Metrics testMetrics, final PrintStream err, final boolean checkpoint,
                                            final int[][] validationIds)
             throws IOException, BundleException {
-        final Metrics validation = figures.metrics();
+        final Metrics validation = result.validation().metrics();
         final TrainerConfig cfg = r.config();
         final List<DatasetChecksum> datasets = new ArrayList<>();
         datasets.add(new DatasetChecksum("train", r.data().toString(), train.sha256(), train.rows().size()));
@@ -183,7 +182,7 @@ public final class TrainJob {
         }
         metrics.set("validation", Json.MAPPER.valueToTree(validation));
         metrics.put("engine", testMetrics != null ? testEngine : Dl4jModel.ENGINE);
-        metrics.put("validationEngine", figures.engine());
+        metrics.put("validationEngine", result.validation().engine());
 
         final BundleManifest manifest = new BundleManifest(BundleManifest.SCHEMA, cfg.name(), r.version(),
                 cfg.pipeline().lang(), Instant.now(), cfg.pipeline(), result.architecture(), 0.5, null, datasets,

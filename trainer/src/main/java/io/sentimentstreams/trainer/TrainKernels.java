@@ -57,9 +57,9 @@ final class TrainKernels {
             for (; o + 4 <= outputs; o += 4) {
                 final int c0 = cOff + o * cols + col;
                 if (wide) {
-                    tile4x4(a, aOff + o * aLane, aLane, aStep, b, bOff + col, cols, steps, c, c0, cols);
+                    tile4x4(a, aOff + o * aLane, aLane, aStep, b, bOff + col, cols, steps, c, c0);
                 } else {
-                    tile4x1(a, aOff + o * aLane, aLane, aStep, b, bOff + col, cols, steps, c, c0, cols);
+                    tile4x1(a, aOff + o * aLane, aLane, aStep, b, bOff + col, cols, steps, c, c0);
                 }
             }
             for (; o < outputs; o++) {
@@ -74,14 +74,14 @@ final class TrainKernels {
 
     /**
      * Four output rows by four vectors: row r of the tile accumulates, over {@code steps} steps s,
-     * a[a0 + r*aLane + s*aStep] times the 4-vector strip of b at b0 + s*bStep; rows are cStride apart in c.
+     * a[a0 + r*aLane + s*aStep] times the 4-vector strip of b at b0 + s*cols; b's rows and c's rows are both
+     * {@code cols} wide.
      */
     private static void tile4x4(final float[] a, final int a0, final int aLane, final int aStep, final float[] b,
-                                final int b0, final int bStep, final int steps, final float[] c, final int c0,
-                                final int cStride) {
-        final int c1 = c0 + cStride;
-        final int c2 = c1 + cStride;
-        final int c3 = c2 + cStride;
+                                final int b0, final int cols, final int steps, final float[] c, final int c0) {
+        final int c1 = c0 + cols;
+        final int c2 = c1 + cols;
+        final int c3 = c2 + cols;
         FloatVector s00 = FloatVector.fromArray(S, c, c0);
         FloatVector s01 = FloatVector.fromArray(S, c, c0 + L);
         FloatVector s02 = FloatVector.fromArray(S, c, c0 + 2 * L);
@@ -98,7 +98,7 @@ final class TrainKernels {
         FloatVector s31 = FloatVector.fromArray(S, c, c3 + L);
         FloatVector s32 = FloatVector.fromArray(S, c, c3 + 2 * L);
         FloatVector s33 = FloatVector.fromArray(S, c, c3 + 3 * L);
-        for (int s = 0, ai = a0, bi = b0; s < steps; s++, ai += aStep, bi += bStep) {
+        for (int s = 0, ai = a0, bi = b0; s < steps; s++, ai += aStep, bi += cols) {
             final FloatVector w0 = FloatVector.fromArray(S, b, bi);
             final FloatVector w1 = FloatVector.fromArray(S, b, bi + L);
             final FloatVector w2 = FloatVector.fromArray(S, b, bi + 2 * L);
@@ -144,13 +144,12 @@ final class TrainKernels {
 
     /** As {@link #tile4x4} with one vector per row (the last vector of a width that is not a multiple of 4). */
     private static void tile4x1(final float[] a, final int a0, final int aLane, final int aStep, final float[] b,
-                                final int b0, final int bStep, final int steps, final float[] c, final int c0,
-                                final int cStride) {
+                                final int b0, final int cols, final int steps, final float[] c, final int c0) {
         FloatVector s0 = FloatVector.fromArray(S, c, c0);
-        FloatVector s1 = FloatVector.fromArray(S, c, c0 + cStride);
-        FloatVector s2 = FloatVector.fromArray(S, c, c0 + 2 * cStride);
-        FloatVector s3 = FloatVector.fromArray(S, c, c0 + 3 * cStride);
-        for (int s = 0, ai = a0, bi = b0; s < steps; s++, ai += aStep, bi += bStep) {
+        FloatVector s1 = FloatVector.fromArray(S, c, c0 + cols);
+        FloatVector s2 = FloatVector.fromArray(S, c, c0 + 2 * cols);
+        FloatVector s3 = FloatVector.fromArray(S, c, c0 + 3 * cols);
+        for (int s = 0, ai = a0, bi = b0; s < steps; s++, ai += aStep, bi += cols) {
             final FloatVector w = FloatVector.fromArray(S, b, bi);
             s0 = w.fma(FloatVector.broadcast(S, a[ai]), s0);
             s1 = w.fma(FloatVector.broadcast(S, a[ai + aLane]), s1);
@@ -158,16 +157,16 @@ final class TrainKernels {
             s3 = w.fma(FloatVector.broadcast(S, a[ai + 3 * aLane]), s3);
         }
         s0.intoArray(c, c0);
-        s1.intoArray(c, c0 + cStride);
-        s2.intoArray(c, c0 + 2 * cStride);
-        s3.intoArray(c, c0 + 3 * cStride);
+        s1.intoArray(c, c0 + cols);
+        s2.intoArray(c, c0 + 2 * cols);
+        s3.intoArray(c, c0 + 3 * cols);
     }
 
     /** One output row, one vector: the leftover rows of a product. */
     private static void tile1(final float[] a, final int a0, final int aStep, final float[] b, final int b0,
-                              final int bStep, final int steps, final float[] c, final int c0) {
+                              final int cols, final int steps, final float[] c, final int c0) {
         FloatVector s0 = FloatVector.fromArray(S, c, c0);
-        for (int s = 0, ai = a0, bi = b0; s < steps; s++, ai += aStep, bi += bStep) {
+        for (int s = 0, ai = a0, bi = b0; s < steps; s++, ai += aStep, bi += cols) {
             s0 = FloatVector.fromArray(S, b, bi).fma(FloatVector.broadcast(S, a[ai]), s0);
         }
         s0.intoArray(c, c0);

@@ -1,6 +1,7 @@
 package io.sentimentstreams.trainer;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.model.Canary;
 import io.sentimentstreams.model.dl4j.Dl4jModel;
 import io.sentimentstreams.model.dl4j.NetworkFactory;
 import io.sentimentstreams.model.fast.FastBiLstm;
@@ -36,9 +37,10 @@ public final class Trainer {
     }
 
     /** What a run produced. */
+    /** {@code validation}: the figures of the returned weights (the best epoch's), and their engine. */
     public record Result(MultiLayerNetwork network, Architecture architecture, Vocabulary vocabulary,
                          List<EpochStats> epochs, int bestEpoch, double vocabularySeconds,
-                         int pretrainedRows) {
+                         int pretrainedRows, Validation validation) {
 
         public Dl4jModel model() {
             return new Dl4jModel(network, architecture);
@@ -48,7 +50,7 @@ public final class Trainer {
     /** Called after every epoch that improved the monitored figure, with the network in that state. */
     @FunctionalInterface
     public interface CheckpointListener {
-        void improved(Result soFar, EncodedSet validation, Validation figures) throws IOException;
+        void improved(Result soFar, EncodedSet validation) throws IOException;
     }
 
     private final TrainerConfig config;
@@ -139,6 +141,7 @@ public final class Trainer {
                 () -> NetworkFactory.build(arch, config.seed(), config.knobs()), config.workers(), config.seed())
                 : null;
         INDArray bestParams = null;
+        Validation bestValidation = null;
         double best = Double.NEGATIVE_INFINITY;
         int bestEpoch = 0;
         int sinceBest = 0;
@@ -181,9 +184,10 @@ public final class Trainer {
                 bestEpoch = epoch;
                 sinceBest = 0;
                 bestParams = net.params().dup();
+                bestValidation = validation;
                 if (checkpoints != null && epoch < config.epochs()) {
                     checkpoints.improved(new Result(net, arch, vocabulary, List.copyOf(stats), epoch, vocabSeconds,
-                            pretrained), val, validation);
+                            pretrained, validation), val);
                 }
             } else if (++sinceBest >= config.patience()) {
                 err.printf(Locale.ROOT, "early stop: no better validation %s for %d epochs; keeping epoch %d%n",
@@ -201,7 +205,11 @@ public final class Trainer {
         if (bestParams != null && bestEpoch != stats.size()) {
             net.setParams(bestParams);
         }
-        return new Result(net, arch, vocabulary, stats, bestEpoch, vocabSeconds, pretrained);
+        if (bestValidation == null) {
+            // No epoch was ever better than -infinity (a NaN training loss without validation rows).
+            bestValidation = validate(net, arch, val);
+        }
+        return new Result(net, arch, vocabulary, stats, bestEpoch, vocabSeconds, pretrained, bestValidation);
     }
 
     private int initEmbedding(final MultiLayerNetwork net, final Architecture arch, final Vocabulary vocabulary,
@@ -260,11 +268,14 @@ public final class Trainer {
     }
 
     /** Probabilities of a validation pass and the engine that computed them. */
-    public record Scored(float[] probabilities, String engine) {
+    record Scored(float[] probabilities, String engine) {
     }
 
     /** Largest |fast - DL4J| on the cross-check rows that still lets the fast engine score validation. */
     static final double VALIDATION_TOLERANCE = 1e-3;
+
+    /** Rows of the validation set the fast engine is checked on against DL4J before it scores them all. */
+    private static final int VALIDATION_PROBE_ROWS = 32;
 
     /**
      * Scores {@code set} the way serving will: with the fast engine when it can reproduce this network (built
@@ -272,7 +283,7 @@ public final class Trainer {
      * Over a run that saves a DL4J forward pass over the validation rows per epoch and per checkpoint, and
      * with it DL4J's native activation memory.
      */
-    public static Scored scoreValidation(final MultiLayerNetwork net, final Architecture arch, final EncodedSet set) {
+    static Scored scoreValidation(final MultiLayerNetwork net, final Architecture arch, final EncodedSet set) {
         return scoreValidation(net, arch, set, VALIDATION_TOLERANCE);
     }
 
@@ -284,13 +295,9 @@ public final class Trainer {
             return new Scored(new float[0], Dl4jModel.ENGINE);
         }
         try (FastBiLstm fast = FastBiLstm.create(net, arch)) {
-            final int[][] probe = java.util.Arrays.copyOf(set.ids(), Math.min(32, set.size()));
-            final float[] reference = dl4j.score(probe);
-            final float[] ours = fast.score(probe);
-            for (int i = 0; i < probe.length; i++) {
-                if (!(Math.abs(reference[i] - ours[i]) <= tolerance)) {
-                    return new Scored(score(dl4j, set, 256), Dl4jModel.ENGINE);
-                }
+            final int[][] probe = java.util.Arrays.copyOf(set.ids(), Math.min(VALIDATION_PROBE_ROWS, set.size()));
+            if (!Canary.compare(dl4j, fast, probe, tolerance).fastAccepted()) {
+                return new Scored(score(dl4j, set, 256), Dl4jModel.ENGINE);
             }
             return new Scored(scoreByLength(fast::score, set, 256), FastBiLstm.ENGINE);
         } catch (final UnsupportedArchitectureException e) {
