@@ -36,15 +36,16 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * Duplicate suppression switched on, on the real broker: the persistent window store and its changelog
- * work under exactly-once, a repeated review id goes to the DLQ as {@code DUPLICATE}, other ids pass.
+ * Idempotency by review id (on by default) on the real broker: the persistent window store and its changelog
+ * work under exactly-once, a repeat of a review (same id, same text) is dropped and counted, the same id with
+ * another text goes to the DLQ as {@code ID_CONFLICT}, other ids pass.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
 @TestProfile(PreprocessDedupIntegrationTest.DedupOn.class)
 class PreprocessDedupIntegrationTest {
 
-    /** Dedup on, under its own application id so it keeps its own offsets and store. */
+    /** The default (idempotency on), under its own application id so it keeps its own offsets and store. */
     public static class DedupOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -56,7 +57,7 @@ class PreprocessDedupIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(120);
 
     @Test
-    void repeatedReviewIdIsDeadLetteredAsDuplicate() throws Exception {
+    void repeatIsDroppedAndCountedAndAnIdWithAnotherTextIsAConflict() throws Exception {
         final String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
         final String run = UUID.randomUUID().toString().substring(0, 8);
         final Properties p = new Properties();
@@ -82,17 +83,30 @@ class PreprocessDedupIntegrationTest {
                 });
             });
 
+            final double repeatsBefore = repeats();
             final String twice = run + "-twice";
             producer.send(review(twice, twice)).get(30, TimeUnit.SECONDS);
             producer.send(review(twice, twice)).get(30, TimeUnit.SECONDS);
+            producer.send(review(twice, "another text")).get(30, TimeUnit.SECONDS);
             producer.send(review(run + "-once", run)).get(30, TimeUnit.SECONDS);
 
             await().atMost(WAIT).untilAsserted(() -> assertThat(dlq.poll()).filteredOn(d -> twice.equals(d.id()))
-                    .singleElement().extracting(DeadLetter::reason).isEqualTo(Reason.DUPLICATE));
-            await().atMost(WAIT).untilAsserted(() -> assertThat(encoded.poll())
-                    .filteredOn(e -> e.id().equals(twice) || e.id().equals(run + "-once"))
-                    .extracting(EncodedReview::id).containsExactlyInAnyOrder(twice, run + "-once"));
+                    .singleElement().extracting(DeadLetter::reason).isEqualTo(Reason.ID_CONFLICT));
+            final List<EncodedReview> seen = new java.util.ArrayList<>();
+            await().atMost(WAIT).untilAsserted(() -> {
+                seen.addAll(encoded.poll());
+                assertThat(seen).filteredOn(e -> e.id().equals(twice) || e.id().equals(run + "-once"))
+                        .extracting(EncodedReview::id).containsExactlyInAnyOrder(twice, run + "-once");
+            });
+            // The conflict was forwarded after the repeat was dropped, so the counter is final here.
+            assertThat(repeats() - repeatsBefore).isEqualTo(1.0);
         }
+    }
+
+    private static double repeats() {
+        final String scrape = io.restassured.RestAssured.given().get("/q/metrics").asString();
+        return scrape.lines().filter(l -> l.startsWith("sentiment_preprocess_repeats_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static ProducerRecord<String, byte[]> review(final String id, final String text) {

@@ -31,8 +31,8 @@ public enum Reason {
     MODEL_VERSION_UNAVAILABLE,
     /** Scoring failed (engine error or shape mismatch). */
     SCORING_ERROR,
-    /** The review id was already seen within the duplicate-suppression window. */
-    DUPLICATE,
+    /** The review id was already encoded within the idempotency window with a different text. */
+    ID_CONFLICT,
     /** {@code text} contains control characters (other than tab, newline, carriage return) or unpaired surrogates. */
     INVALID_TEXT,
     /** The review object has a field the envelope does not define (the envelope is closed, see review-input.schema.json). */

@@ -1,5 +1,6 @@
 package io.sentimentstreams.ingest.rest;
 
+import io.sentimentstreams.ingest.validation.RequestBodyReader.ParsedBody;
 import io.sentimentstreams.ingest.validation.Violation;
 import io.sentimentstreams.json.Json;
 import jakarta.ws.rs.core.Response;
@@ -9,11 +10,11 @@ import java.util.Map;
 
 /**
  * An RFC 7807 problem body ({@code application/problem+json}): type, title, status, detail, plus the
- * machine-readable {@code reason} code and the {@code field}/{@code index} of the first error, and in
- * {@code errors} every failing item of the request.
+ * machine-readable {@code reason} code and the {@code field}/{@code index} of the first error, in
+ * {@code errors} every violation of the request, and for a batch in {@code rejected} each refused item once.
  */
 public record Problem(String type, String title, int status, String detail, String reason, String field,
-                      Integer index, List<Item> errors) {
+                      Integer index, List<Item> errors, List<Rejected> rejected) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
     public static final String TYPE_PREFIX = "urn:sentiment-streams:problem:";
@@ -43,22 +44,36 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     /** A problem about the request as a whole (no per-item errors). */
     public static Problem of(final int status, final String code, final String detail) {
-        return new Problem(type(code), title(code), status, detail, code, null, null, List.of());
+        return new Problem(type(code), title(code), status, detail, code, null, null, List.of(), null);
     }
 
-    /** A 400 listing every violation; the top-level reason/field/index are those of the first. */
-    public static Problem invalid(final List<Violation> violations, final boolean batch, final int items) {
+    /**
+     * A 400 listing every violation; the top-level reason/field/index are those of the first. {@code wholeRequest}
+     * says why nothing was accepted: the request was atomic or its body as a whole is invalid (true), or every
+     * item was refused on its own (false).
+     */
+    public static Problem invalid(final ParsedBody parsed, final boolean wholeRequest) {
+        final List<Violation> violations = parsed.violations();
         final Violation first = violations.get(0);
         final List<Item> errors = violations.stream()
                 .map(v -> new Item(v.index(), v.field(), v.reason().name(), v.detail()))
                 .toList();
         final long failingItems = violations.stream().map(Violation::index).distinct().count();
-        final String detail = batch
-                ? failingItems + " of " + items + " items are invalid; the request was refused as a whole and "
-                        + "nothing was accepted. First: " + first.detail()
-                : first.detail();
+        final String detail;
+        if (!parsed.batch()) {
+            detail = first.detail();
+        } else if (parsed.bodyInvalid()) {
+            detail = "the body cannot be read item by item, so the request was refused as a whole and nothing was "
+                    + "accepted: " + parsed.bodyViolation().detail();
+        } else if (wholeRequest) {
+            detail = failingItems + " of " + parsed.items() + " items are invalid; the request was refused as a whole "
+                    + "and nothing was accepted. First: " + first.detail();
+        } else {
+            detail = "all " + parsed.items() + " items are invalid; nothing was accepted. First: " + first.detail();
+        }
         final String code = first.reason().name();
-        return new Problem(type(code), title(code), 400, detail, code, first.field(), first.index(), errors);
+        return new Problem(type(code), title(code), 400, detail, code, first.field(), first.index(), errors,
+                parsed.batch() ? Rejected.of(parsed.refused()) : null);
     }
 
     public Response toResponse() {

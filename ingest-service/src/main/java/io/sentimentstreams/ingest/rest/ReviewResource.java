@@ -16,6 +16,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -34,13 +35,15 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.logging.Logger;
 
 /**
- * POST /reviews: one JSON review, a JSON array or NDJSON in; 202 with the ids out once every review of
- * the request is committed to reviews.raw in one transaction, else a problem body and nothing written.
+ * POST /reviews: one JSON review, a JSON array or NDJSON in; the valid items are committed to reviews.raw in
+ * one transaction and answered 202 with their ids and the refused items each with its reason (per-item bulk),
+ * or, with {@code ?atomic=true}, all of them or none; a request with nothing to accept gets a problem body.
  */
 @Path(ReviewResource.PATH)
 public class ReviewResource {
@@ -73,16 +76,21 @@ public class ReviewResource {
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(summary = "Submit reviews",
             description = "One review object, a JSON array of up to sentiment.ingest.max-batch-items reviews, or "
-                    + "NDJSON (one review per line). A request is accepted or refused as a whole: 202 only "
-                    + "after every review is committed to reviews.raw; any invalid item refuses all of them.")
+                    + "NDJSON (one review per line). By default each item is judged on its own: the valid ones are "
+                    + "committed to reviews.raw in one transaction before the 202, which lists their ids and every "
+                    + "refused item with its index, id, reason code and detail. With atomic=true the request is "
+                    + "accepted or refused as a whole. A body that cannot be read item by item (malformed JSON "
+                    + "in an array, trailing content, an empty batch) is refused as a whole in both modes.")
     @RequestBody(required = true, content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {ReviewEnvelope.class,
                     ReviewEnvelope[].class})),
             @Content(mediaType = NDJSON, schema = @Schema(type = SchemaType.STRING,
                     description = "One ReviewEnvelope JSON object per line"))})
-    @APIResponse(responseCode = "202", description = "All reviews written to reviews.raw",
+    @APIResponse(responseCode = "202", description = "The valid reviews written to reviews.raw (all of them with "
+            + "atomic=true); rejected lists the refused items",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
-    @APIResponse(responseCode = "400", description = "Invalid JSON or review; errors lists every failing item",
+    @APIResponse(responseCode = "400", description = "Nothing accepted: every item invalid, the body as a whole "
+            + "invalid, or (atomic=true) any item invalid; errors lists every violation and rejected each refused item",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "401", description = "API key required and missing or wrong",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -97,7 +105,11 @@ public class ReviewResource {
     @APIResponse(responseCode = "503", description = "Kafka did not acknowledge in time; nothing was accepted",
             headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response submit(@HeaderParam(HttpHeaders.CONTENT_TYPE) final String contentType, final InputStream body) {
+    public Response submit(@HeaderParam(HttpHeaders.CONTENT_TYPE) final String contentType,
+                           @Parameter(description = "true: accept the request only as a whole (any invalid item "
+                                   + "refuses all); default false: accept the valid items, refuse the others one by one")
+                           @QueryParam("atomic") final boolean atomic,
+                           final InputStream body) {
         final long start = System.nanoTime();
         final RequestBodyReader.Format format = format(contentType);
         if (format == null) {
@@ -112,7 +124,7 @@ public class ReviewResource {
                     : "too many requests in flight; retry later").toResponse(retryAfter), code));
         }
         try {
-            return finish(start, handle(body, format));
+            return finish(start, handle(body, format, atomic));
         } finally {
             inFlight.release();
         }
@@ -122,7 +134,7 @@ public class ReviewResource {
     private record Outcome(Response response, String code) {
     }
 
-    private Outcome handle(final InputStream body, final RequestBodyReader.Format format) {
+    private Outcome handle(final InputStream body, final RequestBodyReader.Format format, final boolean atomic) {
         final ParsedBody parsed;
         try {
             parsed = reader.read(body, format);
@@ -135,9 +147,10 @@ public class ReviewResource {
                     "UNREADABLE_BODY");
         }
         metrics.batchSize(IngestMetrics.CHANNEL_HTTP, parsed.items());
-        if (!parsed.isValid()) {
-            countRejections(parsed);
-            final Problem problem = Problem.invalid(parsed.violations(), parsed.batch(), parsed.items());
+        final boolean wholeRequest = atomic || parsed.bodyInvalid();
+        if (!parsed.isValid() && (wholeRequest || parsed.valid().isEmpty())) {
+            countRejections(parsed, wholeRequest);
+            final Problem problem = Problem.invalid(parsed, wholeRequest);
             return new Outcome(problem.toResponse(), problem.reason());
         }
         final Instant receivedAt = Instant.now();
@@ -155,8 +168,10 @@ public class ReviewResource {
                             + "; nothing was accepted, retry later").toResponse(retryAfter), code);
         }
         metrics.accepted(IngestMetrics.CHANNEL_HTTP, reviews.size());
-        return new Outcome(Response.accepted(new Accepted(reviews.size(), reviews.stream().map(Review::id).toList()))
-                .type(MediaType.APPLICATION_JSON).build(), "none");
+        // Counted only once the accepted items are committed: on a 503 the caller retries the whole request.
+        countRejections(parsed, false);
+        return new Outcome(Response.accepted(new Accepted(reviews.size(), reviews.stream().map(Review::id).toList(),
+                Rejected.of(parsed.refused()))).type(MediaType.APPLICATION_JSON).build(), "none");
     }
 
     private boolean admit() {
@@ -168,16 +183,21 @@ public class ReviewResource {
         }
     }
 
-    /** One rejected review per failing item (first reason), plus the valid items refused with their batch. */
-    private void countRejections(final ParsedBody parsed) {
+    /**
+     * One rejected review per failing item (first reason), plus, when the request was refused as a whole, its
+     * valid items as BATCH_REFUSED.
+     */
+    private void countRejections(final ParsedBody parsed, final boolean wholeRequest) {
         final Set<Integer> seen = new HashSet<>();
         for (final Violation v : parsed.violations()) {
             if (seen.add(v.index())) {
                 metrics.rejected(IngestMetrics.CHANNEL_HTTP, v.reason().name());
             }
         }
-        for (int i = 0; i < parsed.valid().size(); i++) {
-            metrics.rejected(IngestMetrics.CHANNEL_HTTP, "BATCH_REFUSED");
+        if (wholeRequest) {
+            for (int i = 0; i < parsed.valid().size(); i++) {
+                metrics.rejected(IngestMetrics.CHANNEL_HTTP, "BATCH_REFUSED");
+            }
         }
     }
 

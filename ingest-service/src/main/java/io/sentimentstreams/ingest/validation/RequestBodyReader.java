@@ -25,16 +25,67 @@ public final class RequestBodyReader {
         NDJSON
     }
 
-    /** A fully read body: whether it was a batch, its valid reviews in order, and all violations. */
-    public record ParsedBody(boolean batch, int items, List<ReviewInput> valid, List<Violation> violations) {
+    /**
+     * A fully read body: whether it was a batch, its valid reviews in order, all violations, the refused items
+     * one by one (index, declared id, violations), and whether a violation concerns the body as a whole (an
+     * empty body or batch, trailing content, or a JSON syntax error that ends the reading of an array), in
+     * which case no item can be accepted on its own.
+     */
+    public record ParsedBody(boolean batch, int items, List<ReviewInput> valid, List<Violation> violations,
+                             List<RefusedItem> refused, Violation bodyViolation) {
 
         public ParsedBody {
             valid = List.copyOf(valid);
             violations = List.copyOf(violations);
+            refused = List.copyOf(refused);
         }
 
         public boolean isValid() {
             return violations.isEmpty();
+        }
+
+        public boolean bodyInvalid() {
+            return bodyViolation != null;
+        }
+    }
+
+    /** One invalid item: its index in the batch (null for a single review), its declared id if readable, why. */
+    public record RefusedItem(Integer index, String id, List<Violation> violations) {
+
+        public RefusedItem {
+            violations = List.copyOf(violations);
+        }
+
+        public Violation first() {
+            return violations.get(0);
+        }
+    }
+
+    /** Collects one body's items as they are read. */
+    private static final class Collected {
+        final List<ReviewInput> valid = new ArrayList<>();
+        final List<Violation> violations = new ArrayList<>();
+        final List<RefusedItem> refused = new ArrayList<>();
+        Violation bodyViolation;
+
+        void item(final ItemResult item, final Integer index) {
+            if (item.isValid()) {
+                valid.add(item.input());
+            } else {
+                violations.addAll(item.violations());
+                refused.add(new RefusedItem(index, item.declaredId(), item.violations()));
+            }
+        }
+
+        void body(final Violation violation) {
+            violations.add(violation);
+            if (bodyViolation == null) {
+                bodyViolation = violation;
+            }
+        }
+
+        ParsedBody done(final boolean batch, final int items) {
+            return new ParsedBody(batch, items, valid, violations, refused, bodyViolation);
         }
     }
 
@@ -50,15 +101,14 @@ public final class RequestBodyReader {
     }
 
     private ParsedBody readJson(final InputStream in) throws IOException {
-        final List<ReviewInput> valid = new ArrayList<>();
-        final List<Violation> violations = new ArrayList<>();
+        final Collected c = new Collected();
         boolean batch = false;
         int index = 0;
         try (JsonParser parser = validator.parser(in)) {
             final JsonToken first = parser.nextToken();
             if (first == null) {
-                violations.add(new Violation(null, null, Reason.INVALID_JSON, "empty body"));
-                return new ParsedBody(false, 0, valid, violations);
+                c.body(new Violation(null, null, Reason.INVALID_JSON, "empty body"));
+                return c.done(false, 0);
             }
             if (first == JsonToken.START_ARRAY) {
                 batch = true;
@@ -66,30 +116,30 @@ public final class RequestBodyReader {
                     if (index == validator.limits().maxBatchItems()) {
                         throw tooManyItems();
                     }
-                    collect(validator.readItem(parser, index), valid, violations);
+                    c.item(validator.readItem(parser, index), index);
                     index++;
                 }
                 if (index == 0) {
-                    violations.add(new Violation(null, null, Reason.INVALID_TYPE, "the batch is empty"));
+                    c.body(new Violation(null, null, Reason.INVALID_TYPE, "the batch is empty"));
                 }
             } else {
-                collect(validator.readItem(parser, null), valid, violations);
+                c.item(validator.readItem(parser, null), null);
                 index = 1;
             }
             if (parser.nextToken() != null) {
-                violations.add(new Violation(null, null, Reason.INVALID_JSON,
+                c.body(new Violation(null, null, Reason.INVALID_JSON,
                         "trailing content after the top-level JSON value (send a JSON array, or NDJSON with "
                                 + "Content-Type application/x-ndjson, for several reviews)"));
             }
         } catch (JsonProcessingException e) {
-            violations.add(ReviewValidator.syntaxViolation(batch ? Integer.valueOf(index) : null, e));
+            // Past a syntax error the array's items cannot be told apart, so the body is refused as a whole.
+            c.body(ReviewValidator.syntaxViolation(batch ? Integer.valueOf(index) : null, e));
         }
-        return new ParsedBody(batch, index, valid, violations);
+        return c.done(batch, index);
     }
 
     private ParsedBody readNdjson(final InputStream raw) throws IOException {
-        final List<ReviewInput> valid = new ArrayList<>();
-        final List<Violation> violations = new ArrayList<>();
+        final Collected c = new Collected();
         final InputStream in = new BufferedInputStream(raw, 16 * 1024);
         final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
         int index = 0;
@@ -108,26 +158,18 @@ public final class RequestBodyReader {
             if (index == validator.limits().maxBatchItems()) {
                 throw tooManyItems();
             }
-            collect(validator.validateDocument(bytes, index), valid, violations);
+            c.item(validator.validateDocument(bytes, index), index);
             index++;
         }
         if (index == 0) {
-            violations.add(new Violation(null, null, Reason.INVALID_JSON, "empty body: no NDJSON lines"));
+            c.body(new Violation(null, null, Reason.INVALID_JSON, "empty body: no NDJSON lines"));
         }
-        return new ParsedBody(true, index, valid, violations);
+        return c.done(true, index);
     }
 
     private BodyRejectedException tooManyItems() {
         return new BodyRejectedException(BodyRejectedException.Code.TOO_MANY_ITEMS,
                 "more than " + validator.limits().maxBatchItems() + " reviews in one request");
-    }
-
-    private static void collect(final ItemResult item, final List<ReviewInput> valid, final List<Violation> violations) {
-        if (item.isValid()) {
-            valid.add(item.input());
-        } else {
-            violations.addAll(item.violations());
-        }
     }
 
     /** True for an empty line or one of only JSON whitespace (a trailing CR included). */

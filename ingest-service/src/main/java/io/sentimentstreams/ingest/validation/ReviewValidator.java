@@ -148,7 +148,7 @@ public final class ReviewValidator {
         checkLang(lang, index, violations);
         checkSource(source, index, violations);
         if (!violations.isEmpty()) {
-            return ItemResult.invalid(violations);
+            return ItemResult.invalid(violations, hasViolation(violations, FIELD_ID) ? null : id);
         }
         return ItemResult.valid(new ReviewInput(id, text, lang, source, attributes));
     }

@@ -174,7 +174,7 @@ class ReviewEndpointTest {
                 Arguments.of("deep nesting", JSON, "{\"text\":\"a\",\"attributes\":" + deep + "}", 400, "INVALID_JSON", null,
                         null),
                 Arguments.of("empty batch", JSON, "[]", 400, "INVALID_TYPE", null, null),
-                Arguments.of("bad NDJSON line", NDJSON, "{\"text\":\"ok\"}\n{\"text\":\n", 400, "INVALID_JSON", null, 1),
+                Arguments.of("bad NDJSON lines", NDJSON, "{\"text\":\n{\"text\":\n", 400, "INVALID_JSON", null, 0),
                 Arguments.of("too many items", JSON, "[" + String.join(",", java.util.Collections.nCopies(11,
                         "{\"text\":\"a\"}")) + "]", 413, "TOO_MANY_ITEMS", null, null),
                 Arguments.of("body over limit", JSON, "{\"text\":\"" + "a".repeat(70_000) + "\"}", 413, "BODY_TOO_LARGE",
@@ -212,12 +212,95 @@ class ReviewEndpointTest {
         committedUpToSentinel();
     }
 
+    /**
+     * Keys committed to reviews.raw since the mark, without a sentinel posted now; read until the sentinel and
+     * every expected key showed up (partitions interleave, so any order), so that a refused item committed by
+     * mistake shows up as an extra key.
+     */
+    private static List<String> keysUpToSentinel(final String... expected) {
+        final String sentinel = uniqueId();
+        post(JSON, "{\"id\":\"" + sentinel + "\",\"text\":\"sentinel\"}").statusCode(202);
+        final java.util.Set<String> wanted = new java.util.HashSet<>(List.of(expected));
+        wanted.add(sentinel);
+        final java.util.Set<String> seen = new java.util.HashSet<>();
+        final List<String> keys = new java.util.ArrayList<>(raw.readUntil(r -> {
+            seen.add(r.key());
+            return seen.containsAll(wanted);
+        }).stream().map(ConsumerRecord::key).toList());
+        keys.remove(sentinel);
+        return keys;
+    }
+
     @Test
-    void batchWithBadItemsListsEveryFailingItemAndAcceptsNone() {
+    void bulkAcceptsTheValidItemsAndRefusesEachInvalidOneWithItsReason() {
+        raw.mark();
+        final String a = uniqueId();
+        final String b = uniqueId();
+        final String badLang = uniqueId();
+        post(JSON, "[{\"id\":\"" + a + "\",\"text\":\"fine\"},{\"text\":\"\"},{\"id\":\"" + badLang
+                + "\",\"text\":\"x\",\"lang\":\"fr\"},{\"text\":\"y\",\"id\":\"" + "z".repeat(200) + "\"},"
+                + "{\"id\":\"" + b + "\",\"text\":\"also fine\"}]")
+                .statusCode(202)
+                .contentType(JSON)
+                .body("accepted", equalTo(2))
+                .body("ids", equalTo(List.of(a, b)))
+                .body("rejected.index", equalTo(List.of(1, 2, 3)))
+                .body("rejected.code", equalTo(List.of("BLANK_TEXT", "UNKNOWN_LANG", "INVALID_ID")))
+                .body("rejected.field", equalTo(List.of("text", "lang", "id")))
+                .body("rejected.id", equalTo(java.util.Arrays.asList(null, badLang, null)))
+                .body("rejected[1].detail", equalTo("lang must be \"en\", \"ko\" or absent (auto-detect)"));
+        assertThat(keysUpToSentinel(a, b)).as("exactly the valid items").containsExactlyInAnyOrder(a, b);
+    }
+
+    @Test
+    void ndjsonBulkRefusesAMalformedLineAndKeepsTheOthers() {
+        raw.mark();
+        final String a = uniqueId();
+        final String b = uniqueId();
+        post(NDJSON, "{\"id\":\"" + a + "\",\"text\":\"first\"}\n{\"text\": oops}\n{\"id\":\"" + b
+                + "\",\"text\":\"third\",\"extra\":1}\n{\"text\":\"fourth\",\"id\":\"" + b + "-4\"}\n")
+                .statusCode(202)
+                .body("accepted", equalTo(2))
+                .body("ids", equalTo(List.of(a, b + "-4")))
+                .body("rejected.index", equalTo(List.of(1, 2)))
+                .body("rejected.code", equalTo(List.of("INVALID_JSON", "UNKNOWN_FIELD")))
+                .body("rejected[1].id", equalTo(b));
+        assertThat(keysUpToSentinel(a, b + "-4")).containsExactlyInAnyOrder(a, b + "-4");
+    }
+
+    @Test
+    void bulkWithOnlyInvalidItemsIs400WithEachRejection() {
+        raw.mark();
+        post(JSON, "[{\"text\":\"\"},{\"text\":7}]")
+                .statusCode(400)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("reason", equalTo("BLANK_TEXT"))
+                .body("detail", startsWith("all 2 items are invalid; nothing was accepted"))
+                .body("rejected.index", equalTo(List.of(0, 1)))
+                .body("rejected.code", equalTo(List.of("BLANK_TEXT", "INVALID_TYPE")));
+        committedUpToSentinel();
+    }
+
+    @Test
+    void malformedJsonInsideAnArrayRefusesTheWholeBodyEvenInBulkMode() {
+        raw.mark();
+        post(JSON, "[{\"id\":\"" + uniqueId() + "\",\"text\":\"fine\"},{\"text\": oops}]")
+                .statusCode(400)
+                .body("reason", equalTo("INVALID_JSON"))
+                .body("index", equalTo(1))
+                .body("detail", startsWith("the body cannot be read item by item, so the request was refused as a "
+                        + "whole and nothing was accepted: malformed JSON at line 1"));
+        committedUpToSentinel();
+    }
+
+    @Test
+    void atomicBatchWithBadItemsListsEveryFailingItemAndAcceptsNone() {
         raw.mark();
         final String good = uniqueId();
-        post(JSON, "[{\"id\":\"" + good + "\",\"text\":\"fine\"},{\"text\":\"\"},{\"text\":\"x\",\"lang\":\"fr\"},"
-                + "{\"text\":\"y\",\"id\":\"" + "z".repeat(200) + "\"}]")
+        given().contentType(JSON).queryParam("atomic", true).body(("[{\"id\":\"" + good
+                        + "\",\"text\":\"fine\"},{\"text\":\"\"},{\"text\":\"x\",\"lang\":\"fr\"},"
+                        + "{\"text\":\"y\",\"id\":\"" + "z".repeat(200) + "\"}]").getBytes(StandardCharsets.UTF_8))
+                .when().post("/reviews").then()
                 .statusCode(400)
                 .contentType(Problem.MEDIA_TYPE)
                 .body("reason", equalTo("BLANK_TEXT"))
@@ -226,7 +309,8 @@ class ReviewEndpointTest {
                 .body("errors.index", equalTo(List.of(1, 2, 3)))
                 .body("errors.reason", equalTo(List.of("BLANK_TEXT", "UNKNOWN_LANG", "INVALID_ID")))
                 .body("errors.field", equalTo(List.of("text", "lang", "id")))
-                .body("detail", startsWith("3 of 4 items are invalid"));
+                .body("detail", startsWith("3 of 4 items are invalid"))
+                .body("rejected.index", equalTo(List.of(1, 2, 3)));
         committedUpToSentinel();
     }
 

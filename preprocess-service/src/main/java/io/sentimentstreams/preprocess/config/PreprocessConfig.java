@@ -16,14 +16,17 @@ public interface PreprocessConfig {
 
     Models models();
 
-    /** Optional duplicate suppression by review id. */
+    /**
+     * Idempotency by review id: within the window a repeat of an encoded review (same id, same text) is dropped
+     * and counted, the same id with another text is dead-lettered as ID_CONFLICT.
+     */
     interface Dedup {
-        /** Off by default: ingest already writes each accepted review once. */
-        @WithDefault("false")
+        /** On by default: a producer that retries after a lost answer must not get a review labeled twice. */
+        @WithDefault("true")
         boolean enabled();
 
-        /** How long a review id is remembered. */
-        @WithDefault("PT10M")
+        /** How long a review id is remembered (by record timestamp). */
+        @WithDefault("PT24H")
         Duration window();
     }
 

@@ -26,6 +26,7 @@ public final class PreprocessMetrics {
     public static final String TOKENS = "sentiment.preprocess.tokens";
     public static final String OOV_RATIO = "sentiment.preprocess.oov.ratio";
     public static final String DLQ = "sentiment.preprocess.dlq";
+    public static final String REPEATS = "sentiment.preprocess.repeats";
     public static final String MODEL_VERSION = "sentiment.preprocess.model.version";
     public static final String MODELS_LOADED = "sentiment.preprocess.models.loaded";
     public static final String MODELS_REFUSED = "sentiment.preprocess.models.refused";
@@ -37,9 +38,13 @@ public final class PreprocessMetrics {
     private final Map<String, Encoded> encoded = new ConcurrentHashMap<>();
     private final Map<Reason, Counter> dlq = new ConcurrentHashMap<>();
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
+    private final Counter repeats;
 
     public PreprocessMetrics(final MeterRegistry registry) {
         this.registry = registry;
+        this.repeats = Counter.builder(REPEATS)
+                .description("Repeats of an already encoded review (same id, same text) dropped by idempotency")
+                .register(registry);
     }
 
     /** The meters of one (language, model version): looked up once, then reused on the hot path. */
@@ -63,6 +68,11 @@ public final class PreprocessMetrics {
                 .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(5))
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One repeat of an already encoded review (same id, same text) dropped by idempotency. */
+    public void repeated() {
+        repeats.increment();
     }
 
     /** One record sent to the dead-letter topic. */

@@ -11,7 +11,10 @@ import io.sentimentstreams.preprocess.model.ActiveModel;
 import io.sentimentstreams.preprocess.model.ModelRegistry;
 import io.sentimentstreams.text.Encoding;
 import io.sentimentstreams.text.LanguageDetector;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -23,9 +26,15 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * A raw record of {@code reviews.raw} (bytes, parsed here) in; exactly one {@link Outcome} out: the review
- * encoded by the active model of its language, or a dead letter with the reason and the original bytes.
+ * encoded by the active model of its language, a dead letter with the reason and the original bytes, or
+ * (idempotency on) nothing for a repeat of a review id already encoded with the same text.
  * Every per-record failure is caught here, so it lands in the dead-letter topic inside the same
  * exactly-once transaction and the stream goes on.
+ *
+ * <p>Idempotency: {@code reviews.raw} is keyed by review id, so every submission of an id, from either
+ * ingest channel and any ingest instance, reaches the same partition and so this task's window store
+ * (id to a fingerprint of the text, kept for the window and restored from its changelog after a restart).
+ * The store is written in the same exactly-once transaction as the encoded review.
  */
 final class PreprocessProcessor implements Processor<byte[], byte[], String, Outcome> {
 
@@ -52,6 +61,11 @@ final class PreprocessProcessor implements Processor<byte[], byte[], String, Out
         final long start = System.nanoTime();
         final String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         final Outcome outcome = preprocess(key, record);
+        if (outcome.isRepeat()) {
+            metrics.repeated();
+            metrics.latency("repeat", System.nanoTime() - start);
+            return;
+        }
         if (outcome.isEncoded()) {
             context.forward(record.withKey(outcome.encoded().id()).withValue(outcome));
         } else {
@@ -73,15 +87,22 @@ final class PreprocessProcessor implements Processor<byte[], byte[], String, Out
         if (id == null || id.isBlank()) {
             return dead(Reason.UNPARSEABLE_RECORD, "review has no id and the record has no key", null, raw);
         }
+        final long fingerprint = seen == null ? 0 : fingerprint(review.text());
+        if (seen != null) {
+            final Long known = encodedBefore(id, record.timestamp());
+            if (known != null && known == fingerprint) {
+                return Outcome.REPEAT;
+            }
+            if (known != null) {
+                return dead(Reason.ID_CONFLICT, "review id was encoded within the last " + settings.dedupWindow()
+                        + " with a different text; send a new id for a new review", id, raw);
+            }
+        }
         final String lang = LanguageDetector.resolve(review.lang(), review.text());
         final Optional<ActiveModel> active = activeModel(lang);
         if (active.isEmpty()) {
             return dead(Reason.NO_MODEL, "no model is loaded for language '" + lang + "' (loaded: "
                     + models.snapshot().keySet() + ")", id, raw);
-        }
-        if (seen != null && seenRecently(id, record.timestamp())) {
-            return dead(Reason.DUPLICATE, "review id already encoded within the last " + settings.dedupWindow(),
-                    id, raw);
         }
         final ActiveModel model = active.get();
         final Encoding encoding;
@@ -92,7 +113,7 @@ final class PreprocessProcessor implements Processor<byte[], byte[], String, Out
             return dead(Reason.PIPELINE_ERROR, "text pipeline of " + model.ref() + " failed: " + e, id, raw);
         }
         if (seen != null) {
-            seen.put(id, record.timestamp(), record.timestamp());
+            seen.put(id, fingerprint, record.timestamp());
         }
         metrics.encoded(lang, model.ref(), encoding.tokenCount(), encoding.oovCount());
         return Outcome.of(new EncodedReview(EncodedReview.SCHEMA, id, review.text(), lang, review.source(),
@@ -136,11 +157,27 @@ final class PreprocessProcessor implements Processor<byte[], byte[], String, Out
         return models.active(lang);
     }
 
-    private boolean seenRecently(final String id, final long timestamp) {
+    /** The text fingerprint of the latest encoding of {@code id} within the window before {@code timestamp}, or null. */
+    private Long encodedBefore(final String id, final long timestamp) {
         final long from = Math.max(0, timestamp - settings.dedupWindow().toMillis());
+        Long latest = null;
         try (WindowStoreIterator<Long> hits = seen.fetch(id, from, timestamp)) {
-            return hits.hasNext();
+            while (hits.hasNext()) {
+                latest = hits.next().value;
+            }
         }
+        return latest;
+    }
+
+    /** The first 64 bits of the text's SHA-256: equal texts match, different ones collide with odds of 2^-64. */
+    static long fingerprint(final String text) {
+        final byte[] digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (final NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        return ByteBuffer.wrap(digest).getLong();
     }
 
     private Outcome dead(final Reason reason, final String message, final String id, final byte[] raw) {

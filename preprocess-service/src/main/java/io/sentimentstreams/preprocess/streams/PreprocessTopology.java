@@ -25,7 +25,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class PreprocessTopology {
 
-    public static final String DEDUP_STORE = "preprocess-seen-ids";
+    public static final String DEDUP_STORE = "preprocess-review-ids";
 
     private PreprocessTopology() {
     }
@@ -42,6 +42,7 @@ public final class PreprocessTopology {
         final KStream<String, Outcome> outcomes = builder
                 .stream(Topics.RAW.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-bytes"))
                 .process(() -> new PreprocessProcessor(models, metrics, settings), Named.as("preprocess"), stores);
+        // Repeats forward nothing (PreprocessProcessor), so every outcome here is an encoded review or a dead letter.
         outcomes.split(Named.as("outcome-"))
                 .branch((id, outcome) -> outcome.isEncoded(), Branched.withConsumer(PreprocessTopology::toEncoded, "encoded"))
                 .defaultBranch(Branched.withConsumer(PreprocessTopology::toDeadLetters, "dlq"));

@@ -4,7 +4,7 @@ import io.sentimentstreams.preprocess.config.PreprocessConfig;
 import java.time.Duration;
 
 /**
- * The settings the topology is built with: duplicate suppression on/off and its window, and how long the
+ * The settings the topology is built with: idempotency by review id on/off and its window, and how long the
  * first records wait for the model registry's initial read. A plain record so tests need no CDI.
  */
 public record TopologySettings(boolean dedupEnabled, Duration dedupWindow, Duration initialLoadTimeout) {

@@ -283,20 +283,34 @@ class PreprocessTopologyTest {
     }
 
     @Test
-    void duplicateIdWithinTheWindowIsDeadLetteredWhenSuppressionIsOn() {
+    void repeatOfAnEncodedReviewIsDroppedAndTheSameIdWithAnotherTextIsAConflict() {
         start(true);
         publish("movies-en", 1, "en", List.of("great"));
         final Instant t0 = Instant.parse("2026-11-27T03:00:00Z");
         raw.pipeInput("r-1", review("r-1", "great", null), t0);
         raw.pipeInput("r-1", review("r-1", "great", null), t0.plusSeconds(60));
         raw.pipeInput("r-2", review("r-2", "great", null), t0.plusSeconds(61));
+        raw.pipeInput("r-1", review("r-1", "not great", null), t0.plusSeconds(62));
         raw.pipeInput("r-1", review("r-1", "great", null), t0.plus(Duration.ofMinutes(11)));
 
-        assertThat(encoded.readValuesToList()).extracting(EncodedReview::id).containsExactly("r-1", "r-2", "r-1");
+        assertThat(encoded.readValuesToList()).as("the repeat within the window is dropped; after it, encoded again")
+                .extracting(EncodedReview::id).containsExactly("r-1", "r-2", "r-1");
         final DeadLetter d = dlq.readValue();
-        assertThat(d.reason()).isEqualTo(Reason.DUPLICATE);
+        assertThat(d.reason()).isEqualTo(Reason.ID_CONFLICT);
         assertThat(d.id()).isEqualTo("r-1");
+        assertThat(d.message()).contains("different text");
         assertThat(dlq.isEmpty()).isTrue();
+        assertThat(meters.get(PreprocessMetrics.REPEATS).counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void deadLetteredReviewsAreNotRememberedSoAReplayIsEncoded() {
+        start(true);
+        raw.pipeInput("r-1", review("r-1", "great", "en"));
+        assertThat(dlq.readValue().reason()).isEqualTo(Reason.NO_MODEL);
+        publish("movies-en", 1, "en", List.of("great"));
+        raw.pipeInput("r-1", review("r-1", "great", "en"));
+        assertThat(encoded.readValuesToList()).extracting(EncodedReview::id).containsExactly("r-1");
     }
 
     @Test

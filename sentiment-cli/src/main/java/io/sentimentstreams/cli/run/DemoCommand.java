@@ -1,5 +1,6 @@
 package io.sentimentstreams.cli.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentimentstreams.cli.Args;
 import io.sentimentstreams.cli.Command;
@@ -44,11 +45,13 @@ public class DemoCommand implements Command {
                                 (text|document|sentence|review, label, id), gzip ok; default: built-in sample
               --count N         stream N reviews (sampled deterministically; cycles when N > input)
               --output jsonl    one LabeledReview JSON per stdout line, then {"summary": {...}}
-              --batch N         reviews per HTTP request (default 50)
+              --batch N         reviews per HTTP request (default 50); each row is accepted or refused on
+                                its own, and refused rows are listed with their line numbers
               --models DIRS     model bundles to publish (default: models/*)
               --timeout S       give up waiting for results after S seconds (default 300)
               --keep            keep the run directory (broker data) under .sentiment/runs/""";
 
+    private static final int MAX_ROWS_SHOWN = 20;
     private static final Set<String> VALUED = Set.of("input", "count", "output", "batch", "models", "timeout");
 
     @Override
@@ -153,14 +156,18 @@ public class DemoCommand implements Command {
             final Instant started = Instant.now();
             final Set<String> accepted = new HashSet<>();
             final Map<String, Integer> rejected = new TreeMap<>();
+            final List<RejectedRow> rejectedRows = new ArrayList<>();
             int sent = 0;
             for (int i = 0; i < reviews.size(); i += batch) {
                 final List<DemoInput> chunk = reviews.subList(i, Math.min(reviews.size(), i + batch));
-                final String outcome = client.post(chunk, "demo");
-                if (outcome == null) {
-                    chunk.forEach(r -> accepted.add(r.id()));
-                } else {
-                    rejected.merge(outcome, chunk.size(), Integer::sum);
+                final IngestClient.Submission outcome = client.submit(chunk, "demo");
+                accepted.addAll(outcome.acceptedIds());
+                for (final IngestClient.Rejection r : outcome.rejected()) {
+                    rejectedRows.add(new RejectedRow(chunk.get(r.index()).line(), r.id(), r.code(), r.detail()));
+                    rejected.merge(r.code(), 1, Integer::sum);
+                }
+                if (outcome.failure() != null) {
+                    rejected.merge(outcome.failure(), chunk.size(), Integer::sum);
                 }
                 sent += chunk.size();
                 if (reviews.size() >= 500 && (i / batch) % 20 == 0) {
@@ -189,6 +196,16 @@ public class DemoCommand implements Command {
             final double seconds = (System.nanoTime() - t0) / 1e9;
             final ObjectNode summary = summarize(collector, byId, accepted, rejected, sent, malformed.size(),
                     started, seconds);
+            final var rows = summary.putArray("rejected_rows");
+            for (final RejectedRow r : rejectedRows) {
+                final ObjectNode row = rows.addObject();
+                if (r.line() > 0) {
+                    row.put("line", r.line());
+                }
+                row.put("id", r.id());
+                row.put("code", r.code());
+                row.put("detail", r.detail());
+            }
             synchronized (printLock) {
                 if (jsonl) {
                     final ObjectNode wrapper = Json.MAPPER.createObjectNode();
@@ -293,6 +310,23 @@ public class DemoCommand implements Command {
         }
         out.println("  dead letters " + s.get("dlq") + (s.get("http_rejected").isEmpty() ? ""
                 : "  HTTP rejected " + s.get("http_rejected")));
+        final JsonNode rows = s.path("rejected_rows");
+        if (!rows.isEmpty()) {
+            out.printf("  rows refused by ingest-service (%d):%n", rows.size());
+            int shown = 0;
+            for (final JsonNode row : rows) {
+                if (shown++ == MAX_ROWS_SHOWN) {
+                    out.printf("    ... and %d more (all of them in --output jsonl's summary)%n", rows.size() - MAX_ROWS_SHOWN);
+                    break;
+                }
+                out.printf("    %s %-13s %s%n", row.has("line") ? "line " + row.get("line").asInt() : row.path("id").asText(),
+                        row.path("code").asText(), abbreviate(row.path("detail").asText(), 90));
+            }
+        }
+    }
+
+    /** A row of the input that ingest-service refused: its line in the file (0 if unknown), id, reason, detail. */
+    private record RejectedRow(int line, String id, String code, String detail) {
     }
 
     static String formatLine(final LabeledReview r) {

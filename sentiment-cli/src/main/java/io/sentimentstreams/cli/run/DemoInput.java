@@ -1,6 +1,7 @@
 package io.sentimentstreams.cli.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentimentstreams.json.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,8 +21,15 @@ import java.util.zip.GZIPInputStream;
  * Reviews to stream in a demo: the bundled sample, or a user's file (JSONL with {@code text} and
  * optional {@code id}, {@code lang}, {@code label}; or TSV/CSV with a header naming a text column
  * {@code text|document|sentence|review} and optionally {@code label} and {@code id}), gzip or not.
+ * Rows are not judged here: a row ingest-service would refuse (blank or missing text, a line that is not a
+ * JSON object) is still sent, so the refusal and its reason come from the service, with the row's
+ * {@code line} number to report it by; {@code raw} is then the JSON to send as it is (null for a plain row).
  */
-public record DemoInput(String id, String text, String lang, Integer label) {
+public record DemoInput(String id, String text, String lang, Integer label, int line, String raw) {
+
+    public DemoInput(final String id, final String text, final String lang, final Integer label) {
+        this(id, text, lang, label, 0, null);
+    }
 
     public static List<DemoInput> sample() throws IOException {
         try (InputStream in = DemoInput.class.getResourceAsStream("/demo/sample-reviews.jsonl")) {
@@ -65,7 +73,8 @@ public record DemoInput(String id, String text, String lang, Integer label) {
         for (int i = 0; i < count; i++) {
             final DemoInput r = shuffled.get(i % shuffled.size());
             final int round = i / shuffled.size();
-            out.add(round == 0 ? r : new DemoInput(r.id() + "-" + round, r.text(), r.lang(), r.label()));
+            out.add(round == 0 ? r : new DemoInput(r.id() + "-" + round, r.text(), r.lang(), r.label(), r.line(),
+                    r.raw()));
         }
         return out;
     }
@@ -79,19 +88,32 @@ public record DemoInput(String id, String text, String lang, Integer label) {
             if (line.isBlank()) {
                 continue;
             }
-            final JsonNode node;
+            final String id = "line-" + n;
+            JsonNode node;
             try {
                 node = Json.MAPPER.readTree(line);
             } catch (IOException e) {
-                throw new IOException(origin + " line " + n + ": not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+                node = null;
             }
-            final String text = node.path("text").asText(null);
-            if (text == null) {
-                throw new IOException(origin + " line " + n + ": no \"text\" field");
+            if (!(node instanceof ObjectNode object)) {
+                out.add(new DemoInput(id, null, null, null, n, line));
+                continue;
             }
-            out.add(new DemoInput(node.hasNonNull("id") ? node.get("id").asText() : "line-" + n, text,
-                    node.hasNonNull("lang") ? node.get("lang").asText() : null,
-                    node.hasNonNull("label") ? node.get("label").asInt() : null));
+            final Integer label = object.hasNonNull("label") ? Integer.valueOf(object.get("label").asInt()) : null;
+            object.remove("label");
+            if (!object.has("id")) {
+                object.put("id", id);
+            }
+            final JsonNode text = object.get("text");
+            final boolean plain = (text == null || text.isTextual()) && isTextOrAbsent(object.get("id"))
+                    && isTextOrAbsent(object.get("lang")) && onlyKnownFields(object);
+            if (plain) {
+                out.add(new DemoInput(object.get("id").asText(), text == null ? null : text.asText(),
+                        object.hasNonNull("lang") ? object.get("lang").asText() : null, label, n, null));
+            } else {
+                // Sent as written, so ingest-service judges exactly what the file holds.
+                out.add(new DemoInput(object.path("id").asText(id), null, null, label, n, Json.write(object)));
+            }
         }
         return out;
     }
@@ -117,18 +139,32 @@ public record DemoInput(String id, String text, String lang, Integer label) {
         while ((line = reader.readLine()) != null) {
             n++;
             final List<String> f = split(line, sep);
-            if (f.size() <= text || f.get(text).isBlank()) {
-                continue; // the services would reject it anyway; the demo streams only usable rows
+            if (line.isBlank()) {
+                continue;
             }
             Integer lab = null;
             if (label >= 0 && label < f.size()) {
                 final String v = f.get(label).trim();
                 lab = v.equals("1") ? Integer.valueOf(1) : v.equals("0") ? Integer.valueOf(0) : null;
             }
-            out.add(new DemoInput(id >= 0 && id < f.size() ? f.get(id) : "line-" + n, f.get(text),
-                    lang >= 0 && lang < f.size() && !f.get(lang).isBlank() ? f.get(lang) : null, lab));
+            out.add(new DemoInput(id >= 0 && id < f.size() ? f.get(id) : "line-" + n, text < f.size() ? f.get(text) : null,
+                    lang >= 0 && lang < f.size() && !f.get(lang).isBlank() ? f.get(lang) : null, lab, n, null));
         }
         return out;
+    }
+
+    private static boolean isTextOrAbsent(final JsonNode node) {
+        return node == null || node.isTextual();
+    }
+
+    private static boolean onlyKnownFields(final ObjectNode object) {
+        for (final java.util.Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            final String name = names.next();
+            if (!name.equals("id") && !name.equals("text") && !name.equals("lang")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int firstOf(final List<String> cols, final String... names) {

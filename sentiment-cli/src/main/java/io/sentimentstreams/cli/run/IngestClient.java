@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -30,19 +31,68 @@ public final class IngestClient {
         this.baseUrl = baseUrl;
     }
 
-    /** Posts one batch; returns null when accepted (202), else a short reason such as {@code HTTP 400 BLANK_TEXT}. */
+    /**
+     * Posts one batch atomically (all or nothing); returns null when accepted (202), else a short reason such as
+     * {@code HTTP 400 BLANK_TEXT}.
+     */
     public String post(final List<DemoInput> chunk, final String source) throws InterruptedException {
         final ArrayNode body = Json.MAPPER.createArrayNode();
         for (final DemoInput r : chunk) {
-            final ObjectNode o = body.addObject();
-            o.put("id", r.id());
-            o.put("text", r.text());
-            if (r.lang() != null) {
-                o.put("lang", r.lang());
-            }
-            o.put("source", source);
+            body.add(item(r, source));
         }
-        return postRaw(Json.write(body), "application/json").reason();
+        return send("/reviews?atomic=true", Json.write(body), "application/json").reason();
+    }
+
+    /** One item ingest-service refused: its index in the chunk, the id it declared, the reason code and detail. */
+    public record Rejection(int index, String id, String code, String detail) {
+    }
+
+    /**
+     * The outcome of one per-item bulk request: the accepted ids and the refused items, or, when the request
+     * failed as a whole (after retries, or for a reason about the whole body), a short reason for all of it.
+     */
+    public record Submission(List<String> acceptedIds, List<Rejection> rejected, String failure) {
+    }
+
+    /**
+     * Posts one chunk as NDJSON with per-item bulk semantics: each row stands or falls on its own; a row with
+     * {@link DemoInput#raw()} goes as it is written.
+     */
+    public Submission submit(final List<DemoInput> chunk, final String source) throws InterruptedException {
+        final StringBuilder body = new StringBuilder(chunk.size() * 256);
+        for (final DemoInput r : chunk) {
+            body.append(r.raw() != null ? r.raw() : Json.write(item(r, source))).append('\n');
+        }
+        final Outcome o = postRaw(body.toString(), "application/x-ndjson");
+        final List<Rejection> rejected = new ArrayList<>();
+        final List<String> ids = new ArrayList<>();
+        try {
+            final JsonNode node = o.body() == null || o.body().isEmpty() ? null : Json.MAPPER.readTree(o.body());
+            if (node != null) {
+                node.path("ids").forEach(id -> ids.add(id.asText()));
+                for (final JsonNode r : node.path("rejected")) {
+                    rejected.add(new Rejection(r.path("index").asInt(), r.path("id").asText(null),
+                            r.path("code").asText(), r.path("detail").asText()));
+                }
+            }
+        } catch (IOException e) {
+            return new Submission(List.of(), List.of(), "HTTP " + o.status() + " unreadable answer");
+        }
+        final boolean itemized = o.reason() == null || !rejected.isEmpty();
+        return new Submission(ids, rejected, itemized ? null : o.reason());
+    }
+
+    private static ObjectNode item(final DemoInput r, final String source) {
+        final ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("id", r.id());
+        if (r.text() != null) {
+            o.put("text", r.text());
+        }
+        if (r.lang() != null) {
+            o.put("lang", r.lang());
+        }
+        o.put("source", source);
+        return o;
     }
 
     /** Outcome of one request after retries: the final status and, when refused, a short reason. */
@@ -50,7 +100,11 @@ public final class IngestClient {
     }
 
     public Outcome postRaw(final String body, final String contentType) throws InterruptedException {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/reviews"))
+        return send("/reviews", body, contentType);
+    }
+
+    private Outcome send(final String path, final String body, final String contentType) throws InterruptedException {
+        final HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))

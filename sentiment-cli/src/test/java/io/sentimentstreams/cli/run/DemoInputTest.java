@@ -1,0 +1,50 @@
+package io.sentimentstreams.cli.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo's input reader keeps every row, bad ones included, with its line number, for ingest to judge. */
+class DemoInputTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void jsonlRowsIngestWouldRefuseAreKeptWithTheirLineAndSentAsWritten() throws Exception {
+        final Path file = dir.resolve("in.jsonl");
+        Files.writeString(file, String.join("\n",
+                "{\"id\":\"a\",\"text\":\"fine\",\"lang\":\"en\",\"label\":1}",
+                "",
+                "not json at all",
+                "{\"text\":42,\"label\":0}",
+                "{\"lang\":\"ko\"}",
+                "[1,2]",
+                "{\"text\":\"with attributes\",\"attributes\":{\"k\":\"v\"}}"), StandardCharsets.UTF_8);
+        final List<DemoInput> rows = DemoInput.read(file);
+        assertThat(rows).extracting(DemoInput::line).containsExactly(1, 3, 4, 5, 6, 7);
+        assertThat(rows.get(0)).isEqualTo(new DemoInput("a", "fine", "en", 1, 1, null));
+        assertThat(rows.get(1).raw()).isEqualTo("not json at all");
+        assertThat(rows.get(2).raw()).as("a non-string text goes as written, without the label")
+                .isEqualTo("{\"text\":42,\"id\":\"line-4\"}");
+        assertThat(rows.get(2).label()).isZero();
+        assertThat(rows.get(3)).as("a missing text is sent without one")
+                .isEqualTo(new DemoInput("line-5", null, "ko", null, 5, null));
+        assertThat(rows.get(4).raw()).isEqualTo("[1,2]");
+        assertThat(rows.get(5).raw()).contains("\"attributes\":{\"k\":\"v\"}");
+    }
+
+    @Test
+    void delimitedRowsWithABlankOrMissingTextAreKept() throws Exception {
+        final Path file = dir.resolve("in.tsv");
+        Files.writeString(file, "id\tdocument\tlabel\nr1\tgood one\t1\nr2\t   \t0\nr3\n", StandardCharsets.UTF_8);
+        final List<DemoInput> rows = DemoInput.read(file);
+        assertThat(rows).containsExactly(new DemoInput("r1", "good one", null, 1, 2, null),
+                new DemoInput("r2", "   ", null, 0, 3, null), new DemoInput("r3", null, null, null, 4, null));
+    }
+}
