@@ -157,11 +157,15 @@ final class PreprocessProcessor implements Processor<byte[], byte[], String, Out
         return models.active(lang);
     }
 
-    /** The text fingerprint of the latest encoding of {@code id} within the window before {@code timestamp}, or null. */
+    /**
+     * The text fingerprint of the latest encoding of {@code id} within the window around {@code timestamp}, or
+     * null; around, not only before, because two ingest instances' clocks can disagree by a little.
+     */
     private Long encodedBefore(final String id, final long timestamp) {
-        final long from = Math.max(0, timestamp - settings.dedupWindow().toMillis());
+        final long window = settings.dedupWindow().toMillis();
+        final long from = Math.max(0, timestamp - window);
         Long latest = null;
-        try (WindowStoreIterator<Long> hits = seen.fetch(id, from, timestamp)) {
+        try (WindowStoreIterator<Long> hits = seen.fetch(id, from, timestamp + window)) {
             while (hits.hasNext()) {
                 latest = hits.next().value;
             }
