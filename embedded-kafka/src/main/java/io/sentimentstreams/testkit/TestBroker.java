@@ -1,5 +1,6 @@
 package io.sentimentstreams.testkit;
 
+import io.sentimentstreams.broker.BrokerProcess;
 import io.sentimentstreams.topics.TopicAdmin;
 import java.io.IOException;
 import java.io.UncheckedIOException;

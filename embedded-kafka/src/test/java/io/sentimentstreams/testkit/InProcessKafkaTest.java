@@ -1,5 +1,6 @@
 package io.sentimentstreams.testkit;
 
+import io.sentimentstreams.broker.TransactionalRoundTrip;
 import org.junit.jupiter.api.Test;
 
 class InProcessKafkaTest {

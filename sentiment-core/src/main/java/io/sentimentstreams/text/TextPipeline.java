@@ -7,8 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jboss.logging.Logger;
 
 /**
  * Text to token ids, exactly as configured by a {@link PipelineConfig}: normalize, split sentences,
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TextPipeline {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TextPipeline.class);
+    private static final Logger LOG = Logger.getLogger(TextPipeline.class);
 
     /** The tokenizer names a config may use. */
     public static final List<String> TOKENIZERS = List.of("treebank", "wordpunct", "keras", "okt", "nori",
@@ -170,7 +169,7 @@ public final class TextPipeline {
 
     private List<String> fallback(final String text, final Throwable e, final boolean clean) {
         if (fallbacks.getAndIncrement() < 10) {
-            LOG.warn("tokenizer '{}' failed on a text of {} chars ({}); using wordpunct tokens for it",
+            LOG.warnf("tokenizer '%s' failed on a text of %d chars (%s); using wordpunct tokens for it",
                     config.tokenizer(), text.length(), e.toString());
         }
         final List<String> tokens = new ArrayList<>();

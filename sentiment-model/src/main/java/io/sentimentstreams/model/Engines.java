@@ -8,8 +8,8 @@ import io.sentimentstreams.model.fast.FastBiLstm;
 import io.sentimentstreams.model.fast.UnsupportedArchitectureException;
 import io.sentimentstreams.model.fast.VectorSupport;
 import java.io.IOException;
-import java.util.logging.Logger;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.jboss.logging.Logger;
 
 /**
  * Turns a verified {@link ModelBundle} and an {@link EngineChoice} into a serving {@link LoadedModel}.
@@ -22,7 +22,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  */
 public final class Engines {
 
-    private static final Logger LOG = Logger.getLogger(Engines.class.getName());
+    private static final Logger LOG = Logger.getLogger(Engines.class);
 
     private Engines() {
     }
@@ -35,8 +35,8 @@ public final class Engines {
         if (choice != EngineChoice.DL4J) {
             final LoadedModel stored = fromStoredCanary(bundle);
             if (stored != null) {
-                LOG.info(() -> "model " + bundle.manifest().ref() + " serves on engine fast without DL4J (canary "
-                        + stored.canary().tag() + ": " + stored.canary().reason() + ")");
+                LOG.infof("model %s serves on engine fast without DL4J (canary %s: %s)", bundle.manifest().ref(),
+                        stored.canary().tag(), stored.canary().reason());
                 return stored;
             }
         }
@@ -73,16 +73,15 @@ public final class Engines {
             fast = FastBiLstm.fromOnnx(java.nio.file.Files.readAllBytes(bundle.file(BundleManifest.ONNX)),
                     m.architecture());
         } catch (IOException | UnsupportedArchitectureException | RuntimeException e) {
-            LOG.warning(() -> "model " + m.ref() + ": cannot use the stored canary (" + e.getMessage()
-                    + "); loading DL4J to check the fast engine live");
+            LOG.warnf("model %s: cannot use the stored canary (%s); loading DL4J to check the fast engine live",
+                    m.ref(), e.getMessage());
             return null;
         }
         final CanaryResult result = Canary.compare(stored.probabilities(), fast, stored.ids(), Canary.TOLERANCE,
                 "the DL4J probabilities stored in " + BundleManifest.CANARY);
         if (!result.fastAccepted() || stored.ids().length == 0) {
             fast.close();
-            LOG.warning(() -> "model " + m.ref() + ": " + result.reason()
-                    + "; loading DL4J to check the fast engine live");
+            LOG.warnf("model %s: %s; loading DL4J to check the fast engine live", m.ref(), result.reason());
             return null;
         }
         return new LoadedModel(m.ref(), fast, "fast", result);
@@ -97,8 +96,8 @@ public final class Engines {
         final BundleManifest manifest = bundle.manifest();
         final Dl4jModel reference = Dl4jModel.load(bundle);
         final LoadedModel loaded = choose(manifest, reference.network(), reference, choice, canaryIds);
-        LOG.info(() -> "model " + manifest.ref() + " serves on engine " + loaded.engine() + " (canary "
-                + loaded.canary().tag() + ": " + loaded.canary().reason() + ")");
+        LOG.infof("model %s serves on engine %s (canary %s: %s)", manifest.ref(), loaded.engine(),
+                loaded.canary().tag(), loaded.canary().reason());
         return loaded;
     }
 
@@ -130,7 +129,7 @@ public final class Engines {
             return new LoadedModel(manifest.ref(), fast, "fast", canary);
         }
         fast.close();
-        LOG.warning(() -> "fast engine refused for " + manifest.ref() + ": " + canary.reason());
+        LOG.warnf("fast engine refused for %s: %s", manifest.ref(), canary.reason());
         return new LoadedModel(manifest.ref(), reference, "dl4j", canary);
     }
 }

@@ -7,14 +7,13 @@ import io.sentimentstreams.preprocess.model.ModelRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import org.apache.kafka.streams.Topology;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jboss.logging.Logger;
 
 /** The configured registry, metrics and settings in; the {@link Topology} Quarkus Kafka Streams runs out. */
 @ApplicationScoped
 public class TopologyProducer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TopologyProducer.class);
+    private static final Logger LOG = Logger.getLogger(TopologyProducer.class);
 
     private final ModelRegistry models;
     private final PreprocessMetrics metrics;
@@ -29,7 +28,7 @@ public class TopologyProducer {
     @Produces
     public Topology buildTopology() {
         // Before the stream starts: the producer compresses reviews.encoded with lz4 (see NativeLz4).
-        LOG.info("Kafka LZ4 codec: {}", NativeLz4.enable());
+        LOG.infof("Kafka LZ4 codec: %s", NativeLz4.enable());
         return PreprocessTopology.build(models, metrics, TopologySettings.from(config));
     }
 }

@@ -16,7 +16,7 @@ import io.sentimentstreams.cli.run.ServiceProcess;
 import io.sentimentstreams.contracts.EncodedReview;
 import io.sentimentstreams.contracts.Review;
 import io.sentimentstreams.json.Json;
-import io.sentimentstreams.testkit.BrokerProcess;
+import io.sentimentstreams.broker.BrokerProcess;
 import io.sentimentstreams.text.PipelineConfig;
 import io.sentimentstreams.text.TextPipeline;
 import io.sentimentstreams.topics.TopicAdmin;

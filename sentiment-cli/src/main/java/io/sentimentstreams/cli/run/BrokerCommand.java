@@ -1,8 +1,8 @@
 package io.sentimentstreams.cli.run;
 
+import io.sentimentstreams.broker.BrokerProcess;
 import io.sentimentstreams.cli.Args;
 import io.sentimentstreams.cli.Command;
-import io.sentimentstreams.testkit.BrokerProcess;
 import io.sentimentstreams.topics.TopicAdmin;
 import java.io.InputStream;
 import java.io.PrintStream;

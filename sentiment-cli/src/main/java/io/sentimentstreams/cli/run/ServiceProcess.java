@@ -1,6 +1,6 @@
 package io.sentimentstreams.cli.run;
 
-import io.sentimentstreams.testkit.BrokerProcess;
+import io.sentimentstreams.broker.BrokerProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,7 +1,7 @@
 package io.sentimentstreams.cli.run;
 
+import io.sentimentstreams.broker.BrokerProcess;
 import io.sentimentstreams.bundle.ModelBundle;
-import io.sentimentstreams.testkit.BrokerProcess;
 import io.sentimentstreams.topics.TopicAdmin;
 import io.sentimentstreams.topics.Topics;
 import io.sentimentstreams.trainer.Publisher;

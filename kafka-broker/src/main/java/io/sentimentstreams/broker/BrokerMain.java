@@ -1,4 +1,4 @@
-package io.sentimentstreams.testkit;
+package io.sentimentstreams.broker;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.sentimentstreams.testkit;
+package io.sentimentstreams.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.sentimentstreams.testkit;
+package io.sentimentstreams.broker;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -186,7 +186,7 @@ public final class BrokerProcess implements AutoCloseable {
     private static void writeServerProperties(final Path file, final Path storage, final int port,
                                               final int controllerPort) throws IOException {
         final List<String> lines = List.of(
-                "# Written by Sentiment Streams (embedded-kafka) on every start; edits are overwritten.",
+                "# Written by Sentiment Streams (kafka-broker) on every start; edits are overwritten.",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
@@ -217,7 +217,7 @@ public final class BrokerProcess implements AutoCloseable {
 
     private static void writeLog4j(final Path file, final Path logDir) throws IOException {
         final List<String> lines = List.of(
-                "# Written by Sentiment Streams (embedded-kafka): broker logs go to a file, warnings to stdout.",
+                "# Written by Sentiment Streams (kafka-broker): broker logs go to a file, warnings to stdout.",
                 "appender.file.type=RollingFile",
                 "appender.file.name=file",
                 "appender.file.fileName=" + logDir.resolve("server.log"),
@@ -259,25 +259,25 @@ public final class BrokerProcess implements AutoCloseable {
         return cmd;
     }
 
-    /** The broker's classpath: the jars recorded by kafka-broker-runtime plus this module (for BrokerMain). */
+    /** The broker's classpath: the jars recorded at build time plus this module (for BrokerMain). */
     static String brokerClasspath() throws IOException {
         final String recorded;
         try (InputStream in = BrokerProcess.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
             if (in == null) {
-                throw new IOException("resource " + CLASSPATH_RESOURCE + " is missing: build kafka-broker-runtime first");
+                throw new IOException("resource " + CLASSPATH_RESOURCE + " is missing: build kafka-broker first");
             }
             recorded = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         }
         for (final String jar : recorded.split(":")) {
             if (!Files.exists(Path.of(jar))) {
-                throw new IOException("Kafka broker jar missing: " + jar + " (rebuild: mvn -pl kafka-broker-runtime install)");
+                throw new IOException("Kafka broker jar missing: " + jar + " (rebuild: mvn -pl kafka-broker install)");
             }
         }
         final String self;
         try {
             self = Path.of(BrokerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (URISyntaxException e) {
-            throw new IOException("cannot locate the embedded-kafka classes", e);
+            throw new IOException("cannot locate the kafka-broker classes", e);
         }
         return self + ":" + recorded;
     }

@@ -1,4 +1,4 @@
-package io.sentimentstreams.testkit;
+package io.sentimentstreams.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,13 +20,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Commits one transaction and aborts another, then checks a read_committed consumer sees only the first. */
-final class TransactionalRoundTrip {
+/**
+ * Commits two transactions around an aborted one on a fresh topic of the broker at a bootstrap address, then
+ * checks a read_committed consumer sees only the committed records; shared with the test kit's tests (test-jar).
+ */
+public final class TransactionalRoundTrip {
 
     private TransactionalRoundTrip() {
     }
 
-    static void run(final String bootstrap) throws Exception {
+    public static void run(final String bootstrap) throws Exception {
         final String topic = "roundtrip-" + UUID.randomUUID();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
