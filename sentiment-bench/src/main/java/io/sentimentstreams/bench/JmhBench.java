@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * {@code ./sentiment bench jmh [JMH options] [BENCHMARK-REGEX]} in, JMH's report out: the JMH runner over
@@ -30,15 +32,18 @@ public final class JmhBench implements Command {
         if (args.contains("--help")) {
             out.println("usage: ./sentiment bench jmh [JMH options] [regex]   (default: "
                     + String.join(" ", DEFAULTS) + ", every benchmark)");
-            out.println("  benchmarks: " + TextPipelineBenchmark.class.getSimpleName() + " (-p tokenizer=treebank,wordpunct,keras,"
-                    + "nori,okt); JMH's own options: ./sentiment bench jmh -h");
+            out.println("  benchmarks: " + TextPipelineBenchmark.class.getSimpleName()
+                    + " (-p tokenizer=treebank,wordpunct,keras,nori,okt); JMH's own options: ./sentiment bench jmh -h");
             out.println("  corpora from -Dsentiment.data.dir (SENTIMENT_JAVA_OPTS), default ../shared/data next to"
                     + " the project");
             return 0;
         }
+        final String data = dataDir();
+        // Forked runs get the directory as a JVM option; -f 0 runs the benchmark in this JVM.
+        System.setProperty("sentiment.data.dir", data);
         final List<String> argv = new ArrayList<>(args.isEmpty() ? DEFAULTS : args);
         argv.add("-jvmArgsAppend");
-        argv.add("-Dsentiment.data.dir=" + dataDir());
+        argv.add("-Dsentiment.data.dir=" + data);
         final CommandLineOptions options;
         try {
             options = new CommandLineOptions(argv.toArray(new String[0]));
@@ -49,15 +54,23 @@ public final class JmhBench implements Command {
             options.showHelp();
             return 0;
         }
+        final Runner runner = new Runner(options,
+                OutputFormatFactory.createFormatInstance(out, options.verbosity().orElse(VerboseMode.NORMAL)));
         if (options.shouldList()) {
-            new Runner(options).list();
-            return 0;
-        }
-        try {
-            new Runner(options).run();
-        } catch (RunnerException e) {
-            err.println("bench jmh: " + e.getMessage());
-            return 1;
+            runner.list();
+        } else if (options.shouldListWithParams()) {
+            runner.listWithParams(options);
+        } else if (options.shouldListProfilers()) {
+            options.listProfilers();
+        } else if (options.shouldListResultFormats()) {
+            options.listResultFormats();
+        } else {
+            try {
+                runner.run();
+            } catch (RunnerException e) {
+                err.println("bench jmh: " + e.getMessage());
+                return 1;
+            }
         }
         return 0;
     }
