@@ -42,7 +42,8 @@ public final class Main {
                 "tokenize stdin lines (treebank|wordpunct|keras|okt|nori|nori-punct|sentences); JSON arrays out");
         register("encode", "io.sentimentstreams.cli.text.EncodeCommand",
                 "fit a Keras-semantics tokenizer on a file, encode stdin lines to JSON int arrays");
-        register("bench", "io.sentimentstreams.cli.bench.BenchCommand",
+        // In sentiment-bench, which depends on this module: found by name, absent from a CLI-only class path.
+        register("bench", "io.sentimentstreams.bench.BenchCommand",
                 "benchmarks behind BENCHMARKS.md (inference, preprocess, e2e, faults, ...)");
     }
 

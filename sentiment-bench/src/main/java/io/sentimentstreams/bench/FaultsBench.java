@@ -1,4 +1,4 @@
-package io.sentimentstreams.cli.bench;
+package io.sentimentstreams.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentimentstreams.bundle.BundleArchive;

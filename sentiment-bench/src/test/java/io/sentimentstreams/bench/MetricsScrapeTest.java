@@ -1,4 +1,4 @@
-package io.sentimentstreams.cli.bench;
+package io.sentimentstreams.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,8 @@
-package io.sentimentstreams.model.fast;
+package io.sentimentstreams.bench;
 
 import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.model.SentimentModel;
+import io.sentimentstreams.model.fast.VectorSupport;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,8 +32,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * The inference benchmark behind BENCHMARKS.md: engines (each with its own calling threads) × batch sizes
  * over the same id rows, giving reviews/s, per-batch latency percentiles, effective GFLOP/s and the
- * fraction of an SGEMM peak measured in the same run. Used by {@code ./sentiment bench inference} and by
- * the test-scope runner that adds ONNX Runtime.
+ * fraction of an SGEMM peak measured in the same run, and the JSON line of {@code ./sentiment bench inference}.
  */
 public final class InferenceBenchmark {
 
@@ -188,12 +188,12 @@ public final class InferenceBenchmark {
             return 0;
         }
         final long rounds = 1_000_000;
-        final double flopsPerCall = 2.0 * 16 * VectorKernels.lanes() * rounds;
+        final double flopsPerCall = FmaRoofline.flopsPerRound() * rounds;
         for (int i = 0; i < 20_000; i++) {
-            VectorKernels.fmaThroughput(100); // short calls, so C2 compiles the method itself, not an OSR loop
+            FmaRoofline.fmaThroughput(100); // short calls, so C2 compiles the method itself, not an OSR loop
         }
         final float[] sink = new float[1];
-        final double rate = concurrentRounds(threads, seconds, () -> sink[0] += VectorKernels.fmaThroughput(rounds));
+        final double rate = concurrentRounds(threads, seconds, () -> sink[0] += FmaRoofline.fmaThroughput(rounds));
         return rate * flopsPerCall / 1e9;
     }
 
@@ -388,12 +388,17 @@ public final class InferenceBenchmark {
         for (int i = 0; i < results.size(); i++) {
             final Result r = results.get(i);
             sb.append(String.format(Locale.ROOT, "%s{\"engine\":\"%s\",\"batch\":%d,\"reviews_per_s\":%.1f,"
-                    + "\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"gflops\":%.2f,\"fraction_of_peak\":%.4f,"
-                    + "\"reviews_per_cpu_s\":%.1f}",
+                    + "\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"gflops\":%.2f,\"fraction_of_peak\":%s,"
+                    + "\"reviews_per_cpu_s\":%s}",
                     i == 0 ? "" : ",", r.engine(), r.batch(), r.reviewsPerSec(), r.p50Ms(), r.p99Ms(), r.gflops(),
-                    r.fractionOfPeak(), r.reviewsPerCpuSec()));
+                    number("%.4f", r.fractionOfPeak()), number("%.1f", r.reviewsPerCpuSec())));
         }
         return sb.append("]}").toString();
+    }
+
+    /** JSON has no NaN: a figure that was not measured (no peak, no process CPU time) is null. */
+    private static String number(final String format, final double v) {
+        return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, format, v);
     }
 
     private static void appendValue(final StringBuilder sb, final Object v) {

@@ -1,4 +1,4 @@
-package io.sentimentstreams.cli.bench;
+package io.sentimentstreams.bench;
 
 import java.io.IOException;
 import java.net.URI;

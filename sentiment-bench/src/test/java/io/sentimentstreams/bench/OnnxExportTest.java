@@ -1,10 +1,11 @@
-package io.sentimentstreams.model.onnx;
+package io.sentimentstreams.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.model.fast.ReferenceNetworks;
+import io.sentimentstreams.model.onnx.OnnxExport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;

@@ -1,14 +1,14 @@
-package io.sentimentstreams.cli.bench;
+package io.sentimentstreams.bench;
 
 import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.cli.Args;
 import io.sentimentstreams.cli.Command;
+import io.sentimentstreams.cli.UsageException;
 import io.sentimentstreams.model.SentimentModel;
 import io.sentimentstreams.model.dl4j.Dl4jModel;
 import io.sentimentstreams.model.fast.FastBiLstm;
-import io.sentimentstreams.model.fast.InferenceBenchmark;
 import io.sentimentstreams.model.fast.VectorSupport;
 import io.sentimentstreams.text.TextPipeline;
 import io.sentimentstreams.vocab.Vocabulary;
@@ -25,11 +25,10 @@ import java.util.Set;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * {@code ./sentiment bench inference}: the fast engine against DL4J (two calling threads, each with its
- * own network clone) on the same rows, batch sizes 1..512, at full length T and at the real IMDB test
- * length distribution, with an SGEMM peak measured in the same run; a table on stderr and one JSON line
- * on stdout. ONNX Runtime is a test-scope dependency, so the three-way comparison runs from
- * {@code sentiment-model} (see BENCHMARKS.md).
+ * {@code ./sentiment bench inference}: the fast engine against ONNX Runtime (on an {@code OnnxExport}
+ * of the same network, in two threadings) and DL4J (calling threads with their own network clone) on the same
+ * rows, batch sizes 1..512, at full length T and at the real IMDB test length distribution, with an SGEMM
+ * peak and a vector-FMA roofline measured in the same run; a table on stderr and one JSON line on stdout.
  */
 public final class InferenceBench implements Command {
 
@@ -37,15 +36,18 @@ public final class InferenceBench implements Command {
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
             throws Exception {
         final Args args = Args.parse(argv, Set.of("model", "seconds", "warmup", "batches", "engines", "lengths",
-                "threads", "data", "rounds"), Set.of("help"));
+                "threads", "data", "rounds", "peak", "ids-below"), Set.of("help"));
         if (args.has("help")) {
             out.println("usage: ./sentiment bench inference [--model DIR] [--seconds 5] [--warmup 3]"
-                    + " [--batches 1,8,32,128,512] [--engines fast,dl4j] [--lengths full,imdb] [--threads 2]"
-                    + " [--rounds 3]");
+                    + " [--batches 1,8,32,128,512] [--engines fast,onnxruntime,dl4j] [--lengths full,imdb]"
+                    + " [--threads 2] [--rounds 3] [--peak true] [--ids-below VOCAB] [--data ../shared/data]");
             out.println("  each cell's measured seconds are split into --rounds slices that alternate between the"
                     + " engines, so the ratios compare engines over the same stretch of time.");
             out.println("  without --model: random weights, embedding 20000x64, BiLSTM(64), max pooling, dense 64,"
                     + " T=200, masked. Run with OMP_NUM_THREADS=1 for DL4J's best threading.");
+            out.println("  onnxruntime runs as THREADSx1 (one single-threaded session per caller) and 1xTHREADS (one"
+                    + " session, THREADS intra-op threads); the ratios take the better one. --peak false skips the"
+                    + " two peak measurements; --ids-below N draws the full-length ids from [2, N).");
             return 0;
         }
         if (!VectorSupport.available()) {
@@ -58,7 +60,12 @@ public final class InferenceBench implements Command {
         final int threads = args.getInt("threads", 2);
         final int[] batches = Arrays.stream(args.get("batches", "1,8,32,128,512").split(","))
                 .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-        final List<String> engines = List.of(args.get("engines", "fast,dl4j").split(","));
+        final List<String> engines = List.of(args.get("engines", "fast,onnxruntime,dl4j").split(","));
+        final String peakArg = args.get("peak", "true");
+        if (!peakArg.equals("true") && !peakArg.equals("false")) {
+            throw new UsageException("--peak must be true or false, got '" + peakArg + "'");
+        }
+        final boolean measurePeak = peakArg.equals("true");
         final List<String> lengths = List.of(args.get("lengths", "full,imdb").split(","));
 
         final Architecture a;
@@ -97,12 +104,14 @@ public final class InferenceBench implements Command {
                     }
                     contenders.add(new InferenceBenchmark.Contender("dl4j", threads, i -> clones[i]));
                 }
-                default -> throw new io.sentimentstreams.cli.UsageException("unknown engine '" + e + "' (fast, dl4j)");
+                case "onnxruntime" -> contenders.addAll(OrtContenders.create(net, a, threads, toClose));
+                default -> throw new UsageException("unknown engine '" + e + "' (fast, onnxruntime, dl4j)");
             }
         }
         final double peakSeconds = Math.max(2, seconds / 2);
-        final double peak = InferenceBenchmark.sgemmPeakGflops(new int[] {1024, 2048}, peakSeconds, threads);
-        final double fmaPeak = InferenceBenchmark.fmaPeakGflops(peakSeconds, threads);
+        final double peak = measurePeak
+                ? InferenceBenchmark.sgemmPeakGflops(new int[] {1024, 2048}, peakSeconds, threads) : 0;
+        final double fmaPeak = measurePeak ? InferenceBenchmark.fmaPeakGflops(peakSeconds, threads) : 0;
         err.printf("SGEMM peak (1024^3 and 2048^3 through ND4J, best threading, same run): %.1f GFLOP/s;"
                 + " vector FMA roofline: %.1f GFLOP/s%n", peak, fmaPeak);
 
@@ -124,7 +133,8 @@ public final class InferenceBench implements Command {
                     continue;
                 }
             } else {
-                pool = InferenceBenchmark.rows(2048, a.maxlen(), a.vocabSize(), new int[] {a.maxlen()}, 7);
+                pool = InferenceBenchmark.rows(2048, a.maxlen(), args.getInt("ids-below", a.vocabSize()),
+                        new int[] {a.maxlen()}, 7);
             }
             final double meanTokens = InferenceBenchmark.meanTokens(pool);
             err.printf("%n== lengths: %s (mean %.1f tokens of %d) ==%n", mode, meanTokens, a.maxlen());

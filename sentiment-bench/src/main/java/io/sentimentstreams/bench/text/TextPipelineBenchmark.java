@@ -1,19 +1,14 @@
-package io.sentimentstreams.text.bench;
+package io.sentimentstreams.bench.text;
 
+import io.sentimentstreams.cli.run.DemoInput;
 import io.sentimentstreams.text.Encoding;
 import io.sentimentstreams.text.PipelineConfig;
 import io.sentimentstreams.text.TextPipeline;
 import io.sentimentstreams.vocab.Vocabulary;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -31,8 +26,7 @@ import org.openjdk.jmh.annotations.State;
  * split ({@code nsmc/test.tsv.gz}, Korean tokenizers). The vocabulary is fitted beforehand on the first
  * 2,000 reviews of the same split (fitting is not measured).
  *
- * <p>Run: {@code mvn -B -o -q test-compile -pl sentiment-core && java -cp "$(cat /tmp/bench-cp.txt)"
- * io.sentimentstreams.text.bench.TextPipelineBenchmark} (see docs/preprocessing.md for the classpath line).
+ * <p>Run: {@code ./sentiment bench jmh [JMH options] TextPipelineBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -50,7 +44,7 @@ public class TextPipelineBenchmark {
     public void setUp() throws IOException {
         final boolean korean = tokenizer.equals("nori") || tokenizer.equals("okt");
         final Path data = Path.of(System.getProperty("sentiment.data.dir", "../shared/data"));
-        reviews = load(korean ? data.resolve("nsmc/test.tsv.gz") : data.resolve("imdb/test.tsv.gz"), korean ? 1 : 1);
+        reviews = load(data.resolve(korean ? "nsmc/test.tsv.gz" : "imdb/test.tsv.gz"));
         final PipelineConfig base = korean ? PipelineConfig.koreanDefaults() : PipelineConfig.englishDefaults();
         final PipelineConfig config = new PipelineConfig(base.lang(), base.nfkc(), base.stripHtml(),
                 base.splitSentences(), tokenizer, base.lower(), base.filters(), base.oktNorm(), base.oktStem(),
@@ -68,29 +62,7 @@ public class TextPipelineBenchmark {
         return pipeline.encode(review);
     }
 
-    static List<String> load(final Path file, final int column) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("corpus not found: " + file + " (set -Dsentiment.data.dir)");
-        }
-        final List<String> out = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)),
-                StandardCharsets.UTF_8))) {
-            r.readLine();
-            String line;
-            while ((line = r.readLine()) != null) {
-                final String[] f = line.split("\t", -1);
-                if (f.length > column) {
-                    out.add(f[column]);
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Runs the benchmark with JMH's command line (defaults: 1 fork, 2 warm-up and 3 measured 10 s iterations). */
-    public static void main(final String[] args) throws Exception {
-        final String[] defaults = {"-f", "1", "-wi", "2", "-w", "10s", "-i", "3", "-r", "10s", "-t", "1",
-            TextPipelineBenchmark.class.getName()};
-        org.openjdk.jmh.Main.main(args.length == 0 ? defaults : args);
+    private static List<String> load(final Path file) throws IOException {
+        return DemoInput.read(file).stream().map(DemoInput::text).toList();
     }
 }

@@ -1,13 +1,14 @@
-package io.sentimentstreams.model.onnx;
+package io.sentimentstreams.bench;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.sentimentstreams.model.SentimentModel;
+import io.sentimentstreams.model.onnx.OnnxExport;
 import java.util.Map;
 
-/** An exported model.onnx served by ONNX Runtime (test/benchmark scope), one session, intra-op threads as given. */
+/** An exported model.onnx in, ONNX Runtime's P(positive) per row out: one session, intra-op threads as given. */
 final class OrtModel implements SentimentModel {
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();

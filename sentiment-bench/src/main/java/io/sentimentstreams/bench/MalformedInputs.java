@@ -1,4 +1,4 @@
-package io.sentimentstreams.cli.bench;
+package io.sentimentstreams.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
