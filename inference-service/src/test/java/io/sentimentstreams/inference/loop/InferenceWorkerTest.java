@@ -45,10 +45,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The inference loop's failure paths on MockConsumer/MockProducer (see {@link LoopHarness}): a fenced
- * producer, an aborted transaction, a commit that times out, partitions revoked while a batch fills, and
- * a model that fails mid-batch. Each asserts which transactions committed or aborted with which records
- * and offsets, and that every input ends up produced exactly once in a committed transaction.
+ * The inference loop on MockConsumer/MockProducer ({@link LoopHarness}) through fencing, aborts, commit
+ * timeouts, revocations, failing models and stops, asserting which transactions committed or aborted
+ * with which records and offsets, and that every input is produced exactly once.
  */
 class InferenceWorkerTest {
 

@@ -25,17 +25,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A broker stand-in for one {@link InferenceWorker} run on the test thread: a partitioned
- * {@code reviews.encoded} log and the group's committed offsets in, and out every transaction the
- * worker's producers ended (committed, aborted, or left open when the producer was closed), every
- * consumer and producer it created, and the back-offs it slept. Consumers are {@link MockConsumer}s
- * that re-deliver the log from their position on each poll (so a seek really rewinds) and advance the
- * clock by the poll timeout when nothing is returned; producers are {@link MockProducer}s whose
- * committed offsets become the group's. The worker is stopped at the first poll where the whole log
- * is committed and no scripted step is pending, or after {@link #MAX_POLLS} polls (then
- * {@link #converged()} is false).
+ * {@code reviews.encoded} log in, and out the transactions its producers ended (committed, aborted, or
+ * left open when the producer was closed), the group's committed offsets, the clients it created and
+ * the back-offs it slept.
  */
 final class LoopHarness {
 
+    // Consumers are MockConsumers that re-deliver the log from their position on each poll (so a seek
+    // really rewinds) and advance the clock by the poll timeout when they return nothing; producers are
+    // MockProducers whose committed offsets become the group's. The worker is stopped at the first poll
+    // where the stop condition holds (by default: the whole log committed) and no scripted step is
+    // pending, or after MAX_POLLS polls, and then converged() is false.
     static final String TOPIC = Topics.ENCODED.name();
     static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
     static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
