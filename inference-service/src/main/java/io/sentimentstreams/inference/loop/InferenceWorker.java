@@ -1,6 +1,8 @@
 package io.sentimentstreams.inference.loop;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.sentimentstreams.inference.loop.BatchScorer.Abandoned;
+import io.sentimentstreams.inference.loop.BatchScorer.Result;
 import io.sentimentstreams.inference.metrics.InferenceMetrics;
 import io.sentimentstreams.inference.model.ModelRegistry;
 import io.sentimentstreams.topics.Topics;
@@ -12,12 +14,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -45,32 +51,81 @@ public final class InferenceWorker implements Runnable {
     private static final Logger LOG = Logger.getLogger(InferenceWorker.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration REGISTRY_POLL = Duration.ofMillis(50);
 
     /** Worker settings, resolved from {@code InferenceConfig}. */
     public record Settings(String groupId, String transactionalId, int maxBatch, Duration maxWait,
                            Duration pollTimeout, Duration transactionTimeout) {
     }
 
+    /** Where a session gets its consumer and (not yet initialised) transactional producer. */
+    record Clients(Supplier<Consumer<String, byte[]>> consumer, Supplier<Producer<String, byte[]>> producer) {
+    }
+
+    /** One batch in, what to produce for it out; {@link BatchScorer#score} in service. */
+    @FunctionalInterface
+    interface Scorer {
+        Result score(List<ConsumerRecord<String, byte[]>> batch, BooleanSupplier stop)
+                throws InterruptedException, Abandoned;
+    }
+
+    /** Time for batch deadlines, latencies and back-offs; the system clock in service. */
+    interface Clock {
+        Clock SYSTEM = new Clock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void sleep(final Duration d) throws InterruptedException {
+                Thread.sleep(d.toMillis());
+            }
+        };
+
+        long nanoTime();
+
+        void sleep(Duration d) throws InterruptedException;
+    }
+
     private final Settings settings;
-    private final Map<String, Object> consumerConfig;
-    private final Map<String, Object> producerConfig;
-    private final BatchScorer scorer;
-    private final ModelRegistry registry;
+    private final Clients clients;
+    private final Scorer scorer;
+    private final BooleanSupplier modelsReady;
     private final InferenceMetrics metrics;
+    private final Clock clock;
 
     /** Records fetched but not yet scored: the batch being filled, then records beyond its size. */
     private final List<ConsumerRecord<String, byte[]>> buffer = new ArrayList<>();
     private volatile boolean running = true;
     private volatile boolean polling;
     private volatile boolean finished;
-    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile Consumer<String, byte[]> consumer;
 
     public InferenceWorker(final Map<String, Object> baseKafkaConfig, final Settings settings,
                            final BatchScorer scorer, final ModelRegistry registry, final InferenceMetrics metrics) {
+        this(settings, kafkaClients(baseKafkaConfig, settings), scorer::score, registry::caughtUp, metrics,
+                Clock.SYSTEM);
+    }
+
+    /** The loop with its collaborators given: tests pass mock clients, a scorer and a clock of their own. */
+    InferenceWorker(final Settings settings, final Clients clients, final Scorer scorer,
+                    final BooleanSupplier modelsReady, final InferenceMetrics metrics, final Clock clock) {
         this.settings = settings;
+        this.clients = clients;
         this.scorer = scorer;
-        this.registry = registry;
+        this.modelsReady = modelsReady;
         this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    private static Clients kafkaClients(final Map<String, Object> baseKafkaConfig, final Settings settings) {
+        final Map<String, Object> consumerConfig = consumerConfig(baseKafkaConfig, settings);
+        final Map<String, Object> producerConfig = producerConfig(baseKafkaConfig, settings);
+        return new Clients(() -> new KafkaConsumer<>(consumerConfig), () -> new KafkaProducer<>(producerConfig));
+    }
+
+    static Map<String, Object> consumerConfig(final Map<String, Object> baseKafkaConfig, final Settings settings) {
         final Map<String, Object> c = new HashMap<>(baseKafkaConfig);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-consumer");
@@ -82,7 +137,10 @@ public final class InferenceWorker implements Runnable {
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         // Values are parsed by BatchScorer so an unparseable record becomes a dead letter, not a poll error.
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        this.consumerConfig = Map.copyOf(c);
+        return Map.copyOf(c);
+    }
+
+    static Map<String, Object> producerConfig(final Map<String, Object> baseKafkaConfig, final Settings settings) {
         final Map<String, Object> p = new HashMap<>(baseKafkaConfig);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-producer");
@@ -92,7 +150,7 @@ public final class InferenceWorker implements Runnable {
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) settings.transactionTimeout().toMillis());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        this.producerConfig = Map.copyOf(p);
+        return Map.copyOf(p);
     }
 
     @Override
@@ -113,17 +171,17 @@ public final class InferenceWorker implements Runnable {
 
     /** Records are scored by the version that encoded them, so consuming waits until the models are replayed. */
     private void awaitRegistry() throws InterruptedException {
-        while (running && !registry.caughtUp()) {
-            Thread.sleep(50);
+        while (running && !modelsReady.getAsBoolean()) {
+            clock.sleep(REGISTRY_POLL);
         }
     }
 
     /** One consumer and producer pair; returns after a fatal client error (to rebuild both) or on stop. */
     private void runSession() throws InterruptedException {
-        KafkaProducer<String, byte[]> producer = null;
+        Producer<String, byte[]> producer = null;
         KafkaClientMetrics consumerMetrics = null;
         KafkaClientMetrics producerMetrics = null;
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig)) {
+        try (Consumer<String, byte[]> c = clients.consumer().get()) {
             consumer = c;
             consumerMetrics = new KafkaClientMetrics(c);
             consumerMetrics.bindTo(metrics.registry());
@@ -140,7 +198,7 @@ public final class InferenceWorker implements Runnable {
                 if (batch.isEmpty()) {
                     continue;
                 }
-                final KafkaProducer<String, byte[]> after = process(c, producer, batch);
+                final Producer<String, byte[]> after = process(c, producer, batch);
                 if (after != producer) {
                     producerMetrics.close();
                     producer = after;
@@ -156,14 +214,14 @@ public final class InferenceWorker implements Runnable {
             polling = false;
             LOG.errorf(e, "worker %s: Kafka client error; rebuilding consumer and producer in %s",
                     settings.transactionalId(), RETRY_BACKOFF);
-            Thread.sleep(RETRY_BACKOFF.toMillis());
+            clock.sleep(RETRY_BACKOFF);
         } catch (RuntimeException e) {
             // A bug, not bad input (bad input becomes dead letters): nothing was committed for the batch, so
             // rebuilding the clients redoes it from the committed offsets; the thread itself stays alive.
             polling = false;
             LOG.errorf(e, "worker %s: unexpected error; rebuilding consumer and producer in %s",
                     settings.transactionalId(), RETRY_BACKOFF);
-            Thread.sleep(RETRY_BACKOFF.toMillis());
+            clock.sleep(RETRY_BACKOFF);
         } finally {
             polling = false;
             consumer = null;
@@ -180,8 +238,8 @@ public final class InferenceWorker implements Runnable {
         }
     }
 
-    private KafkaProducer<String, byte[]> newProducer() {
-        final KafkaProducer<String, byte[]> p = new KafkaProducer<>(producerConfig);
+    private Producer<String, byte[]> newProducer() {
+        final Producer<String, byte[]> p = clients.producer().get();
         try {
             // Fences any earlier producer with this transactional.id and aborts its open transaction.
             p.initTransactions();
@@ -196,15 +254,15 @@ public final class InferenceWorker implements Runnable {
      * Fills a batch: waits up to the poll timeout for a first record, then up to {@code maxWait} more for
      * the batch to reach {@code maxBatch}. Records beyond the batch stay buffered for the next one.
      */
-    private List<ConsumerRecord<String, byte[]>> nextBatch(final KafkaConsumer<String, byte[]> c) {
+    private List<ConsumerRecord<String, byte[]>> nextBatch(final Consumer<String, byte[]> c) {
         final int max = settings.maxBatch();
-        long deadline = buffer.isEmpty() ? 0L : System.nanoTime() + settings.maxWait().toNanos();
+        long deadline = buffer.isEmpty() ? 0L : clock.nanoTime() + settings.maxWait().toNanos();
         while (running && buffer.size() < max) {
             final Duration timeout;
             if (buffer.isEmpty()) {
                 timeout = settings.pollTimeout();
             } else {
-                final long left = deadline - System.nanoTime();
+                final long left = deadline - clock.nanoTime();
                 if (left <= 0) {
                     break;
                 }
@@ -216,7 +274,7 @@ public final class InferenceWorker implements Runnable {
                 return List.of();
             }
             if (deadline == 0L) {
-                deadline = System.nanoTime() + settings.maxWait().toNanos();
+                deadline = clock.nanoTime() + settings.maxWait().toNanos();
             }
         }
         final int n = Math.min(max, buffer.size());
@@ -226,15 +284,14 @@ public final class InferenceWorker implements Runnable {
     }
 
     /** Scores and commits one batch; returns the producer to use next (a new one after fencing). */
-    private KafkaProducer<String, byte[]> process(final KafkaConsumer<String, byte[]> c,
-                                                  final KafkaProducer<String, byte[]> producer,
-                                                  final List<ConsumerRecord<String, byte[]>> batch)
+    private Producer<String, byte[]> process(final Consumer<String, byte[]> c, final Producer<String, byte[]> producer,
+                                             final List<ConsumerRecord<String, byte[]>> batch)
             throws InterruptedException {
-        final long start = System.nanoTime();
-        final BatchScorer.Result result;
+        final long start = clock.nanoTime();
+        final Result result;
         try {
             result = scorer.score(batch, () -> !running);
-        } catch (BatchScorer.Abandoned e) {
+        } catch (Abandoned e) {
             LOG.infof("worker %s stopping: %d uncommitted records will be consumed again after restart",
                     settings.transactionalId(), batch.size());
             rewind(c);
@@ -273,7 +330,7 @@ public final class InferenceWorker implements Runnable {
         }
         metrics.transaction("committed");
         result.onCommit().forEach(Runnable::run);
-        metrics.batch(batch.size(), System.nanoTime() - start);
+        metrics.batch(batch.size(), clock.nanoTime() - start);
         return producer;
     }
 
@@ -287,7 +344,7 @@ public final class InferenceWorker implements Runnable {
     }
 
     /** Drops everything buffered and seeks every assigned partition back to its committed offset. */
-    private void rewind(final KafkaConsumer<String, byte[]> c) {
+    private void rewind(final Consumer<String, byte[]> c) {
         buffer.clear();
         final Set<TopicPartition> assigned = c.assignment();
         if (assigned.isEmpty()) {
@@ -351,7 +408,7 @@ public final class InferenceWorker implements Runnable {
     /** Asks the loop to stop after the batch in hand; a wait for a model ends early and is not committed. */
     public void stop() {
         running = false;
-        final KafkaConsumer<String, byte[]> c = consumer;
+        final Consumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
