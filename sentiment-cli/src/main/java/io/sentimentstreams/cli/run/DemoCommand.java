@@ -197,6 +197,8 @@ public class DemoCommand implements Command {
             final ObjectNode summary = summarize(collector, byId, accepted, rejected, sent, malformed.size(),
                     started, seconds);
             final var rows = summary.putArray("rejected_rows");
+            // Rows are streamed in a shuffled order; the file's order is the one a user looks them up by.
+            rejectedRows.sort(java.util.Comparator.comparingInt(RejectedRow::line));
             for (final RejectedRow r : rejectedRows) {
                 final ObjectNode row = rows.addObject();
                 if (r.line() > 0) {
