@@ -106,6 +106,9 @@ class ComposeFileTest {
                 errors.add(s.getKey() + ": build context " + context + " does not exist");
             } else if (!Files.isRegularFile(dockerfile)) {
                 errors.add(s.getKey() + ": " + RepoFiles.root().relativize(dockerfile) + " does not exist");
+            } else if (!Files.isRegularFile(context.resolve(".dockerignore"))) {
+                errors.add(s.getKey() + ": no .dockerignore in its build context " + RepoFiles.root().relativize(context)
+                        + " (the context would carry target/ and .sentiment/ whole)");
             }
         });
         assertThat(errors).as("docker-compose builds").isEmpty();

@@ -101,6 +101,10 @@ class DockerfileTest {
                 }
             }
         }
+        final Path ignore = module.resolve(".dockerignore");
+        if (!Files.isRegularFile(ignore) || !RepoFiles.read(ignore).lines().anyMatch(l -> l.equals("!target/quarkus-app/"))) {
+            errors.add(".dockerignore must exist and let target/quarkus-app/ through (the image's only input)");
+        }
         if (!env(ins, "JAVA_APP_JAR").equals("/deployments/quarkus-run.jar")) {
             errors.add("JAVA_APP_JAR must be /deployments/quarkus-run.jar (where the fast-jar runner is copied)");
         }
@@ -171,13 +175,35 @@ class DockerfileTest {
         final List<Instruction> ins = parse(dockerfile);
         final List<String> errors = new ArrayList<>();
         checkBaseImagesAndUser(ins, errors);
-        // The compose build context of the trainer image is the repository root.
+        // The compose build context of the trainer image is the repository root; build output (target/) is
+        // checked where it has been built, and its producer must be the CLI's copy-dependencies execution.
+        final String ignore = Files.isRegularFile(RepoFiles.root().resolve(".dockerignore"))
+                ? RepoFiles.read(RepoFiles.root().resolve(".dockerignore")) : "";
+        if (ignore.isEmpty()) {
+            errors.add("no .dockerignore at the repository root: the context would carry every target/ and .sentiment/");
+        }
         for (final Instruction i : ins) {
+            if (i.keyword().equals("RUN") && i.args().matches(".*\\b(mvn|mvnw|gradle)\\b.*")) {
+                errors.add("RUN " + i.args() + ": the image must not build (a second build needs the network)");
+            }
             if (i.keyword().equals("COPY") && !i.args().contains("--from=")) {
                 final String[] parts = i.args().replaceAll("--\\S+", "").trim().split("\\s+");
                 for (int k = 0; k < parts.length - 1; k++) {
-                    if (!parts[k].contains("*") && !Files.exists(RepoFiles.root().resolve(parts[k]))) {
-                        errors.add("COPY source " + parts[k] + " does not exist in the build context (repository root)");
+                    final String source = parts[k];
+                    if (!ignore.lines().anyMatch(l -> l.equals("!" + source))) {
+                        errors.add("COPY source " + source + " is not let through by .dockerignore (add !" + source + ")");
+                    }
+                    if (source.contains("/target/")) {
+                        final String module = source.substring(0, source.indexOf("/target/"));
+                        if (!RepoFiles.read(RepoFiles.root().resolve(module + "/pom.xml")).contains("copy-dependencies")) {
+                            errors.add("COPY source " + source + ": " + module + "/pom.xml does not copy its dependencies");
+                        }
+                        if (!Files.isDirectory(RepoFiles.root().resolve(module + "/target"))) {
+                            continue;
+                        }
+                    }
+                    if (!source.contains("*") && !Files.exists(RepoFiles.root().resolve(source))) {
+                        errors.add("COPY source " + source + " does not exist in the build context (repository root)");
                     }
                 }
             }
