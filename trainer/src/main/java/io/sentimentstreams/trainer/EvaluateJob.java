@@ -70,7 +70,7 @@ public final class EvaluateJob {
         final Featurizer f = new PipelineFeaturizer(pipeline);
         final EncodedSet set = EncodedSet.encode(rows, f, pipeline.vocabulary());
         try (LoadedModel model = Engines.load(bundle, engine)) {
-            final float[] scores = score(model, set, 256);
+            final float[] scores = Trainer.score(model.model(), set, 256);
             final Metrics m = Evaluator.evaluate(scores, set.labels(), set.tokenCounts(), bundle.manifest().threshold());
             final double secs = (System.nanoTime() - t0) / 1e9;
             err.printf(Locale.ROOT, "%s on %d reviews with engine %s: accuracy %.4f, F1 %.4f, ROC-AUC %.4f (%.1fs)%n",
@@ -78,11 +78,6 @@ public final class EvaluateJob {
             return new Outcome(m, model.engine(), bundle.manifest().ref().toString(), ds.sha256(), secs,
                     ds.badRows().size());
         }
-    }
-
-    /** Scores a set in length-sorted batches (less padding), results in row order. */
-    public static float[] score(final LoadedModel model, final EncodedSet set, final int batchSize) {
-        return Trainer.scoreByLength(model::score, set, batchSize);
     }
 
     /** A featurizer over an already-built pipeline (its vocabulary is the bundle's). */

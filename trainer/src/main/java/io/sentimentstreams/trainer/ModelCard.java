@@ -13,8 +13,12 @@ final class ModelCard {
     private ModelCard() {
     }
 
-    static String render(final BundleManifest m, final Dataset train, final Dataset test, final Trainer.Result result,
-                         final Metrics validation, final Metrics testMetrics, final TrainJob.Request r) {
+    static String render(final BundleManifest m, final TrainJob.Request r, final Dataset train,
+                         final TrainJob.BundleContents contents) {
+        final Dataset test = contents.test();
+        final Trainer.Result result = contents.result();
+        final Metrics validation = result.validation().metrics();
+        final Metrics testMetrics = contents.score() == null ? null : contents.score().metrics();
         final StringBuilder sb = new StringBuilder();
         final Architecture a = m.architecture();
         final TrainerConfig c = r.config();

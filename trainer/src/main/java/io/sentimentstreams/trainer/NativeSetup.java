@@ -17,26 +17,49 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class NativeSetup {
 
     static final String EXTENSION = "org.bytedeco.javacpp.platform.extension";
-    private static volatile boolean done;
 
     private NativeSetup() {
     }
 
-    /** Call before the first ND4J class is touched; later calls do nothing. */
-    public static synchronized void configure() {
-        if (done) {
-            return;
+    /** Call before the first ND4J class is touched; later calls do nothing (or rethrow the first one's failure). */
+    public static void configure() {
+        Applied.ensure();
+    }
+
+    /**
+     * The settings are process-wide, so they are applied exactly once per JVM: class initialisation gives
+     * that, thread-safe, without a mutable flag.
+     */
+    private static final class Applied {
+
+        /** Why applying failed, or null; kept so that callers get the cause itself, not an initialiser error. */
+        private static final RuntimeException FAILURE = apply();
+
+        private Applied() {
         }
-        done = true;
-        if (System.getProperty(EXTENSION) == null && hasAvx2()) {
-            System.setProperty(EXTENSION, "-onednn-avx2");
+
+        static void ensure() {
+            if (FAILURE != null) {
+                throw FAILURE;
+            }
         }
-        if (System.getProperty("org.bytedeco.javacpp.nopointergc") == null) {
-            System.setProperty("org.bytedeco.javacpp.nopointergc", "true");
-        }
-        if (System.getenv("OMP_NUM_THREADS") == null) {
-            Nd4j.getEnvironment().setMaxThreads(1);
-            Nd4j.getEnvironment().setMaxMasterThreads(1);
+
+        private static RuntimeException apply() {
+            try {
+                if (System.getProperty(EXTENSION) == null && hasAvx2()) {
+                    System.setProperty(EXTENSION, "-onednn-avx2");
+                }
+                if (System.getProperty("org.bytedeco.javacpp.nopointergc") == null) {
+                    System.setProperty("org.bytedeco.javacpp.nopointergc", "true");
+                }
+                if (System.getenv("OMP_NUM_THREADS") == null) {
+                    Nd4j.getEnvironment().setMaxThreads(1);
+                    Nd4j.getEnvironment().setMaxMasterThreads(1);
+                }
+                return null;
+            } catch (final RuntimeException e) {
+                return e;
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.sentimentstreams.trainer;
 
 import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.model.Canary;
+import io.sentimentstreams.model.SentimentModel;
 import io.sentimentstreams.model.dl4j.Dl4jModel;
 import io.sentimentstreams.model.dl4j.NetworkFactory;
 import io.sentimentstreams.model.fast.FastBiLstm;
@@ -236,17 +237,11 @@ public final class Trainer {
         return new DataSet(features, Nd4j.create(oneHot, new long[] {idx.length, 2}, 'c'), mask, null);
     }
 
-    /** Scores {@code set} through the inference path (same trimming and mask as serving). */
-    public static float[] score(final Dl4jModel model, final EncodedSet set, final int batchSize) {
-        return scoreByLength(model::score, set, batchSize);
-    }
-
     /**
      * Scores {@code set} with any engine in batches of similar length (less padded work), results in row
-     * order; shared by training-time validation and {@code evaluate}.
+     * order; shared by training-time validation, the test set of {@code train} and {@code evaluate}.
      */
-    static float[] scoreByLength(final java.util.function.Function<int[][], float[]> engine, final EncodedSet set,
-                                 final int batchSize) {
+    public static float[] score(final SentimentModel model, final EncodedSet set, final int batchSize) {
         final float[] out = new float[set.size()];
         final Integer[] order = new Integer[set.size()];
         for (int i = 0; i < order.length; i++) {
@@ -259,7 +254,7 @@ public final class Trainer {
             for (int k = from; k < to; k++) {
                 rows[k - from] = set.ids()[order[k]];
             }
-            final float[] p = engine.apply(rows);
+            final float[] p = model.score(rows);
             for (int k = from; k < to; k++) {
                 out[order[k]] = p[k - from];
             }
@@ -299,7 +294,7 @@ public final class Trainer {
             if (!Canary.compare(dl4j, fast, probe, tolerance).fastAccepted()) {
                 return new Scored(score(dl4j, set, 256), Dl4jModel.ENGINE);
             }
-            return new Scored(scoreByLength(fast::score, set, 256), FastBiLstm.ENGINE);
+            return new Scored(score(fast, set, 256), FastBiLstm.ENGINE);
         } catch (final UnsupportedArchitectureException e) {
             return new Scored(score(dl4j, set, 256), Dl4jModel.ENGINE);
         }

@@ -243,10 +243,10 @@ class FastTrainerTest {
         final TrainerConfig cfg = new TrainerConfig("no-validation", "bilstm", 8, 6, "max", 0, "relu", false, 2, 16,
                 0.01, 1.0, 0.0, 0.0, 1.0, 0.0, 2, "accuracy", false, null, false, 1, "fast", 7L, f.config());
         final ByteArrayOutputStream log = new ByteArrayOutputStream();
-        final TrainJob.Outcome o = TrainJob.run(new TrainJob.Request(train,
+        final TrainJob.Outcome o = new TrainJob(new TrainJob.Request(train,
                 io.sentimentstreams.trainer.data.ReadOptions.of(io.sentimentstreams.trainer.data.DatasetFormat.IMDB),
                 null, null, dir.resolve("noval-bundle"), false, 1, 0, 0, cfg, "./sentiment train (test)"), f,
-                new PrintStream(log, true, StandardCharsets.UTF_8));
+                new PrintStream(log, true, StandardCharsets.UTF_8)).run();
         assertThat(o.result().bestEpoch()).isEqualTo(2);
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("no validation rows");
         final String card = java.nio.file.Files.readString(o.bundle().file(
@@ -266,12 +266,12 @@ class FastTrainerTest {
                 io.sentimentstreams.trainer.data.ReadOptions.of(io.sentimentstreams.trainer.data.DatasetFormat.IMDB),
                 dir.resolve("fast-bundle"), false, 1, 0, 0, cfg, "./sentiment train (test)");
         final ByteArrayOutputStream log = new ByteArrayOutputStream();
-        final TrainJob.Outcome o = TrainJob.run(r, f, new PrintStream(log, true, StandardCharsets.UTF_8));
+        final TrainJob.Outcome o = new TrainJob(r, f, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
         assertThat(o.test().n()).isEqualTo(300);
         assertThat(o.test().accuracy()).isGreaterThan(0.9);
         assertThat(o.bundle().manifest().training().path("engine").asText()).isEqualTo("fast");
-        assertThat(TrainJob.summary(o).path("engine").asText()).isEqualTo("fast");
-        assertThat(TrainJob.summary(o).path("testEngine").asText()).isIn("fast", "dl4j");
+        assertThat(o.summary().path("engine").asText()).isEqualTo("fast");
+        assertThat(o.summary().path("testEngine").asText()).isIn("fast", "dl4j");
         assertThat(o.bundle().manifest().metrics().path("validationEngine").asText()).isEqualTo("fast");
         final Path card = o.bundle().file(io.sentimentstreams.bundle.BundleManifest.MODEL_CARD);
         assertThat(java.nio.file.Files.readString(card)).contains(", validation with fast)");

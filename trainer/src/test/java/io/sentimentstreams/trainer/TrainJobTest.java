@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.model.EngineChoice;
 import io.sentimentstreams.model.dl4j.Dl4jModel;
 import io.sentimentstreams.text.PipelineConfig;
 import io.sentimentstreams.trainer.data.DatasetFormat;
@@ -33,6 +34,7 @@ class TrainJobTest {
     static Path dir;
     static TrainJob.Outcome outcome;
     static Path out;
+    static String log;
 
     static Path corpus(final String name, final int rows, final long seed) throws IOException {
         return corpus(dir, name, rows, seed);
@@ -71,8 +73,39 @@ class TrainJobTest {
         out = dir.resolve("bundle");
         final TrainJob.Request r = new TrainJob.Request(train, ReadOptions.of(DatasetFormat.IMDB), test,
                 ReadOptions.of(DatasetFormat.IMDB), out, false, 1, 0, 0, cfg, "./sentiment train (test)");
-        final ByteArrayOutputStream log = new ByteArrayOutputStream();
-        outcome = TrainJob.run(r, f, new PrintStream(log, true, StandardCharsets.UTF_8));
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        outcome = new TrainJob(r, f, new PrintStream(err, true, StandardCharsets.UTF_8)).run();
+        log = err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theRunReplacesItsOwnCheckpointsWithTheFinalBundle() throws Exception {
+        // Epoch 1 always improves on nothing, and 4 epochs leave room for a checkpoint before the last one.
+        assertThat(log).contains("checkpoint bundle (epoch 1, no test figures yet): " + outcome.bundle().manifest()
+                .ref()).contains("bundle: " + outcome.bundle() + " digest " + outcome.bundle().digest());
+        final BundleManifest m = ModelBundle.load(out).manifest();
+        assertThat(m.training().path("checkpoint").asBoolean(true)).isFalse();
+        assertThat(ModelBundle.load(out).digest()).isEqualTo(outcome.bundle().digest());
+    }
+
+    @Test
+    void theTestSetIsScoredWithTheEngineTheRunIsGiven() throws Exception {
+        final WhitespaceFeaturizer f = new WhitespaceFeaturizer(30, 12);
+        final TrainerConfig cfg = new TrainerConfig("dl4j-tested", "bilstm", 8, 6, "max", 0, "relu", true, 1, 16,
+                0.01, 1.0, 0.0, 0.0, 1.0, 0.1, 2, "accuracy", true, null, false, 1, "dl4j", 7L, f.config());
+        final TrainJob.Request r = new TrainJob.Request(dir.resolve("train.tsv"), ReadOptions.of(DatasetFormat.IMDB),
+                dir.resolve("test.tsv"), ReadOptions.of(DatasetFormat.IMDB), dir.resolve("dl4j-tested"), false, 1,
+                200, 100, cfg, "./sentiment train (dl4j test)");
+        final TrainJob.Outcome o = new TrainJob(r, f, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), EngineChoice.DL4J).run();
+        assertThat(o.test().n()).isEqualTo(100);
+        final BundleManifest m = o.bundle().manifest();
+        assertThat(m.metrics().path("engine").asText()).isEqualTo("dl4j");
+        assertThat(m.metrics().path("testLimit").asInt()).isEqualTo(100);
+        assertThat(m.datasets()).extracting(d -> d.role()).containsExactly("train", "test");
+        assertThat(o.summary().path("testEngine").asText()).isEqualTo("dl4j");
+        assertThat(Files.readString(o.bundle().file(BundleManifest.MODEL_CARD)))
+                .contains("## Measured (test scored with engine dl4j,");
     }
 
     @Test
@@ -188,8 +221,8 @@ class TrainJobTest {
         final TrainJob.Request r = new TrainJob.Request(dir.resolve("train.tsv"), ReadOptions.of(DatasetFormat.IMDB),
                 null, null, existing, false, 1, 50, 0, cfg.withPipeline(new WhitespaceFeaturizer(30, 12).config()),
                 "x");
-        assertThatThrownBy(() -> TrainJob.run(r, new WhitespaceFeaturizer(30, 12), new PrintStream(
-                new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> new TrainJob(r, new WhitespaceFeaturizer(30, 12), new PrintStream(
+                new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run())
                 .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
         assertThat(Files.readString(existing.resolve("keep.txt"))).isEqualTo("a previous model");
     }

@@ -112,9 +112,9 @@ class VectorJobTest {
                 0.01, 1.0, 0.0, 0.0, 1.0, 0.1, 1, "accuracy", true, out.toString(), false, 1, "dl4j", 42L, f.config());
         final Path bundle = dir.resolve("bundle");
         final ByteArrayOutputStream trainLog = new ByteArrayOutputStream();
-        final TrainJob.Outcome trained = TrainJob.run(new TrainJob.Request(corpus(2000), ReadOptions.of(
+        final TrainJob.Outcome trained = new TrainJob(new TrainJob.Request(corpus(2000), ReadOptions.of(
                 DatasetFormat.IMDB), null, null, bundle, false, 1, 0, 0, cfg, "./sentiment train (test)"), f,
-                new PrintStream(trainLog, true, StandardCharsets.UTF_8));
+                new PrintStream(trainLog, true, StandardCharsets.UTF_8)).run();
         assertThat(trained.result().pretrainedRows()).isGreaterThanOrEqualTo(8);
         assertThat(trainLog.toString(StandardCharsets.UTF_8)).contains("rows initialised from " + out);
         final BundleManifest manifest = ModelBundle.load(bundle).manifest();

@@ -69,8 +69,9 @@ public final class TrainCommand implements Command {
         }
         NativeSetup.configure();
         final TrainJob.Request request = request(args, argv);
-        final TrainJob.Outcome outcome = TrainJob.run(request, Featurizer.pipeline(request.config().pipeline()), err);
-        out.println(Json.write(TrainJob.summary(outcome)));
+        final TrainJob.Outcome outcome = new TrainJob(request, Featurizer.pipeline(request.config().pipeline()), err)
+                .run();
+        out.println(Json.write(outcome.summary()));
         return 0;
     }
 

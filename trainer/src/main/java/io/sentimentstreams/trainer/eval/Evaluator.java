@@ -12,7 +12,7 @@ import java.util.List;
 public final class Evaluator {
 
     /** Upper bounds (inclusive) of the token-count buckets; the last bucket is open-ended. */
-    public static final int[] LENGTH_BOUNDS = {10, 25, 50, 100, 200, 400};
+    private static final List<Integer> LENGTH_BOUNDS = List.of(10, 25, 50, 100, 200, 400);
 
     private Evaluator() {
     }
@@ -88,8 +88,8 @@ public final class Evaluator {
                                                 final double threshold) {
         final List<Metrics.Bucket> out = new ArrayList<>();
         int lo = 0;
-        for (int b = 0; b <= LENGTH_BOUNDS.length; b++) {
-            final int hi = b < LENGTH_BOUNDS.length ? LENGTH_BOUNDS[b] : Integer.MAX_VALUE;
+        for (int b = 0; b <= LENGTH_BOUNDS.size(); b++) {
+            final int hi = b < LENGTH_BOUNDS.size() ? LENGTH_BOUNDS.get(b) : Integer.MAX_VALUE;
             long total = 0;
             long right = 0;
             for (int i = 0; i < scores.length; i++) {
