@@ -83,8 +83,8 @@ public final class ModelsTopicFollower implements AutoCloseable {
     /** The consumer settings: the service's {@code kafka} minus group and serde keys, plus what following needs. */
     static Map<String, Object> consumerConfig(final Map<String, Object> kafka, final String clientId) {
         final Map<String, Object> c = new HashMap<>(kafka);
-        c.keySet().removeIf(k -> k.startsWith("key.") || k.startsWith("value.") || k.equals(ConsumerConfig.GROUP_ID_CONFIG)
-                || k.equals("transactional.id"));
+        c.keySet().removeIf(k -> k.startsWith("key.") || k.startsWith("value.")
+                || k.equals(ConsumerConfig.GROUP_ID_CONFIG) || k.equals("transactional.id"));
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
