@@ -11,6 +11,7 @@ import io.sentimentstreams.inference.model.ModelRegistry;
 import io.sentimentstreams.inference.model.ServedModel;
 import io.sentimentstreams.model.EngineChoice;
 import io.sentimentstreams.model.Engines;
+import io.sentimentstreams.models.RefusalReason;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,16 +75,34 @@ class ModelRegistryTest {
         final ModelBundle good = TestBundles.write(tmp, "c", 1, 1);
         offer(good);
         final ModelBundle two = TestBundles.write(tmp, "c", 2, 2);
-        registry.offer("c@2", TestBundles.archiveWithCorruptedNetwork(two), null);
+        // the manifest (so the digest) is intact, the network's sha256 is not
+        registry.offer("c@2", TestBundles.archiveWithCorruptedNetwork(two), two.digest());
         registry.offer("c@3", TestBundles.archive(TestBundles.write(tmp, "c", 3, 3)), "00".repeat(32));
-        registry.offer("c@4", new byte[] {1, 2, 3}, null);
+        registry.offer("c@4", new byte[] {1, 2, 3}, "00".repeat(32));
+        final ModelBundle five = TestBundles.write(tmp, "c", 5, 5);
+        registry.offer("c@5", TestBundles.archive(five), null);
         assertThat(refused("CHECKSUM_MISMATCH")).isEqualTo(2.0);
         assertThat(refused("MISSING_FILE")).isEqualTo(1.0);
+        assertThat(refused("MISSING_DIGEST")).isEqualTo(1.0);
         assertThat(registry.loadedRefs()).containsExactly(new ModelRef("c", 1));
         final ModelRegistry.Lookup refusedLookup = registry.await(new ModelRef("c", 2), TimeUnit.SECONDS.toNanos(30),
                 () -> false);
         assertThat(refusedLookup.model()).isNull();
         assertThat(refusedLookup.unavailable()).contains("refused").contains("CHECKSUM_MISMATCH");
+    }
+
+    @Test
+    void badKeysAreRefusedAndTombstonesIgnoredWhileTheServingVersionStays() {
+        registry.markCaughtUp();
+        final ModelBundle good = TestBundles.write(tmp, "k", 1, 1);
+        offer(good);
+        registry.offer("k-without-version", TestBundles.archive(good), good.digest());
+        registry.offer("k@1", null, null);
+        assertThat(refused("BAD_KEY")).isEqualTo(1.0);
+        assertThat(meters.find("sentiment.inference.models.refused").tag("model", "unknown").counter().count())
+                .isEqualTo(1.0);
+        assertThat(registry.loadedRefs()).containsExactly(new ModelRef("k", 1));
+        assertThat(registry.snapshot().refused()).isEmpty();
     }
 
     @Test
@@ -102,7 +121,7 @@ class ModelRegistryTest {
                 TestBundles.architecture(), small, TestBundles.VOCAB - 1));
         // Engines checks parameter counts against the manifest (SHAPE_MISMATCH); an engine that only fails in
         // its canary is refused as ENGINE_ERROR. Either way the bundle must not serve.
-        assertThat(refused("SHAPE_MISMATCH") + refused(ModelRegistry.ENGINE_ERROR)).isEqualTo(3.0);
+        assertThat(refused("SHAPE_MISMATCH") + refused(RefusalReason.ENGINE_ERROR.name())).isEqualTo(3.0);
         assertThat(refused("SHAPE_MISMATCH")).isGreaterThanOrEqualTo(2.0);
         assertThat(registry.loadedCount()).isZero();
     }
@@ -113,7 +132,7 @@ class ModelRegistryTest {
         final ModelBundle first = TestBundles.write(tmp, "d", 1, 1);
         offer(first);
         offer(TestBundles.write(tmp, "d", 1, 99));
-        assertThat(refused("BAD_MANIFEST")).isEqualTo(1.0);
+        assertThat(refused("VERSION_CONFLICT")).isEqualTo(1.0);
         final ServedModel served = registry.leaseIfLoaded(new ModelRef("d", 1)).orElseThrow();
         assertThat(served.digest()).isEqualTo(first.digest());
         served.release();

@@ -47,15 +47,12 @@ public final class BundleArchive {
     }
 
     /**
-     * Unpacks {@code archive} into a new directory under {@code parent}, verifies it, and checks its
-     * digest against {@code expectedDigest} when given.
+     * Unpacks {@code archive} into the existing directory {@code dir} (the caller owns it, also when this
+     * throws), verifies it, and checks its digest against {@code expectedDigest} when given.
      */
-    public static ModelBundle unpack(final byte[] archive, final Path parent, final String expectedDigest)
+    public static ModelBundle unpackInto(final byte[] archive, final Path dir, final String expectedDigest)
             throws BundleException {
-        final Path dir;
         try {
-            Files.createDirectories(parent);
-            dir = Files.createTempDirectory(parent, "bundle-");
             long total = 0;
             try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(archive))) {
                 ZipEntry entry;

@@ -6,10 +6,10 @@ import io.sentimentstreams.inference.config.InferenceConfig;
 import io.sentimentstreams.inference.metrics.InferenceMetrics;
 import io.sentimentstreams.inference.model.ModelLoader;
 import io.sentimentstreams.inference.model.ModelRegistry;
-import io.sentimentstreams.inference.model.ModelTopicReader;
 import io.sentimentstreams.kafka.NativeLz4;
 import io.sentimentstreams.model.EngineChoice;
 import io.sentimentstreams.model.Engines;
+import io.sentimentstreams.models.ModelsTopicFollower;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -35,6 +35,7 @@ public class InferenceService {
 
     private static final Logger LOG = Logger.getLogger(InferenceService.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration MODELS_POLL = Duration.ofMillis(500);
 
     private final InferenceConfig config;
     private final InferenceMetrics metrics;
@@ -42,8 +43,7 @@ public class InferenceService {
     private final List<InferenceWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private ModelRegistry registry;
-    private ModelTopicReader reader;
-    private Thread readerThread;
+    private ModelsTopicFollower reader;
 
     @Inject
     public InferenceService(final InferenceConfig config, final InferenceMetrics metrics,
@@ -64,10 +64,9 @@ public class InferenceService {
                     + "every model will be served by the dl4j engine");
         }
         registry = new ModelRegistry(loader, config.models().cacheSize(), cacheDir(), metrics);
-        reader = new ModelTopicReader(kafkaConfig, registry);
-        readerThread = new Thread(reader, "inference-models");
-        readerThread.setDaemon(true);
-        readerThread.start();
+        reader = new ModelsTopicFollower(kafkaConfig, "inference-models-" + Long.toHexString(System.nanoTime()),
+                MODELS_POLL, registry::offer, registry::markCaughtUp);
+        reader.start();
         final BatchScorer scorer = new BatchScorer(registry, config.versionWait(), metrics);
         for (int i = 0; i < config.workers(); i++) {
             final InferenceWorker worker = new InferenceWorker(kafkaConfig, new InferenceWorker.Settings(
@@ -99,9 +98,8 @@ public class InferenceService {
             }
         }
         if (reader != null) {
-            reader.stop();
             try {
-                readerThread.join(5_000);
+                reader.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -126,7 +124,7 @@ public class InferenceService {
 
     /** True when a worker thread or the models reader thread has ended (only expected during shutdown). */
     public boolean anyThreadFinished() {
-        return workers.stream().anyMatch(InferenceWorker::finished) || reader != null && reader.finished();
+        return workers.stream().anyMatch(InferenceWorker::finished) || reader != null && !reader.isAlive();
     }
 
     private void validate() {

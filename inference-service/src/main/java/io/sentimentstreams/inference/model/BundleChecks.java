@@ -1,47 +1,18 @@
 package io.sentimentstreams.inference.model;
 
-import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.model.SentimentModel;
-import io.sentimentstreams.text.PipelineConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.util.stream.Stream;
 
 /**
- * Shape checks a bundle must pass before it serves: the encoder's row length and largest id must fit
- * the network (from the manifest and vocab.tsv), and the loaded engine must score rows of exactly that
- * shape, including the largest id, to finite probabilities.
+ * A verified bundle and the engine loaded from it in; a refusal (SHAPE_MISMATCH) out unless the engine
+ * scores rows of exactly the manifest's shape, including the largest id, to probabilities. (The manifest's
+ * own shape checks are {@link io.sentimentstreams.models.BundleVerifier}'s.)
  */
 public final class BundleChecks {
 
     private BundleChecks() {
-    }
-
-    /** Checks the manifest against the vocabulary file; throws SHAPE_MISMATCH with the numbers. */
-    public static void checkManifest(final ModelBundle bundle) throws BundleException {
-        final BundleManifest m = bundle.manifest();
-        final PipelineConfig p = m.pipeline();
-        final Architecture a = m.architecture();
-        if (p.maxlen() < 1) {
-            throw shape(m, "pipeline maxlen " + p.maxlen() + " < 1");
-        }
-        if (a.maxlen() > 0 && a.maxlen() != p.maxlen()) {
-            throw shape(m, "network expects " + a.maxlen() + " time steps, the pipeline pads to " + p.maxlen());
-        }
-        if (a.vocabSize() < 2) {
-            throw shape(m, "network vocabulary size " + a.vocabSize() + " < 2");
-        }
-        final long words = vocabularyLines(bundle);
-        // Keras num_words keeps ids below it; index 0 is padding, so the largest id is the word count.
-        final long largestId = p.numWords() > 0 ? Math.min(p.numWords() - 1L, words) : words;
-        if (largestId >= a.vocabSize()) {
-            throw shape(m, "the encoder can emit id " + largestId + " but the network embeds only "
-                    + a.vocabSize() + " ids");
-        }
     }
 
     /**
@@ -68,15 +39,6 @@ public final class BundleChecks {
             if (!(s >= 0f && s <= 1f)) {
                 throw shape(m, "engine " + engine.engine() + " returned a non-probability " + s);
             }
-        }
-    }
-
-    private static long vocabularyLines(final ModelBundle bundle) throws BundleException {
-        try (Stream<String> lines = Files.lines(bundle.file(BundleManifest.VOCABULARY))) {
-            return lines.filter(l -> !l.isEmpty()).count();
-        } catch (IOException | UncheckedIOException e) {
-            throw new BundleException(BundleException.Kind.MISSING_FILE,
-                    "cannot read " + BundleManifest.VOCABULARY + " of " + bundle.manifest().ref() + ": " + e, e);
         }
     }
 

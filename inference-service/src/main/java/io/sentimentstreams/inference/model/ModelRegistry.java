@@ -1,13 +1,15 @@
 package io.sentimentstreams.inference.model;
 
-import io.sentimentstreams.bundle.BundleArchive;
 import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.contracts.ModelRef;
 import io.sentimentstreams.inference.metrics.InferenceMetrics;
 import io.sentimentstreams.model.LoadedModel;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.sentimentstreams.models.Announcement;
+import io.sentimentstreams.models.BundleRefusedException;
+import io.sentimentstreams.models.BundleVerifier;
+import io.sentimentstreams.models.Refusal;
+import io.sentimentstreams.models.RefusalReason;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,25 +20,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
  * Model versions announced on {@code sentiment.models} in, leased engines out: every announcement is
- * unpacked and verified (sha256 of every file, the announced digest, the shape), verified bundles stay
- * on disk, and a small LRU of them is loaded into engines; the newest version of each name is never
- * evicted. A refused announcement never replaces what serves.
+ * checked by the shared {@link BundleVerifier}; what is inference's own is keeping every verified version
+ * on disk (immutable: the same version with another digest is refused), loading a small LRU of them into
+ * engines (the newest version of each name is never evicted) and probing each engine. A refused
+ * announcement never replaces what serves.
  */
 public final class ModelRegistry {
 
     private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
     private static final long WAIT_SLICE_MS = 200;
-    /** Refusal reason when the engine throws while loading or canary-checking a bundle. */
-    public static final String ENGINE_ERROR = "ENGINE_ERROR";
 
     private final ModelLoader loader;
     private final int cacheSize;
-    private final Path cacheDir;
+    private final BundleVerifier verifier;
     private final InferenceMetrics metrics;
 
     /** Verified bundles on disk, by version; loading one into an engine needs no Kafka. */
@@ -59,7 +59,7 @@ public final class ModelRegistry {
         }
         this.loader = loader;
         this.cacheSize = cacheSize;
-        this.cacheDir = cacheDir;
+        this.verifier = new BundleVerifier(cacheDir);
         this.metrics = metrics;
         metrics.gauge("models.cached", "Model versions loaded in memory", this, ModelRegistry::loadedCount);
     }
@@ -69,56 +69,41 @@ public final class ModelRegistry {
      * been replayed ({@link #markCaughtUp()}) loads it into an engine right away.
      */
     public void offer(final String key, final byte[] archive, final String announcedDigest) {
-        if (archive == null) {
-            LOG.infof("ignoring tombstone for model %s on the models topic", key);
+        final Announcement announcement;
+        try {
+            announcement = verifier.announcement(key, archive, announcedDigest);
+        } catch (BundleRefusedException e) {
+            refuse(e.refusal());
             return;
         }
-        final ModelRef ref;
-        try {
-            ref = ModelRef.parse(key);
-        } catch (IllegalArgumentException e) {
-            refuse(null, "invalid", BundleException.Kind.BAD_MANIFEST.name(),
-                    "model announcement with key '" + key + "' is not name@version");
+        final ModelRef ref = announcement.ref();
+        if (announcement.tombstone()) {
+            LOG.infof("ignoring tombstone for model %s on the models topic", key);
             return;
         }
         synchronized (this) {
             final ModelBundle existing = known.get(ref);
-            if (existing != null && announcedDigest != null && existing.digest().equalsIgnoreCase(announcedDigest)) {
+            if (existing != null && existing.digest().equalsIgnoreCase(announcement.digest())) {
                 LOG.debugf("model %s announced again with the same digest", ref);
                 return;
             }
         }
-        if (announcedDigest == null) {
-            LOG.warnf("model %s announced without a %s header: only the per-file checksums are verified", ref,
-                    BundleArchive.DIGEST_HEADER);
-        }
         final ModelBundle bundle;
         try {
-            bundle = BundleArchive.unpack(archive, cacheDir, announcedDigest);
-            if (!bundle.manifest().ref().equals(ref)) {
-                deleteQuietly(bundle.dir());
-                throw new BundleException(BundleException.Kind.BAD_MANIFEST,
-                        "announced as " + ref + " but the manifest says " + bundle.manifest().ref());
-            }
-            try {
-                BundleChecks.checkManifest(bundle);
-            } catch (BundleException e) {
-                deleteQuietly(bundle.dir());
-                throw e;
-            }
-        } catch (BundleException e) {
-            refuse(ref, ref.name(), e.kind().name(), e.getMessage());
+            bundle = verifier.verify(announcement);
+        } catch (BundleRefusedException e) {
+            refuse(e.refusal());
             return;
         }
         synchronized (this) {
             final ModelBundle existing = known.get(ref);
             if (existing != null) {
-                deleteQuietly(bundle.dir());
+                BundleVerifier.delete(bundle.dir());
                 if (!existing.digest().equalsIgnoreCase(bundle.digest())) {
                     // Versions are immutable: the records already encoded with it must keep their meaning.
-                    refuse(ref, ref.name(), BundleException.Kind.BAD_MANIFEST.name(), "model " + ref
+                    refuse(new Refusal(key, ref, RefusalReason.VERSION_CONFLICT, "model " + ref
                             + " was already published with digest " + existing.digest() + "; got " + bundle.digest()
-                            + " (publish a new version instead)");
+                            + " (publish a new version instead)"));
                 }
                 return;
             }
@@ -303,12 +288,14 @@ public final class ModelRegistry {
         } catch (BundleException | RuntimeException | LinkageError e) {
             // The engine could not run this network (e.g. the manifest declares more ids than it embeds, caught
             // by the canary), or an engine class is broken (LinkageError): refuse this bundle, keep the registry.
-            final String kind = e instanceof BundleException be ? be.kind().name() : ENGINE_ERROR;
+            final RefusalReason reason = e instanceof BundleException be ? RefusalReason.of(be.kind())
+                    : RefusalReason.ENGINE_ERROR;
             synchronized (this) {
                 known.remove(ref);
             }
-            deleteQuietly(bundle.dir());
-            refuse(ref, ref.name(), kind, e instanceof BundleException ? e.getMessage() : e.toString());
+            BundleVerifier.delete(bundle.dir());
+            refuse(new Refusal(ref.toString(), ref, reason, e instanceof BundleException ? e.getMessage()
+                    : e.toString()));
             return Optional.empty();
         }
         metrics.canary(ref.name(), engine.canary().tag());
@@ -366,29 +353,15 @@ public final class ModelRegistry {
         }
     }
 
-    private void refuse(final ModelRef ref, final String modelTag, final String kind, final String message) {
+    private void refuse(final Refusal r) {
         synchronized (this) {
-            if (ref != null && !known.containsKey(ref)) {
-                refused.put(ref, kind + ": " + message);
+            if (r.ref() != null && !known.containsKey(r.ref())) {
+                refused.put(r.ref(), r.reason() + ": " + r.message());
                 notifyAll();
             }
         }
-        metrics.modelRefused(modelTag, kind);
-        LOG.errorf("model bundle %s refused (%s): %s; what serves stays unchanged",
-                ref == null ? "?" : ref, kind, message);
-    }
-
-    private static void deleteQuietly(final Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a leftover temp directory is harmless
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
+        metrics.modelRefused(r.modelTag(), r.reason().name());
+        LOG.errorf("model bundle %s refused (%s): %s; what serves stays unchanged", r.ref() == null ? r.key() : r.ref(),
+                r.reason(), r.message());
     }
 }

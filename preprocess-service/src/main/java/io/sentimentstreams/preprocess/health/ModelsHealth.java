@@ -1,8 +1,9 @@
 package io.sentimentstreams.preprocess.health;
 
+import io.sentimentstreams.models.BundleVerifier;
+import io.sentimentstreams.models.ModelsTopicFollower;
 import io.sentimentstreams.preprocess.model.ActiveModel;
 import io.sentimentstreams.preprocess.model.ModelRegistry;
-import io.sentimentstreams.preprocess.model.ModelsConsumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -14,7 +15,7 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * The model registry's state in; two checks out: ready once {@code sentiment.models} has been read to the
  * end offsets seen at start-up (with the active model per language as data), live while the models
- * consumer thread runs. A language without a model does not make the service unready: its records go to
+ * topic follower thread runs. A language without a model does not make the service unready: its records go to
  * the dead-letter topic with {@code NO_MODEL}.
  */
 public final class ModelsHealth {
@@ -23,7 +24,7 @@ public final class ModelsHealth {
     }
 
     static HealthCheckResponseBuilder withModels(final HealthCheckResponseBuilder b, final ModelRegistry registry) {
-        for (final String lang : ModelRegistry.LANGUAGES) {
+        for (final String lang : BundleVerifier.LANGUAGES) {
             final Map<String, ActiveModel> active = registry.snapshot();
             b.withData(lang, active.containsKey(lang) ? active.get(lang).ref().toString() : "none");
         }
@@ -47,19 +48,19 @@ public final class ModelsHealth {
         }
     }
 
-    /** Liveness: the models consumer thread is running, so new versions will be picked up. */
+    /** Liveness: the models topic follower thread is running, so new versions will be picked up. */
     @Liveness
     @ApplicationScoped
     public static class Live implements HealthCheck {
-        private final ModelsConsumer consumer;
+        private final ModelsTopicFollower follower;
 
-        public Live(final ModelsConsumer consumer) {
-            this.consumer = consumer;
+        public Live(final ModelsTopicFollower follower) {
+            this.follower = follower;
         }
 
         @Override
         public HealthCheckResponse call() {
-            return HealthCheckResponse.named("preprocess-models-consumer").status(consumer.isAlive()).build();
+            return HealthCheckResponse.named("preprocess-models-consumer").status(follower.isAlive()).build();
         }
     }
 }

@@ -8,11 +8,11 @@ import io.micrometer.core.instrument.Timer;
 import io.sentimentstreams.contracts.ModelRef;
 import io.sentimentstreams.contracts.Reason;
 import io.sentimentstreams.contracts.Stage;
-import io.sentimentstreams.preprocess.model.ModelRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Events of the preprocess stage in (a review encoded, a dead letter, a model loaded or refused), Micrometer
@@ -102,16 +102,13 @@ public final class PreprocessMetrics {
                 .register(registry).increment();
     }
 
-    /** One gauge per language: the version of the active model, 0 while none is loaded. */
-    public void registerActiveVersionGauges(final ModelRegistry models) {
-        for (final String lang : ModelRegistry.LANGUAGES) {
-            Gauge.builder(MODEL_VERSION, models, r -> r.active(lang).map(m -> (double) m.ref().version())
-                            .orElse(0.0))
-                    .description("Version of the model whose vocabulary encodes this language (0: none)")
-                    .tag("lang", lang)
-                    .strongReference(true)
-                    .register(registry);
-        }
+    /** The version of the model active for {@code lang}, read from {@code source} (0 while none is loaded). */
+    public <T> void activeVersionGauge(final String lang, final T source, final ToDoubleFunction<T> version) {
+        Gauge.builder(MODEL_VERSION, source, version)
+                .description("Version of the model whose vocabulary encodes this language (0: none)")
+                .tag("lang", lang)
+                .strongReference(true)
+                .register(registry);
     }
 
     private Encoded meters(final String lang, final ModelRef model) {

@@ -1,13 +1,26 @@
 package io.sentimentstreams.preprocess.model;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.sentimentstreams.models.ModelsTopicFollower;
 import io.sentimentstreams.preprocess.config.PreprocessConfig;
 import io.sentimentstreams.preprocess.metrics.PreprocessMetrics;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Configuration and the meter registry in; the one {@link PreprocessMetrics} and {@link ModelRegistry} out. */
+/**
+ * Configuration and the meter registry in; the one {@link PreprocessMetrics}, {@link ModelRegistry} and
+ * {@link ModelsTopicFollower} (feeding the registry from start-up to shutdown) out.
+ */
+@Singleton
 public class ModelBeans {
+
+    static final String CLIENT_ID = "sentiment-preprocess-models";
 
     @Produces
     @Singleton
@@ -19,5 +32,21 @@ public class ModelBeans {
     @Singleton
     ModelRegistry registry(final PreprocessConfig config, final PreprocessMetrics metrics) {
         return new ModelRegistry(config.models().cacheDir(), metrics);
+    }
+
+    @Produces
+    @Singleton
+    ModelsTopicFollower follower(final ModelRegistry registry, final PreprocessConfig config,
+                                 @ConfigProperty(name = "kafka.bootstrap.servers") final String bootstrap) {
+        return new ModelsTopicFollower(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), CLIENT_ID,
+                config.models().pollTimeout(), registry::offer, registry::markCaughtUp);
+    }
+
+    void start(@Observes final StartupEvent event, final ModelsTopicFollower follower) {
+        follower.start();
+    }
+
+    void stop(@Observes final ShutdownEvent event, final ModelsTopicFollower follower) throws InterruptedException {
+        follower.close();
     }
 }

@@ -1,20 +1,21 @@
 package io.sentimentstreams.preprocess.model;
 
-import io.sentimentstreams.bundle.BundleArchive;
-import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.contracts.ModelRef;
+import io.sentimentstreams.models.Announcement;
+import io.sentimentstreams.models.BundleRefusedException;
+import io.sentimentstreams.models.BundleVerifier;
+import io.sentimentstreams.models.Refusal;
+import io.sentimentstreams.models.RefusalReason;
 import io.sentimentstreams.preprocess.metrics.PreprocessMetrics;
 import io.sentimentstreams.text.PipelineConfig;
 import io.sentimentstreams.text.TextPipeline;
 import io.sentimentstreams.vocab.Vocabulary;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,28 +24,25 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Records of {@code sentiment.models} in (key {@code name@version}, zipped bundle, announced digest), the
- * active model per language out. A bundle becomes active for its language unless it is an older or equal
- * version of the model name already loaded; a bundle that fails any check is refused with a log line and
- * a metric and the previous model keeps serving.
+ * active model per language out. The shared {@link BundleVerifier} checks each record; what is preprocess's
+ * own is which bundle becomes active (per language the newest published, except an older or equal version of
+ * a model name already loaded) and turning its vocabulary and pipeline into an encoder. A bundle that fails
+ * any check is refused with a log line and a metric, and the previous model keeps serving.
  *
  * <p>Each language has one {@link AtomicReference} to an immutable {@link ActiveModel}, so a stream thread
  * reads one version per record and a swap never mixes the vocabulary of one version with the stamp of
- * another. {@link #offer} is called from one thread (the models consumer); readers never block.
+ * another. {@link #offer} is called from one thread (the models topic follower); readers never block.
  */
 public final class ModelRegistry {
 
-    /** The languages the detector can produce; a bundle for any other language is refused. */
-    public static final List<String> LANGUAGES = List.of("en", "ko");
-
     private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
 
-    private final Path cacheDir;
+    private final BundleVerifier verifier;
     private final PreprocessMetrics metrics;
     private final Map<String, AtomicReference<ActiveModel>> active = new LinkedHashMap<>();
     /** Highest version loaded per model name, so replays and older versions are skipped before unpacking. */
@@ -54,12 +52,13 @@ public final class ModelRegistry {
     private volatile boolean initialWaitOver;
 
     public ModelRegistry(final Path cacheDir, final PreprocessMetrics metrics) {
-        this.cacheDir = cacheDir;
+        this.verifier = new BundleVerifier(cacheDir);
         this.metrics = metrics;
-        for (final String lang : LANGUAGES) {
+        for (final String lang : BundleVerifier.LANGUAGES) {
             active.put(lang, new AtomicReference<>());
+            metrics.activeVersionGauge(lang, this, r -> r.active(lang).map(m -> (double) m.ref().version())
+                    .orElse(0.0));
         }
-        metrics.registerActiveVersionGauges(this);
     }
 
     /** The model serving {@code lang} right now, if any. */
@@ -83,6 +82,7 @@ public final class ModelRegistry {
     /** Marks the first full read of the models topic as done, releasing records that wait for it. */
     public void markCaughtUp() {
         caughtUp.countDown();
+        LOG.info("models topic read to its end; active models: {}", inService());
     }
 
     public boolean isCaughtUp() {
@@ -115,25 +115,18 @@ public final class ModelRegistry {
      * {@link LoadOutcome.Status#REFUSED} outcome, logged and counted.
      */
     public synchronized LoadOutcome offer(final String key, final byte[] archive, final String announcedDigest) {
-        final LoadOutcome outcome = load(key, archive, announcedDigest);
-        switch (outcome.status()) {
-            case LOADED -> LOG.info("model {}", outcome.message());
-            case SKIPPED, TOMBSTONE -> LOG.info("model {}", outcome.message());
-            case REFUSED -> {
-                LOG.error("model {} refused ({}): {}; models in service unchanged: {}", key, outcome.reason(),
-                        outcome.message(), inService());
-                metrics.modelRefused(modelName(key), outcome.reason());
-            }
-        }
-        return outcome;
-    }
-
-    private static String modelName(final String key) {
+        final LoadOutcome outcome;
         try {
-            return ModelRef.parse(key).name();
-        } catch (IllegalArgumentException e) {
-            return "unknown";
+            outcome = load(key, archive, announcedDigest);
+        } catch (BundleRefusedException e) {
+            final Refusal r = e.refusal();
+            LOG.error("model {} refused ({}): {}; models in service unchanged: {}", key, r.reason(), r.message(),
+                    inService());
+            metrics.modelRefused(r.modelTag(), r.reason().name());
+            return LoadOutcome.refused(key, r.reason().name(), r.message());
         }
+        LOG.info("model {}", outcome.message());
+        return outcome;
     }
 
     private List<String> inService() {
@@ -146,85 +139,61 @@ public final class ModelRegistry {
         highestLoaded.merge(model.ref().name(), model.ref().version(), Math::max);
     }
 
-    private LoadOutcome load(final String key, final byte[] archive, final String announcedDigest) {
-        final ModelRef keyRef;
-        try {
-            keyRef = ModelRef.parse(key);
-        } catch (IllegalArgumentException e) {
-            return LoadOutcome.refused(key, "BAD_KEY", e.getMessage());
-        }
-        if (archive == null) {
+    private LoadOutcome load(final String key, final byte[] archive, final String announcedDigest)
+            throws BundleRefusedException {
+        final Announcement announcement = verifier.announcement(key, archive, announcedDigest);
+        if (announcement.tombstone()) {
             return LoadOutcome.tombstone(key);
         }
+        final ModelRef keyRef = announcement.ref();
         final Integer highest = highestLoaded.get(keyRef.name());
         if (highest != null && keyRef.version() <= highest) {
             return LoadOutcome.skipped(key, key + " skipped: " + ModelRef.format(keyRef.name(), highest)
                     + " is already loaded");
         }
-        if (announcedDigest == null || announcedDigest.isBlank()) {
-            return LoadOutcome.refused(key, "MISSING_DIGEST",
-                    "no " + BundleArchive.DIGEST_HEADER + " header: the bundle cannot be checked against its announcement");
-        }
-        Path scratch = null;
+        final ModelBundle bundle = verifier.verify(announcement);
         try {
-            // A private parent per offer: whatever unpack leaves behind, even on failure, is ours to delete.
-            Files.createDirectories(cacheDir);
-            scratch = Files.createTempDirectory(cacheDir, "preprocess-");
-            final ModelBundle bundle = BundleArchive.unpack(archive, scratch, announcedDigest.trim());
-            final BundleManifest manifest = bundle.manifest();
-            if (!manifest.ref().equals(keyRef)) {
-                return LoadOutcome.refused(key, "KEY_MISMATCH",
-                        "record key " + key + " but the bundle is " + manifest.ref());
-            }
-            final String lang = manifest.lang();
-            if (lang == null || !LANGUAGES.contains(lang)) {
-                return LoadOutcome.refused(key, "UNSUPPORTED_LANG",
-                        "bundle language '" + lang + "' is not one of " + LANGUAGES);
-            }
-            final PipelineConfig config = manifest.pipeline();
-            if (config.lang() != null && !config.lang().equals(lang)) {
-                return LoadOutcome.refused(key, "LANG_MISMATCH",
-                        "bundle language " + lang + " but its pipeline is configured for " + config.lang());
-            }
-            final Vocabulary vocabulary;
-            try {
-                vocabulary = Vocabulary.readTsv(bundle.file(BundleManifest.VOCABULARY), config.oovToken());
-            } catch (IOException | RuntimeException e) {
-                return LoadOutcome.refused(key, "BAD_VOCABULARY", "cannot read " + BundleManifest.VOCABULARY
-                        + ": " + e.getMessage());
-            }
-            final TextPipeline pipeline;
-            try {
-                pipeline = TextPipeline.of(config, vocabulary);
-            } catch (RuntimeException | LinkageError e) {
-                return LoadOutcome.refused(key, "BAD_PIPELINE", "pipeline config rejected: " + e);
-            }
-            final ActiveModel model = new ActiveModel(manifest.ref(), lang, bundle.digest(), Instant.now(),
-                    pipeline::encode);
-            final ActiveModel previous = active.get(lang).getAndSet(model);
-            highestLoaded.merge(keyRef.name(), keyRef.version(), Math::max);
-            metrics.modelLoaded(lang, model.ref());
-            return LoadOutcome.loaded(key, model.ref() + " active for " + lang + " (vocabulary " + vocabulary.size()
-                    + " words, tokenizer " + pipeline.config().tokenizer() + ", maxlen " + pipeline.config().maxlen()
-                    + ", digest " + bundle.digest() + (previous == null ? "" : ", replaces " + previous.ref()) + ")");
-        } catch (BundleException e) {
-            return LoadOutcome.refused(key, e.kind().name(), e.getMessage());
-        } catch (IOException e) {
-            return LoadOutcome.refused(key, "CACHE_DIR", "cannot unpack into " + cacheDir + ": " + e);
+            return activate(announcement, bundle);
         } catch (RuntimeException e) {
-            return LoadOutcome.refused(key, "BAD_BUNDLE", e.toString());
+            throw refused(announcement, RefusalReason.BAD_BUNDLE, e.toString());
         } finally {
-            if (scratch != null) {
-                deleteTree(scratch);
-            }
+            // preprocess never needs the network: once the vocabulary is read, nothing of the bundle stays.
+            BundleVerifier.delete(bundle.dir());
         }
     }
 
-    private static void deleteTree(final Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("cannot delete unpacked bundle {}: {}", dir, e.toString());
+    /** The part only preprocess has: the bundle's vocabulary and pipeline become the language's encoder. */
+    private LoadOutcome activate(final Announcement announcement, final ModelBundle bundle)
+            throws BundleRefusedException {
+        final BundleManifest manifest = bundle.manifest();
+        final PipelineConfig config = manifest.pipeline();
+        final Vocabulary vocabulary;
+        try {
+            vocabulary = Vocabulary.readTsv(bundle.file(BundleManifest.VOCABULARY), config.oovToken());
+        } catch (IOException | RuntimeException e) {
+            throw refused(announcement, RefusalReason.BAD_VOCABULARY, "cannot read " + BundleManifest.VOCABULARY
+                    + ": " + e.getMessage());
         }
+        final TextPipeline pipeline;
+        try {
+            pipeline = TextPipeline.of(config, vocabulary);
+        } catch (RuntimeException | LinkageError e) {
+            throw refused(announcement, RefusalReason.BAD_PIPELINE, "pipeline config rejected: " + e);
+        }
+        final String lang = manifest.lang();
+        final ActiveModel model = new ActiveModel(manifest.ref(), lang, bundle.digest(), Instant.now(),
+                pipeline::encode);
+        final ActiveModel previous = active.get(lang).getAndSet(model);
+        highestLoaded.merge(model.ref().name(), model.ref().version(), Math::max);
+        metrics.modelLoaded(lang, model.ref());
+        return LoadOutcome.loaded(announcement.key(), model.ref() + " active for " + lang + " (vocabulary "
+                + vocabulary.size() + " words, tokenizer " + pipeline.config().tokenizer() + ", maxlen "
+                + pipeline.config().maxlen() + ", digest " + bundle.digest()
+                + (previous == null ? "" : ", replaces " + previous.ref()) + ")");
+    }
+
+    private static BundleRefusedException refused(final Announcement a, final RefusalReason reason,
+                                                  final String message) {
+        return new BundleRefusedException(new Refusal(a.key(), a.ref(), reason, message));
     }
 }
