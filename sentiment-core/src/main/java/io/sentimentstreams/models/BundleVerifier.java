@@ -14,8 +14,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jboss.logging.Logger;
 
 /**
  * A record of {@code sentiment.models} (key, zipped bundle, digest header) in; an {@link Announcement} and
@@ -28,7 +27,7 @@ public final class BundleVerifier {
     /** The languages the services serve; a bundle for any other language is refused. */
     public static final List<String> LANGUAGES = List.of("en", "ko");
 
-    private static final Logger LOG = LoggerFactory.getLogger(BundleVerifier.class);
+    private static final Logger LOG = Logger.getLogger(BundleVerifier.class);
 
     private final Path cacheDir;
 
@@ -156,11 +155,11 @@ public final class BundleVerifier {
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException e) {
-                    LOG.warn("cannot delete {}: {}", p, e.toString());
+                    LOG.warnf("cannot delete %s: %s", p, e.toString());
                 }
             });
         } catch (IOException | UncheckedIOException e) {
-            LOG.warn("cannot delete unpacked bundle {}: {}", dir, e.toString());
+            LOG.warnf("cannot delete unpacked bundle %s: %s", dir, e.toString());
         }
     }
 }

@@ -20,8 +20,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jboss.logging.Logger;
 
 /**
  * The service's Kafka client settings in; every record of {@code sentiment.models} out to a handler (key,
@@ -43,7 +42,7 @@ public final class ModelsTopicFollower implements AutoCloseable {
 
     /** Fetch sizes: one full bundle plus room for the batch framing. */
     static final int FETCH_BYTES = Topics.MODEL_MAX_BYTES + 1024 * 1024;
-    private static final Logger LOG = LoggerFactory.getLogger(ModelsTopicFollower.class);
+    private static final Logger LOG = Logger.getLogger(ModelsTopicFollower.class);
     private static final Duration RETRY = Duration.ofSeconds(2);
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -136,7 +135,7 @@ public final class ModelsTopicFollower implements AutoCloseable {
         if (t != null) {
             t.join(STOP_TIMEOUT.toMillis());
             if (t.isAlive()) {
-                LOG.warn("models topic follower {} did not stop within {}", name, STOP_TIMEOUT);
+                LOG.warnf("models topic follower %s did not stop within %s", name, STOP_TIMEOUT);
             }
         }
     }
@@ -148,13 +147,13 @@ public final class ModelsTopicFollower implements AutoCloseable {
                 follow(c);
             } catch (WakeupException e) {
                 if (running) {
-                    LOG.warn("models topic follower {} woken up unexpectedly; reconnecting", name);
+                    LOG.warnf("models topic follower %s woken up unexpectedly; reconnecting", name);
                 }
             } catch (RuntimeException | LinkageError e) {
                 if (!running) {
                     return;
                 }
-                LOG.error("reading {} failed ({}); reconnecting in {}", Topics.MODELS.name(), e.toString(), RETRY);
+                LOG.errorf("reading %s failed (%s); reconnecting in %s", Topics.MODELS.name(), e.toString(), RETRY);
                 pause(RETRY);
             } finally {
                 consumer = null;
@@ -170,7 +169,7 @@ public final class ModelsTopicFollower implements AutoCloseable {
         c.assign(partitions);
         c.seekToBeginning(partitions);
         final Map<TopicPartition, Long> end = c.endOffsets(partitions, METADATA_TIMEOUT);
-        LOG.info("reading {} from the beginning up to {}", Topics.MODELS.name(), end);
+        LOG.infof("reading %s from the beginning up to %s", Topics.MODELS.name(), end);
         markIfCaughtUp(c, end);
         while (running) {
             for (final ConsumerRecord<String, byte[]> r : c.poll(pollTimeout)) {
@@ -185,8 +184,8 @@ public final class ModelsTopicFollower implements AutoCloseable {
             onRecord.accept(r.key(), r.value(), digestHeader(r));
         } catch (RuntimeException e) {
             // A handler bug must not replay the topic forever; the record is reported, the next one follows.
-            LOG.error("models record {} at {}-{}@{} not handled: {}", r.key(), r.topic(), r.partition(), r.offset(),
-                    e.toString(), e);
+            LOG.errorf(e, "models record %s at %s-%s@%s not handled: %s", r.key(), r.topic(), r.partition(), r.offset(),
+                    e.toString());
         }
     }
 
@@ -200,7 +199,7 @@ public final class ModelsTopicFollower implements AutoCloseable {
             }
         }
         caughtUp = true;
-        LOG.info("{} read to the end offsets seen at start-up", Topics.MODELS.name());
+        LOG.infof("%s read to the end offsets seen at start-up", Topics.MODELS.name());
         onCaughtUp.run();
     }
 
@@ -213,7 +212,7 @@ public final class ModelsTopicFollower implements AutoCloseable {
                 return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             }
             if (!warned) {
-                LOG.warn("topic {} does not exist yet; waiting for it", Topics.MODELS.name());
+                LOG.warnf("topic %s does not exist yet; waiting for it", Topics.MODELS.name());
                 warned = true;
             }
             pause(RETRY);

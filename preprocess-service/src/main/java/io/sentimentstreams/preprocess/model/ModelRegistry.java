@@ -24,8 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jboss.logging.Logger;
 
 /**
  * Records of {@code sentiment.models} in (key {@code name@version}, zipped bundle, announced digest), the
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelRegistry {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+    private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
 
     private final BundleVerifier verifier;
     private final PreprocessMetrics metrics;
@@ -82,7 +81,7 @@ public final class ModelRegistry {
     /** Marks the first full read of the models topic as done, releasing records that wait for it. */
     public void markCaughtUp() {
         caughtUp.countDown();
-        LOG.info("models topic read to its end; active models: {}", inService());
+        LOG.infof("models topic read to its end; active models: %s", inService());
     }
 
     public boolean isCaughtUp() {
@@ -104,8 +103,8 @@ public final class ModelRegistry {
         final boolean done = caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (!done && !initialWaitOver) {
             initialWaitOver = true;
-            LOG.warn("the models topic was not read to its end within {}; processing with the models loaded so far "
-                    + "({})", timeout, snapshot().keySet());
+            LOG.warnf("the models topic was not read to its end within %s; processing with the models loaded so far "
+                    + "(%s)", timeout, snapshot().keySet());
         }
         return done;
     }
@@ -120,12 +119,12 @@ public final class ModelRegistry {
             outcome = load(key, archive, announcedDigest);
         } catch (BundleRefusedException e) {
             final Refusal r = e.refusal();
-            LOG.error("model {} refused ({}): {}; models in service unchanged: {}", key, r.reason(), r.message(),
+            LOG.errorf("model %s refused (%s): %s; models in service unchanged: %s", key, r.reason(), r.message(),
                     inService());
             metrics.modelRefused(r.modelTag(), r.reason().name());
             return LoadOutcome.refused(key, r.reason().name(), r.message());
         }
-        LOG.info("model {}", outcome.message());
+        LOG.infof("model %s", outcome.message());
         return outcome;
     }
 
