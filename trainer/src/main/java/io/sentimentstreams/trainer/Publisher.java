@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -35,13 +37,26 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * A bundle directory and a broker in; one record on {@code sentiment.models} out: key {@code name@version},
  * value the {@link BundleArchive} zip, header {@value BundleArchive#DIGEST_HEADER} = sha256 of the
- * published bundle.json. The version is the newest version of that name already on the topic + 1 unless
- * given; the bundle is re-stamped with it (only bundle.json changes, so its digest changes too).
+ * published bundle.json. The version is the one written in the bundle unless another is given, in which case
+ * the bundle is re-stamped with it (only bundle.json changes, so its digest changes too). A name@version the
+ * topic already holds with the same digest is not sent again (publishing is idempotent); one it holds with
+ * another digest is refused, so a version means the same bundle everywhere.
  */
 public final class Publisher {
 
-    /** What was sent where. */
-    public record Published(String key, int version, String digest, int bytes, int partition, long offset) {
+    /**
+     * What was sent where; {@code alreadyPublished} when the topic held this very bundle already and nothing was
+     * sent (partition and offset are then -1).
+     */
+    public record Published(String key, int version, String digest, int bytes, int partition, long offset,
+                            boolean alreadyPublished) {
+    }
+
+    /** A bundle refused because the topic holds another bundle under the same name and version. */
+    public static final class VersionTakenException extends IOException {
+        public VersionTakenException(final String message) {
+            super(message);
+        }
     }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -60,22 +75,31 @@ public final class Publisher {
             }
         }
         final String name = original.manifest().name();
-        final int v = version != null ? version : newestVersion(bootstrap, name) + 1;
+        final int v = version != null ? version : original.manifest().version();
         final Path staging = Files.createTempDirectory("publish-" + name + "-");
         try {
-            final ModelBundle bundle = restamp(original, v, staging);
+            final ModelBundle bundle = v == original.manifest().version() ? original : restamp(original, v, staging);
+            final String key = name + "@" + v;
+            final String onTopic = digestsOnTopic(bootstrap).get(key);
+            if (bundle.digest().equals(onTopic)) {
+                return new Published(key, v, bundle.digest(), 0, -1, -1, true);
+            }
+            if (onTopic != null) {
+                throw new VersionTakenException(key + " is already on " + Topics.MODELS.name() + " as another bundle "
+                        + "(digest " + onTopic + "; this one is " + bundle.digest() + "); a version names one bundle "
+                        + "everywhere, so publish this one under a new version (--version next, or --version N)");
+            }
             final byte[] archive = BundleArchive.pack(bundle);
             if (archive.length > Topics.MODEL_MAX_BYTES) {
                 throw new IOException("bundle archive is " + archive.length + " bytes, more than the topic's "
                         + Topics.MODEL_MAX_BYTES);
             }
-            final String key = name + "@" + v;
             final ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.MODELS.name(), key, archive);
             record.headers().add(BundleArchive.DIGEST_HEADER, bundle.digest().getBytes(StandardCharsets.UTF_8));
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(bootstrap))) {
                 final RecordMetadata md = producer.send(record).get(TIMEOUT.toSeconds(),
                         java.util.concurrent.TimeUnit.SECONDS);
-                return new Published(key, v, bundle.digest(), archive.length, md.partition(), md.offset());
+                return new Published(key, v, bundle.digest(), archive.length, md.partition(), md.offset(), false);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while publishing " + key, e);
@@ -119,21 +143,34 @@ public final class Publisher {
 
     /** The largest version of {@code name} on the topic (0 when there is none), read from the beginning. */
     public static int newestVersion(final String bootstrap, final String name) throws IOException {
+        int newest = 0;
+        for (final String key : digestsOnTopic(bootstrap).keySet()) {
+            newest = Math.max(newest, versionOf(key, name));
+        }
+        return newest;
+    }
+
+    /**
+     * Every key the topic holds now with the digest header of its latest record (a tombstone removes its key),
+     * read from the beginning to the end offsets of the moment.
+     */
+    static Map<String, String> digestsOnTopic(final String bootstrap) throws IOException {
         final Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "sentiment-publish-" + UUID.randomUUID());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-        int newest = 0;
+        final Map<String, String> digests = new HashMap<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
             final List<TopicPartition> parts = new ArrayList<>();
             final var infos = c.partitionsFor(Topics.MODELS.name(), TIMEOUT);
             if (infos == null || infos.isEmpty()) {
-                return 0;
+                return digests;
             }
             infos.forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
             c.assign(parts);
@@ -142,17 +179,25 @@ public final class Publisher {
             final long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (parts.stream().anyMatch(tp -> c.position(tp, TIMEOUT) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IOException("timed out reading " + Topics.MODELS.name() + " to find the newest version");
+                    throw new IOException("timed out reading " + Topics.MODELS.name() + " to see what it holds");
                 }
                 for (final ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    newest = Math.max(newest, versionOf(r.key(), name));
+                    if (r.key() == null) {
+                        continue;
+                    }
+                    if (r.value() == null) {
+                        digests.remove(r.key());
+                        continue;
+                    }
+                    final Header h = r.headers().lastHeader(BundleArchive.DIGEST_HEADER);
+                    digests.put(r.key(), h == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
                 }
             }
         } catch (org.apache.kafka.common.KafkaException e) {
             throw new IOException("cannot read " + Topics.MODELS.name() + " on " + bootstrap + ": " + e.getMessage(),
                     e);
         }
-        return newest;
+        return digests;
     }
 
     /** The version in a {@code name@version} key when the name matches, else 0. */
