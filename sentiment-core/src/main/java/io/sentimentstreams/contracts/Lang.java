@@ -10,20 +10,23 @@ import java.util.List;
  * the constant out.
  */
 public enum Lang implements WireName {
-    EN("en", "eng", "English"),
-    KO("ko", "kor", "Korean");
+    EN(Lang.EN_NAME, "eng"),
+    KO(Lang.KO_NAME, "kor");
+
+    /** {@link #EN}'s wire name as a compile-time constant, for annotations that cannot call {@link #wireName()}. */
+    public static final String EN_NAME = "en";
+    /** {@link #KO}'s wire name as a compile-time constant, for annotations that cannot call {@link #wireName()}. */
+    public static final String KO_NAME = "ko";
 
     /** The wire names, in declaration order. */
     public static final List<String> NAMES = WireName.names(Lang.class);
 
     private final String wireName;
     private final String iso6392;
-    private final String displayName;
 
-    Lang(final String wireName, final String iso6392, final String displayName) {
+    Lang(final String wireName, final String iso6392) {
         this.wireName = wireName;
         this.iso6392 = iso6392;
-        this.displayName = displayName;
     }
 
     /** The constant named exactly {@code name}; otherwise an error naming the value and the allowed ones. */
@@ -41,11 +44,6 @@ public enum Lang implements WireName {
     /** The ISO 639-2 code ({@code eng}, {@code kor}), which declared language tags may use. */
     public String iso6392() {
         return iso6392;
-    }
-
-    /** The language's English name ({@code English}, {@code Korean}), for model cards and reports. */
-    public String displayName() {
-        return displayName;
     }
 
     /** The wire name, so log lines, metric tags and messages read as before the enum. */

@@ -1,9 +1,9 @@
 package io.sentimentstreams.text;
 
-import io.sentimentstreams.contracts.Lang;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sentimentstreams.contracts.Lang;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

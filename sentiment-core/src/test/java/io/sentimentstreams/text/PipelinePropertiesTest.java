@@ -1,8 +1,8 @@
 package io.sentimentstreams.text;
 
-import io.sentimentstreams.contracts.Lang;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.vocab.KerasTokenizer;
 import io.sentimentstreams.vocab.Vocabulary;
 import java.util.ArrayList;
