@@ -4,6 +4,7 @@ import io.sentimentstreams.bundle.BundleArchive;
 import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.contracts.ModelRef;
 import io.sentimentstreams.preprocess.metrics.PreprocessMetrics;
 import io.sentimentstreams.text.PipelineConfig;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class ModelRegistry {
 
     /** The languages the detector can produce; a bundle for any other language is refused. */
-    public static final List<String> LANGUAGES = List.of("en", "ko");
+    public static final List<String> LANGUAGES = Lang.NAMES;
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
 
@@ -176,13 +177,13 @@ public final class ModelRegistry {
                 return LoadOutcome.refused(key, "KEY_MISMATCH",
                         "record key " + key + " but the bundle is " + manifest.ref());
             }
-            final String lang = manifest.lang();
+            final String lang = manifest.lang() == null ? null : manifest.lang().wireName();
             if (lang == null || !LANGUAGES.contains(lang)) {
                 return LoadOutcome.refused(key, "UNSUPPORTED_LANG",
                         "bundle language '" + lang + "' is not one of " + LANGUAGES);
             }
             final PipelineConfig config = manifest.pipeline();
-            if (config.lang() != null && !config.lang().equals(lang)) {
+            if (config.lang() != null && !config.lang().wireName().equals(lang)) {
                 return LoadOutcome.refused(key, "LANG_MISMATCH",
                         "bundle language " + lang + " but its pipeline is configured for " + config.lang());
             }

@@ -1,11 +1,14 @@
 package io.sentimentstreams.preprocess.testing;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.bundle.BundleArchive;
 import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.Digests;
 import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.bundle.Pooling;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.text.PipelineConfig;
 import java.io.IOException;
@@ -22,6 +25,7 @@ import java.util.Map;
  * Small but real model bundles for tests: a vocabulary of the given words (index 2 on, {@code <OOV>} at 1),
  * a WordPunct pipeline padded to {@link #MAXLEN}, a placeholder {@code network.zip} (preprocess never loads
  * the network) and a {@code bundle.json} with the sha256 of every file, packed as on {@code sentiment.models}.
+ * Languages and tokenizers are written as given, so a test can make a bundle naming one no enum has.
  */
 public final class BundleFixtures {
 
@@ -35,9 +39,13 @@ public final class BundleFixtures {
     public record Packed(String key, byte[] archive, String digest, ModelBundle bundle) {
     }
 
-    public static PipelineConfig pipeline(final String lang, final String tokenizer) {
-        return new PipelineConfig(lang, false, true, false, tokenizer, true, null, false, false, "none", 0, 0, OOV,
-                MAXLEN, "pre", "pre", PipelineConfig.DEFAULT_MAX_CHARS);
+    /** The {@code pipeline} object of {@code bundle.json} with {@code lang} and {@code tokenizer} as given. */
+    public static ObjectNode pipeline(final String lang, final String tokenizer) {
+        final ObjectNode pipeline = Json.MAPPER.valueToTree(PipelineConfig.builder(Lang.EN).splitSentences(false)
+                .numWords(0).oovToken(OOV).maxlen(MAXLEN).build());
+        pipeline.put("lang", lang);
+        pipeline.put("tokenizer", tokenizer);
+        return pipeline;
     }
 
     /** A verified bundle directory under {@code parent} for {@code name@version}; words get indices 2, 3, ... */
@@ -47,7 +55,7 @@ public final class BundleFixtures {
     }
 
     public static ModelBundle bundle(final Path parent, final String name, final int version, final String lang,
-                                     final PipelineConfig pipeline, final String vocabTsv) {
+                                     final ObjectNode pipeline, final String vocabTsv) {
         try {
             final Path dir = Files.createTempDirectory(parent, name + "-" + version + "-");
             Files.writeString(dir.resolve(BundleManifest.VOCABULARY), vocabTsv, StandardCharsets.UTF_8);
@@ -57,11 +65,15 @@ public final class BundleFixtures {
             files.put(BundleManifest.NETWORK, Digests.sha256(dir.resolve(BundleManifest.NETWORK)));
             files.put(BundleManifest.VOCABULARY, Digests.sha256(dir.resolve(BundleManifest.VOCABULARY)));
             final int vocabSize = (int) vocabTsv.lines().count() + 1;
-            final BundleManifest manifest = new BundleManifest(BundleManifest.SCHEMA, name, version, lang,
-                    Instant.parse("2026-11-27T00:00:00Z"), pipeline,
-                    new Architecture("embedding-dense", vocabSize, 4, 0, "mean", 0, null, "softmax2", false, MAXLEN),
+            final BundleManifest manifest = new BundleManifest(BundleManifest.SCHEMA, name, version, Lang.EN,
+                    Instant.parse("2026-11-27T00:00:00Z"), PipelineConfig.englishDefaults(),
+                    new Architecture("embedding-dense", vocabSize, 4, 0, Pooling.MEAN, 0, null, "softmax2", false,
+                            MAXLEN),
                     0.5, files, List.of(), null, null);
-            Files.write(dir.resolve(BundleManifest.FILE), Json.writeBytes(manifest));
+            final ObjectNode json = Json.MAPPER.valueToTree(manifest);
+            json.put("lang", lang);
+            json.set("pipeline", pipeline);
+            Files.write(dir.resolve(BundleManifest.FILE), Json.writeBytes(json));
             return ModelBundle.load(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
