@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.model.dl4j.Dl4jModel;
 import io.sentimentstreams.text.PipelineConfig;
+import io.sentimentstreams.text.Tokenizer;
 import io.sentimentstreams.trainer.data.DatasetFormat;
 import io.sentimentstreams.trainer.data.ReadOptions;
 import io.sentimentstreams.vocab.Vocabulary;
@@ -66,7 +68,7 @@ class TrainJobTest {
         final Path train = corpus("train", 800, 1);
         final Path test = corpus("test", 300, 2);
         final WhitespaceFeaturizer f = new WhitespaceFeaturizer(30, 12);
-        final TrainerConfig cfg = new TrainerConfig("synthetic", "bilstm", 8, 6, "max", 0, "relu", true, 4, 16,
+        final TrainerConfig cfg = new TrainerConfig("synthetic", "bilstm", 8, 6, Pooling.MAX, 0, "relu", true, 4, 16,
                 0.01, 1.0, 0.0, 0.0, 1.0, 0.1, 2, "accuracy", true, null, false, 2, "dl4j", 7L, f.config());
         out = dir.resolve("bundle");
         final TrainJob.Request r = new TrainJob.Request(train, ReadOptions.of(DatasetFormat.IMDB), test,
@@ -197,7 +199,7 @@ class TrainJobTest {
     @Test
     void pipelineConfigIsStoredForServing() throws Exception {
         final PipelineConfig p = ModelBundle.load(out).manifest().pipeline();
-        assertThat(p.tokenizer()).isEqualTo("whitespace-test");
+        assertThat(p.tokenizer()).isEqualTo(Tokenizer.WORDPUNCT);
         assertThat(p.maxlen()).isEqualTo(12);
         assertThat(p.numWords()).isEqualTo(30);
     }
