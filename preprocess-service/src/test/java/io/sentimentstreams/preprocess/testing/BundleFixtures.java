@@ -11,6 +11,7 @@ import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.text.PipelineConfig;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /**
  * Small but real model bundles for tests: a vocabulary of the given words (index 2 on, {@code <OOV>} at 1),
@@ -36,7 +40,7 @@ public final class BundleFixtures {
     }
 
     /** One packed bundle: the record key, the zip bytes and the digest header value. */
-    public record Packed(String key, byte[] archive, String digest, ModelBundle bundle) {
+    public record Packed(String key, byte[] archive, String digest) {
     }
 
     /** The {@code pipeline} object of {@code bundle.json} with {@code lang} and {@code tokenizer} as given. */
@@ -57,6 +61,16 @@ public final class BundleFixtures {
     public static ModelBundle bundle(final Path parent, final String name, final int version, final String lang,
                                      final ObjectNode pipeline, final String vocabTsv) {
         try {
+            return ModelBundle.load(write(parent, name, version, lang, pipeline, vocabTsv));
+        } catch (BundleException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The bundle directory, not loaded: its manifest may name a language or tokenizer no enum has. */
+    private static Path write(final Path parent, final String name, final int version, final String lang,
+                              final ObjectNode pipeline, final String vocabTsv) {
+        try {
             final Path dir = Files.createTempDirectory(parent, name + "-" + version + "-");
             Files.writeString(dir.resolve(BundleManifest.VOCABULARY), vocabTsv, StandardCharsets.UTF_8);
             Files.write(dir.resolve(BundleManifest.NETWORK), ("placeholder network of " + name + "@" + version)
@@ -74,11 +88,9 @@ public final class BundleFixtures {
             json.put("lang", lang);
             json.set("pipeline", pipeline);
             Files.write(dir.resolve(BundleManifest.FILE), Json.writeBytes(json));
-            return ModelBundle.load(dir);
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (BundleException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -93,7 +105,7 @@ public final class BundleFixtures {
 
     public static Packed pack(final ModelBundle bundle) {
         try {
-            return new Packed(bundle.manifest().ref().toString(), BundleArchive.pack(bundle), bundle.digest(), bundle);
+            return new Packed(bundle.manifest().ref().toString(), BundleArchive.pack(bundle), bundle.digest());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -101,6 +113,29 @@ public final class BundleFixtures {
 
     public static Packed packed(final Path parent, final String name, final int version, final String lang,
                                 final List<String> words) {
-        return pack(bundle(parent, name, version, lang, words));
+        return packed(parent, name, version, lang, pipeline(lang, "wordpunct"), vocabTsv(words));
+    }
+
+    /**
+     * Packed as written, without loading it first (the service's load is what is under test), so the manifest
+     * may name what {@code ModelBundle.load} refuses; same layout and digest as {@code BundleArchive.pack}.
+     */
+    public static Packed packed(final Path parent, final String name, final int version, final String lang,
+                                final ObjectNode pipeline, final String vocabTsv) {
+        final Path dir = write(parent, name, version, lang, pipeline, vocabTsv);
+        try (Stream<Path> files = Files.list(dir)) {
+            final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (ZipOutputStream zip = new ZipOutputStream(out)) {
+                for (final Path file : files.sorted().toList()) {
+                    zip.putNextEntry(new ZipEntry(file.getFileName().toString()));
+                    Files.copy(file, zip);
+                    zip.closeEntry();
+                }
+            }
+            return new Packed(name + "@" + version, out.toByteArray(), Digests.sha256(Files.readAllBytes(
+                    dir.resolve(BundleManifest.FILE))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
