@@ -118,7 +118,8 @@ public final class Args {
     /** {@code a, b or c}. */
     public static String oneOf(final List<String> names) {
         final int last = names.size() - 1;
-        return last <= 0 ? String.join("", names) : String.join(", ", names.subList(0, last)) + " or " + names.get(last);
+        return last <= 0 ? String.join("", names)
+                : String.join(", ", names.subList(0, last)) + " or " + names.get(last);
     }
 
     public List<String> positional() {

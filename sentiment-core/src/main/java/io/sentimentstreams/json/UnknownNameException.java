@@ -11,7 +11,8 @@ public final class UnknownNameException extends IllegalArgumentException {
     private final String value;
     private final List<String> allowed;
 
-    public UnknownNameException(final Class<?> type, final String what, final String value, final List<String> allowed) {
+    public UnknownNameException(final Class<?> type, final String what, final String value,
+                                final List<String> allowed) {
         super("unknown " + what + " " + (value == null ? "null" : "'" + value + "'") + " (allowed: "
                 + String.join(", ", allowed) + ")");
         this.type = type;

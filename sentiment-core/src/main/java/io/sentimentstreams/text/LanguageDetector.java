@@ -4,10 +4,11 @@ import io.sentimentstreams.contracts.Lang;
 import java.util.Locale;
 
 /**
- * A declared language or a text in, a {@link Lang} out: a declared language (a {@link Lang}, or a tag such as
- * {@code ko}/{@code en} in any case, {@code ko-KR}, {@code en_US}...) wins; otherwise the text is Korean when Hangul makes up at least
- * {@link #HANGUL_SHARE} of its letters (so brand names and English loanwords in a Korean review do not flip
- * it), and English otherwise, including texts without letters. Stateless and thread-safe.
+ * A declared language or a text in, a {@link Lang} out: a declared language (a {@link Lang}, or a tag
+ * such as {@code ko}/{@code en} in any case, {@code ko-KR}, {@code en_US}...) wins; otherwise the text is
+ * Korean when Hangul makes up at least {@link #HANGUL_SHARE} of its letters (so brand names and English
+ * loanwords in a Korean review do not flip it), and English otherwise, including texts without letters.
+ * Stateless and thread-safe.
  */
 public final class LanguageDetector {
 
@@ -55,7 +56,8 @@ public final class LanguageDetector {
             final String d = declared.trim().toLowerCase(Locale.ROOT);
             for (final Lang lang : Lang.values()) {
                 final String code = lang.wireName();
-                if (d.equals(code) || d.startsWith(code + "-") || d.startsWith(code + "_") || d.equals(lang.iso6392())) {
+                if (d.equals(code) || d.startsWith(code + "-") || d.startsWith(code + "_")
+                        || d.equals(lang.iso6392())) {
                     return lang;
                 }
             }

@@ -17,7 +17,8 @@ public record ReviewEnvelope(
         @Schema(required = true, description = "Review text: not blank, at most sentiment.ingest.max-text-chars "
                 + "(default 100000) characters, no control characters other than tab, CR, LF.")
         String text,
-        @Schema(description = "Declared language; absent or null means auto-detect.", enumeration = {Lang.EN_NAME, Lang.KO_NAME})
+        @Schema(description = "Declared language; absent or null means auto-detect.",
+                enumeration = {Lang.EN_NAME, Lang.KO_NAME})
         String lang,
         @Schema(description = "Where the review comes from, 1-128 printable characters.", maxLength = 128)
         String source,

@@ -68,7 +68,8 @@ public final class TokenizeCommand implements Command {
         if (pos && nouns) {
             throw new UsageException("--pos and --nouns exclude each other");
         }
-        if ((pos && tokenizer != Tokenizer.OKT && tokenizer != Tokenizer.NORI) || (nouns && tokenizer != Tokenizer.OKT)) {
+        if ((pos && tokenizer != Tokenizer.OKT && tokenizer != Tokenizer.NORI)
+                || (nouns && tokenizer != Tokenizer.OKT)) {
             throw new UsageException((pos ? "--pos" : "--nouns") + " is not available for --tokenizer " + name);
         }
         if ((a.has("norm") || a.has("stem")) && tokenizer != Tokenizer.OKT) {
