@@ -9,7 +9,7 @@ import java.util.Objects;
  * older bundles keep loading. Build one with {@link #builder(Lang)} (the language's preset) or
  * {@link #toBuilder()}; the record components are its JSON shape.
  *
- * @param lang           {@code en} or {@code ko}
+ * @param lang           {@link Lang} ({@code en} or {@code ko})
  * @param nfkc           NFKC instead of NFC normalization
  * @param stripHtml      HTML line breaks and tags become spaces
  * @param splitSentences tokenize sentence by sentence (Punkt-like splitter) instead of the whole text
@@ -23,8 +23,8 @@ import java.util.Objects;
  * @param numWords       Keras {@code num_words}: only indices below it are kept (0: all)
  * @param oovToken       Keras {@code oov_token} (index 1), or null for none
  * @param maxlen         padded length
- * @param padding        {@code pre} or {@code post}
- * @param truncating     {@code pre} or {@code post}
+ * @param padding        {@link PadSide} ({@code pre} or {@code post})
+ * @param truncating     {@link PadSide} ({@code pre} or {@code post})
  * @param maxChars       texts longer than this are cut to this many characters before anything else
  */
 public record PipelineConfig(
