@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.contracts.EncodedReview;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.inference.loop.BatchScorer;
 import io.sentimentstreams.inference.loop.InferenceWorker;
 import io.sentimentstreams.inference.metrics.InferenceMetrics;
@@ -57,7 +59,7 @@ class InferenceLoopBench {
         Assumptions.assumeTrue(Boolean.getBoolean("sentiment.bench"), "benchmark: run with -Dsentiment.bench=true");
         final String bootstrap = TestBroker.bootstrapServers();
         final Path tmp = Files.createTempDirectory("inference-bench");
-        final Architecture arch = new Architecture("bilstm", 20_000, 64, 64, "max", 0, null, "softmax2", true, 200);
+        final Architecture arch = new Architecture("bilstm", 20_000, 64, 64, Pooling.MAX, 0, null, "softmax2", true, 200);
         final ModelBundle bundle = TestBundles.write(tmp, "bench-en", 1, 7, TestBundles.pipeline(20_000, 200), arch,
                 arch, 19_999);
         // A short canary: the default 256 DL4J rows at T=200 take minutes on a loaded 2-core machine.
@@ -208,7 +210,7 @@ class InferenceLoopBench {
         for (final int x : ids) {
             tokens += x != 0 ? 1 : 0;
         }
-        final EncodedReview e = new EncodedReview(EncodedReview.SCHEMA, id, "bench review " + id, "en", "bench",
+        final EncodedReview e = new EncodedReview(EncodedReview.SCHEMA, id, "bench review " + id, Lang.EN, "bench",
                 Instant.now(), Map.of(), "bench-en", 1, ids, tokens, 0, Instant.now());
         producer.send(new ProducerRecord<>(Topics.ENCODED.name(), id,
                 Topics.ENCODED.valueSerde().serializer().serialize(Topics.ENCODED.name(), e)));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.kafka.NativeLz4;
 import io.sentimentstreams.bundle.BundleArchive;
 import io.sentimentstreams.bundle.ModelBundle;
@@ -274,7 +275,7 @@ class InferenceServiceTest {
         for (final int x : ids) {
             tokens += x != 0 ? 1 : 0;
         }
-        return new EncodedReview(EncodedReview.SCHEMA, id, "text of " + id, "en", "test", Instant.now(), Map.of(),
+        return new EncodedReview(EncodedReview.SCHEMA, id, "text of " + id, Lang.EN, "test", Instant.now(), Map.of(),
                 model, version, ids, tokens, 0, Instant.now());
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.contracts.ModelRef;
 import io.sentimentstreams.inference.metrics.InferenceMetrics;
 import io.sentimentstreams.inference.model.ModelRegistry;
@@ -115,7 +116,7 @@ class ModelRegistryTest {
         offer(TestBundles.write(tmp, "s", 2, 2, TestBundles.pipeline(100, TestBundles.MAXLEN),
                 TestBundles.architecture(), TestBundles.architecture(), 60));
         // the manifest claims 40 ids but the network itself embeds only 20
-        final Architecture small = new Architecture("bilstm", 20, 8, 4, "max", 0, null, "softmax2", true,
+        final Architecture small = new Architecture("bilstm", 20, 8, 4, Pooling.MAX, 0, null, "softmax2", true,
                 TestBundles.MAXLEN);
         offer(TestBundles.write(tmp, "s", 3, 3, TestBundles.pipeline(TestBundles.VOCAB, TestBundles.MAXLEN),
                 TestBundles.architecture(), small, TestBundles.VOCAB - 1));

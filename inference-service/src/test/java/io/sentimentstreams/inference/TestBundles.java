@@ -5,6 +5,8 @@ import io.sentimentstreams.bundle.BundleArchive;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.Digests;
 import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.bundle.Pooling;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.model.dl4j.NetworkFactory;
 import io.sentimentstreams.text.PipelineConfig;
@@ -39,12 +41,11 @@ public final class TestBundles {
     }
 
     public static Architecture architecture() {
-        return new Architecture("bilstm", VOCAB, 8, 4, "max", 0, null, "softmax2", true, MAXLEN);
+        return new Architecture("bilstm", VOCAB, 8, 4, Pooling.MAX, 0, null, "softmax2", true, MAXLEN);
     }
 
     public static PipelineConfig pipeline(final int numWords, final int maxlen) {
-        return new PipelineConfig("en", false, true, true, "treebank", true, null, false, false, "none", 0,
-                numWords, "<OOV>", maxlen, "pre", "pre", PipelineConfig.DEFAULT_MAX_CHARS);
+        return PipelineConfig.builder(Lang.EN).numWords(numWords).maxlen(maxlen).build();
     }
 
     /** A verified bundle directory for {@code name@version}; the seed decides the weights. */
@@ -76,7 +77,7 @@ public final class TestBundles {
             final Map<String, String> files = new TreeMap<>();
             files.put(BundleManifest.NETWORK, Digests.sha256(dir.resolve(BundleManifest.NETWORK)));
             files.put(BundleManifest.VOCABULARY, Digests.sha256(dir.resolve(BundleManifest.VOCABULARY)));
-            final BundleManifest manifest = new BundleManifest(BundleManifest.SCHEMA, name, version, "en",
+            final BundleManifest manifest = new BundleManifest(BundleManifest.SCHEMA, name, version, Lang.EN,
                     Instant.parse("2026-11-27T00:00:00Z"), pipeline, arch, 0.5, files, List.of(),
                     Json.MAPPER.createObjectNode().put("seed", seed), null);
             Files.write(dir.resolve(BundleManifest.FILE), Json.MAPPER.writerWithDefaultPrettyPrinter()

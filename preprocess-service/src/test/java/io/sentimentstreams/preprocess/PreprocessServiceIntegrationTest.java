@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.kafka.NativeLz4;
 import io.sentimentstreams.bundle.BundleArchive;
 import io.sentimentstreams.contracts.DeadLetter;
@@ -141,7 +142,7 @@ class PreprocessServiceIntegrationTest {
             assertThat(encodedWithPrefix(encoded, RUN + "-v1-")).allSatisfy(e -> {
                 assertThat(e.modelRef()).isEqualTo("it-en@1");
                 assertThat(e.ids()).hasSize(BundleFixtures.MAXLEN).endsWith(2, 3);
-                assertThat(e.lang()).isEqualTo("en");
+                assertThat(e.lang()).isEqualTo(Lang.EN);
             });
 
             final BundleFixtures.Packed v2 = BundleFixtures.packed(tmp, "it-en", 2, "en", List.of("movie", "awful", "great"));

@@ -1,6 +1,7 @@
 package io.sentimentstreams.bench;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.model.SentimentModel;
 import io.sentimentstreams.model.fast.VectorSupport;
 import java.io.PrintStream;
@@ -53,7 +54,7 @@ public final class InferenceBenchmark {
      * T=200, masked, with random N(0, 0.1) weights (timing does not depend on the values).
      */
     public static Architecture referenceArchitecture() {
-        return new Architecture("bilstm", 20_000, 64, 64, "max", 64, "relu", "softmax2", true, 200);
+        return new Architecture("bilstm", 20_000, 64, 64, Pooling.MAX, 64, "relu", "softmax2", true, 200);
     }
 
     public static MultiLayerNetwork randomNetwork(final Architecture a, final long seed) {
@@ -63,7 +64,7 @@ public final class InferenceBenchmark {
                 .layer(new Bidirectional(Bidirectional.Mode.CONCAT, new LSTM.Builder().nIn(a.embeddingDim())
                         .nOut(a.hiddenSize()).activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID)
                         .build()))
-                .layer(new GlobalPoolingLayer.Builder("mean".equals(a.pooling()) ? PoolingType.AVG : PoolingType.MAX)
+                .layer(new GlobalPoolingLayer.Builder(a.pooling() == Pooling.MEAN ? PoolingType.AVG : PoolingType.MAX)
                         .build());
         int width = 2 * a.hiddenSize();
         if (a.denseSize() > 0) {

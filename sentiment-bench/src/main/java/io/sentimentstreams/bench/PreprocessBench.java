@@ -1,6 +1,8 @@
 package io.sentimentstreams.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sentimentstreams.bundle.Pooling;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.trainer.Publisher;
 import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.bundle.BundleException;
@@ -201,7 +203,7 @@ public final class PreprocessBench implements Command {
             for (final byte[] bytes : batch) {
                 final Review review = Json.MAPPER.readValue(bytes, Review.class);
                 final var e = pipeline.encode(review.text());
-                sink += Json.writeBytes(new EncodedReview(EncodedReview.SCHEMA, review.id(), review.text(), "en",
+                sink += Json.writeBytes(new EncodedReview(EncodedReview.SCHEMA, review.id(), review.text(), Lang.EN,
                         review.source(), review.receivedAt(), review.attributes(), bundle.manifest().name(),
                         bundle.manifest().version(), e.ids(), e.tokenCount(), e.oovCount(), Instant.now())).length;
             }
@@ -412,8 +414,8 @@ public final class PreprocessBench implements Command {
         final Map<String, String> files = new LinkedHashMap<>();
         files.put(BundleManifest.NETWORK, Digests.sha256(dir.resolve(BundleManifest.NETWORK)));
         files.put(BundleManifest.VOCABULARY, Digests.sha256(dir.resolve(BundleManifest.VOCABULARY)));
-        final BundleManifest manifest = new BundleManifest(BundleManifest.SCHEMA, "bench-en", 1, "en", Instant.now(),
-                config, new Architecture("embedding-dense", config.numWords(), 8, 0, "mean", 0, null, "softmax2",
+        final BundleManifest manifest = new BundleManifest(BundleManifest.SCHEMA, "bench-en", 1, Lang.EN, Instant.now(),
+                config, new Architecture("embedding-dense", config.numWords(), 8, 0, Pooling.MEAN, 0, null, "softmax2",
                 false, config.maxlen()), 0.5, files, List.of(), null, null);
         Files.write(dir.resolve(BundleManifest.FILE), Json.writeBytes(manifest));
         return ModelBundle.load(dir);

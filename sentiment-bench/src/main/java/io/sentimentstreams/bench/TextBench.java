@@ -9,6 +9,7 @@ import io.sentimentstreams.cli.run.Launcher;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.text.PipelineConfig;
 import io.sentimentstreams.text.TextPipeline;
+import io.sentimentstreams.text.Tokenizer;
 import io.sentimentstreams.vocab.Vocabulary;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -74,10 +75,7 @@ public final class TextBench implements Command {
                 continue;
             }
             final PipelineConfig base = english ? PipelineConfig.englishDefaults() : PipelineConfig.koreanDefaults();
-            final PipelineConfig config = new PipelineConfig(base.lang(), base.nfkc(), base.stripHtml(),
-                    base.splitSentences(), tok, base.lower(), base.filters(), base.oktNorm(), base.oktStem(),
-                    base.stopwords(), base.minTokenLength(), base.numWords(), base.oovToken(), base.maxlen(),
-                    base.padding(), base.truncating(), base.maxChars());
+            final PipelineConfig config = base.toBuilder().tokenizer(Tokenizer.of(tok)).build();
             final Vocabulary vocabulary = TextPipeline.of(config)
                     .fit(trainTexts.subList(0, Math.min(2000, trainTexts.size()))).vocabulary();
             final TextPipeline pipeline = TextPipeline.of(config, vocabulary);

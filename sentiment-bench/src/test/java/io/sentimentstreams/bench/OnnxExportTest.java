@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.model.fast.ReferenceNetworks;
 import io.sentimentstreams.model.onnx.OnnxExport;
 import java.util.ArrayList;
@@ -72,7 +73,7 @@ class OnnxExportTest {
                         .activation(Activation.SOFTMAX).build())
                 .build());
         rnn.init();
-        final Architecture a = new Architecture("simplernn", 10, 4, 3, "max", 0, "relu", "softmax2", true, 5);
+        final Architecture a = new Architecture("simplernn", 10, 4, 3, Pooling.MAX, 0, "relu", "softmax2", true, 5);
         assertThatThrownBy(() -> OnnxExport.export(rnn, a)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("LSTM");
     }

@@ -1,10 +1,13 @@
 package io.sentimentstreams.cli;
 
+import io.sentimentstreams.json.UnknownNameException;
+import io.sentimentstreams.json.WireName;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A small flag parser shared by the commands: {@code --name value}, {@code --name=value} and boolean
@@ -93,6 +96,30 @@ public final class Args {
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " expects a number, got '" + v + "'");
         }
+    }
+
+    /**
+     * The constant {@code parse} (an enum's {@code of}) makes of the value of {@code --name}, or {@code fallback}
+     * when absent; a name the enum does not have is a {@link UsageException} listing the allowed ones.
+     */
+    public <E extends Enum<E> & WireName> E getEnum(final String name, final Function<String, E> parse,
+                                                    final E fallback) {
+        final String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return parse.apply(v);
+        } catch (UnknownNameException e) {
+            throw new UsageException("--" + name + " must be " + oneOf(e.allowed()) + ", got '" + v + "'");
+        }
+    }
+
+    /** {@code a, b or c}. */
+    public static String oneOf(final List<String> names) {
+        final int last = names.size() - 1;
+        return last <= 0 ? String.join("", names)
+                : String.join(", ", names.subList(0, last)) + " or " + names.get(last);
     }
 
     public List<String> positional() {

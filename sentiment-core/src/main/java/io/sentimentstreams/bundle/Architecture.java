@@ -8,7 +8,7 @@ package io.sentimentstreams.bundle;
  * @param vocabSize    rows of the embedding table (the vocabulary's {@code num_words})
  * @param embeddingDim embedding width
  * @param hiddenSize   recurrent units per direction (0 for {@code embedding-dense})
- * @param pooling      {@code last}, {@code max} or {@code mean} over time
+ * @param pooling      over time ({@link Pooling}; unused by {@code embedding-dense})
  * @param denseSize    width of the hidden dense layer before the output, 0 when there is none
  * @param denseActivation activation of that dense layer ({@code relu}, {@code tanh}, ...)
  * @param output       {@code softmax2} (two classes, index 1 positive) or {@code sigmoid}
@@ -20,7 +20,7 @@ public record Architecture(
         int vocabSize,
         int embeddingDim,
         int hiddenSize,
-        String pooling,
+        Pooling pooling,
         int denseSize,
         String denseActivation,
         String output,

@@ -3,8 +3,14 @@ package io.sentimentstreams.bundle;
 /** A bundle that cannot be used: missing file, checksum mismatch, bad manifest or shape. */
 public final class BundleException extends Exception {
 
-    /** Machine-readable cause, used as the {@code reason} tag of the models-refused metric. */
-    public enum Kind { MISSING_FILE, CHECKSUM_MISMATCH, BAD_MANIFEST, BAD_ARCHIVE, SHAPE_MISMATCH, CANARY_FAILED }
+    /**
+     * Machine-readable cause, used as the {@code reason} tag of the models-refused metric: UNSUPPORTED_LANG and
+     * BAD_PIPELINE are a manifest naming a language, or a tokenizer or padding side, that is not one of the enum's.
+     */
+    public enum Kind {
+        MISSING_FILE, CHECKSUM_MISMATCH, BAD_MANIFEST, BAD_ARCHIVE, SHAPE_MISMATCH, CANARY_FAILED, UNSUPPORTED_LANG,
+        BAD_PIPELINE
+    }
 
     private final Kind kind;
 

@@ -1,6 +1,7 @@
 package io.sentimentstreams.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.contracts.ModelRef;
 import io.sentimentstreams.text.PipelineConfig;
 import java.time.Instant;
@@ -20,7 +21,7 @@ public record BundleManifest(
         int schema,
         String name,
         int version,
-        String lang,
+        Lang lang,
         Instant createdAt,
         PipelineConfig pipeline,
         Architecture architecture,

@@ -1,6 +1,11 @@
 package io.sentimentstreams.bundle;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.json.UnknownNameException;
+import io.sentimentstreams.text.PadSide;
+import io.sentimentstreams.text.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -38,8 +43,7 @@ public final class ModelBundle {
         try {
             manifest = Json.read(manifestBytes, BundleManifest.class);
         } catch (RuntimeException e) {
-            throw new BundleException(BundleException.Kind.BAD_MANIFEST,
-                    "unreadable " + BundleManifest.FILE + " in " + dir + ": " + e.getMessage(), e);
+            throw unreadable(dir, e);
         }
         validateManifest(dir, manifest);
         for (final Map.Entry<String, String> file : manifest.files().entrySet()) {
@@ -64,6 +68,42 @@ public final class ModelBundle {
             }
         }
         return new ModelBundle(dir, manifest, Digests.sha256(manifestBytes));
+    }
+
+    /** A manifest Jackson cannot read; an unknown enum name says which field and value, with its own kind. */
+    private static BundleException unreadable(final Path dir, final RuntimeException e) {
+        UnknownNameException unknown = null;
+        JsonMappingException mapping = null;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof UnknownNameException u) {
+                unknown = u;
+            } else if (t instanceof JsonMappingException m && mapping == null) {
+                mapping = m;
+            }
+        }
+        if (unknown == null) {
+            return new BundleException(BundleException.Kind.BAD_MANIFEST,
+                    "unreadable " + BundleManifest.FILE + " in " + dir + ": " + e.getMessage(), e);
+        }
+        final BundleException.Kind kind = unknown.type() == Lang.class ? BundleException.Kind.UNSUPPORTED_LANG
+                : unknown.type() == Tokenizer.class || unknown.type() == PadSide.class
+                ? BundleException.Kind.BAD_PIPELINE : BundleException.Kind.BAD_MANIFEST;
+        final String field = mapping == null ? "" : fieldPath(mapping) + ": ";
+        return new BundleException(kind, "invalid " + BundleManifest.FILE + " in " + dir + ": " + field
+                + unknown.getMessage(), e);
+    }
+
+    /** {@code pipeline.tokenizer}-style path of the field a mapping error is about. */
+    private static String fieldPath(final JsonMappingException e) {
+        final StringBuilder sb = new StringBuilder();
+        for (final JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
     }
 
     private static void validateManifest(final Path dir, final BundleManifest m) throws BundleException {

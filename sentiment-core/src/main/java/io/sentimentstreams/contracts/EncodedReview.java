@@ -11,7 +11,7 @@ public record EncodedReview(
         int schema,
         String id,
         String text,
-        String lang,
+        Lang lang,
         String source,
         Instant receivedAt,
         Map<String, String> attributes,

@@ -10,7 +10,7 @@ public record LabeledReview(
         int schema,
         String id,
         String text,
-        String lang,
+        Lang lang,
         Label label,
         double score,
         String model,

@@ -11,7 +11,7 @@ public record Review(
         int schema,
         String id,
         String text,
-        String lang,
+        Lang lang,
         String source,
         Instant receivedAt,
         Map<String, String> attributes) {
@@ -22,7 +22,7 @@ public record Review(
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
     }
 
-    public static Review of(final String id, final String text, final String lang, final String source,
+    public static Review of(final String id, final String text, final Lang lang, final String source,
                             final Instant receivedAt, final Map<String, String> attributes) {
         return new Review(SCHEMA, id, text, lang, source, receivedAt, attributes);
     }

@@ -5,6 +5,7 @@ import io.sentimentstreams.bundle.BundleArchive;
 import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.contracts.ModelRef;
 import io.sentimentstreams.text.PipelineConfig;
 import java.io.IOException;
@@ -25,7 +26,7 @@ import org.jboss.logging.Logger;
 public final class BundleVerifier {
 
     /** The languages the services serve; a bundle for any other language is refused. */
-    public static final List<String> LANGUAGES = List.of("en", "ko");
+    public static final List<String> LANGUAGES = Lang.NAMES;
 
     private static final Logger LOG = Logger.getLogger(BundleVerifier.class);
 
@@ -95,13 +96,12 @@ public final class BundleVerifier {
         if (!m.ref().equals(a.ref())) {
             throw refused(a, RefusalReason.KEY_MISMATCH, "record key " + a.key() + " but the bundle is " + m.ref());
         }
-        final String lang = m.lang();
-        if (lang == null || !LANGUAGES.contains(lang)) {
-            throw refused(a, RefusalReason.UNSUPPORTED_LANG,
-                    "bundle language '" + lang + "' is not one of " + LANGUAGES);
+        final Lang lang = m.lang();
+        if (lang == null) {
+            throw refused(a, RefusalReason.UNSUPPORTED_LANG, "bundle has no language; it must be one of " + LANGUAGES);
         }
         final PipelineConfig p = m.pipeline();
-        if (p.lang() != null && !p.lang().equals(lang)) {
+        if (p.lang() != null && p.lang() != lang) {
             throw refused(a, RefusalReason.LANG_MISMATCH,
                     "bundle language " + lang + " but its pipeline is configured for " + p.lang());
         }

@@ -33,7 +33,7 @@ public enum RefusalReason {
     CACHE_DIR,
     /** preprocess-service: {@code vocab.tsv} cannot be read as a vocabulary (or lacks the OOV token). */
     BAD_VOCABULARY,
-    /** preprocess-service: the text pipeline rejects the bundle's pipeline configuration. */
+    /** The manifest names an unknown tokenizer or padding side, or (preprocess-service) the text pipeline rejects it. */
     BAD_PIPELINE,
     /** inference-service: the engine threw while loading, canary-checking or probing the bundle. */
     ENGINE_ERROR,
@@ -49,6 +49,8 @@ public enum RefusalReason {
             case BAD_ARCHIVE -> BAD_ARCHIVE;
             case SHAPE_MISMATCH -> SHAPE_MISMATCH;
             case CANARY_FAILED -> ENGINE_ERROR;
+            case UNSUPPORTED_LANG -> UNSUPPORTED_LANG;
+            case BAD_PIPELINE -> BAD_PIPELINE;
         };
     }
 }

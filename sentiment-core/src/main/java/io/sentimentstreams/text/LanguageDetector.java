@@ -1,12 +1,14 @@
 package io.sentimentstreams.text;
 
+import io.sentimentstreams.contracts.Lang;
 import java.util.Locale;
 
 /**
- * A declared language or a text in, {@code "ko"} or {@code "en"} out: a declared {@code ko}/{@code en}
- * (any case, {@code ko-KR}, {@code en_US}...) wins; otherwise the text is Korean when Hangul makes up at least
- * {@link #HANGUL_SHARE} of its letters (so brand names and English loanwords in a Korean review do not flip
- * it), and English otherwise, including texts without letters. Stateless and thread-safe.
+ * A declared language or a text in, a {@link Lang} out: a declared language (a {@link Lang}, or a tag
+ * such as {@code ko}/{@code en} in any case, {@code ko-KR}, {@code en_US}...) wins; otherwise the text is
+ * Korean when Hangul makes up at least {@link #HANGUL_SHARE} of its letters (so brand names and English
+ * loanwords in a Korean review do not flip it), and English otherwise, including texts without letters.
+ * Stateless and thread-safe.
  */
 public final class LanguageDetector {
 
@@ -16,10 +18,10 @@ public final class LanguageDetector {
     private LanguageDetector() {
     }
 
-    /** {@code "ko"} or {@code "en"} from the text alone. */
-    public static String detect(final String text) {
+    /** The language of the text alone. */
+    public static Lang detect(final String text) {
         if (text == null) {
-            return "en";
+            return Lang.EN;
         }
         long hangul = 0;
         long letters = 0;
@@ -37,18 +39,27 @@ public final class LanguageDetector {
                 letters++;
             }
         }
-        return letters > 0 && hangul >= HANGUL_SHARE * letters ? "ko" : "en";
+        return letters > 0 && hangul >= HANGUL_SHARE * letters ? Lang.KO : Lang.EN;
     }
 
-    /** The declared language when it is Korean or English, else {@link #detect}. */
-    public static String resolve(final String declared, final String text) {
+    /** The declared language, else {@link #detect}. */
+    public static Lang resolve(final Lang declared, final String text) {
+        return declared != null ? declared : detect(text);
+    }
+
+    /**
+     * The language a declared tag names when it is Korean or English (the wire name, its ISO 639-2 code
+     * {@code kor}/{@code eng}, or a locale such as {@code ko-KR}), else {@link #detect}.
+     */
+    public static Lang resolveTag(final String declared, final String text) {
         if (declared != null) {
             final String d = declared.trim().toLowerCase(Locale.ROOT);
-            if (d.equals("ko") || d.startsWith("ko-") || d.startsWith("ko_") || d.equals("kor")) {
-                return "ko";
-            }
-            if (d.equals("en") || d.startsWith("en-") || d.startsWith("en_") || d.equals("eng")) {
-                return "en";
+            for (final Lang lang : Lang.values()) {
+                final String code = lang.wireName();
+                if (d.equals(code) || d.startsWith(code + "-") || d.startsWith(code + "_")
+                        || d.equals(lang.iso6392())) {
+                    return lang;
+                }
             }
         }
         return detect(text);

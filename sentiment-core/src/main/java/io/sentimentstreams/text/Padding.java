@@ -1,5 +1,6 @@
 package io.sentimentstreams.text;
 
+import io.sentimentstreams.json.UnknownNameException;
 import java.util.List;
 
 /**
@@ -9,8 +10,8 @@ import java.util.List;
  */
 public final class Padding {
 
-    public static final String PRE = "pre";
-    public static final String POST = "post";
+    public static final String PRE = PadSide.PRE.wireName();
+    public static final String POST = PadSide.POST.wireName();
 
     private Padding() {
     }
@@ -68,12 +69,11 @@ public final class Padding {
     }
 
     private static boolean isPre(final String mode, final String what) {
-        if (PRE.equals(mode)) {
-            return true;
+        try {
+            return PadSide.of(mode) == PadSide.PRE;
+        } catch (UnknownNameException e) {
+            // Keras' own wording, which callers of this Keras-compatible API see.
+            throw new IllegalArgumentException(what + " type \"" + mode + "\" not understood (pre or post)", e);
         }
-        if (POST.equals(mode)) {
-            return false;
-        }
-        throw new IllegalArgumentException(what + " type \"" + mode + "\" not understood (pre or post)");
     }
 }

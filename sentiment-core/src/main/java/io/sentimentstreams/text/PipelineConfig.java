@@ -1,16 +1,19 @@
 package io.sentimentstreams.text;
 
+import io.sentimentstreams.contracts.Lang;
+import java.util.Objects;
+
 /**
  * Everything that decides how a text becomes token ids; it is stored in each model bundle so serving
  * tokenizes exactly as training did. New fields must get a default in {@link #withDefaults()} so that
- * older bundles keep loading.
+ * older bundles keep loading. Build one with {@link #builder(Lang)} (the language's preset) or
+ * {@link #toBuilder()}; the record components are its JSON shape.
  *
- * @param lang           {@code en} or {@code ko}
+ * @param lang           {@link Lang} ({@code en} or {@code ko})
  * @param nfkc           NFKC instead of NFC normalization
  * @param stripHtml      HTML line breaks and tags become spaces
  * @param splitSentences tokenize sentence by sentence (Punkt-like splitter) instead of the whole text
- * @param tokenizer      {@code treebank}, {@code wordpunct}, {@code keras}, {@code okt}, {@code nori} or
- *                       {@code nori-punct}
+ * @param tokenizer      one of {@link Tokenizer}
  * @param lower          lowercase tokens
  * @param filters        Keras filter characters for the {@code keras} tokenizer (null: Keras' default)
  * @param oktNorm        Okt {@code norm=True}
@@ -20,16 +23,16 @@ package io.sentimentstreams.text;
  * @param numWords       Keras {@code num_words}: only indices below it are kept (0: all)
  * @param oovToken       Keras {@code oov_token} (index 1), or null for none
  * @param maxlen         padded length
- * @param padding        {@code pre} or {@code post}
- * @param truncating     {@code pre} or {@code post}
+ * @param padding        {@link PadSide} ({@code pre} or {@code post})
+ * @param truncating     {@link PadSide} ({@code pre} or {@code post})
  * @param maxChars       texts longer than this are cut to this many characters before anything else
  */
 public record PipelineConfig(
-        String lang,
+        Lang lang,
         boolean nfkc,
         boolean stripHtml,
         boolean splitSentences,
-        String tokenizer,
+        Tokenizer tokenizer,
         boolean lower,
         String filters,
         boolean oktNorm,
@@ -39,22 +42,40 @@ public record PipelineConfig(
         int numWords,
         String oovToken,
         int maxlen,
-        String padding,
-        String truncating,
+        PadSide padding,
+        PadSide truncating,
         int maxChars) {
 
     public static final int DEFAULT_MAX_CHARS = 100_000;
+    public static final String DEFAULT_OOV_TOKEN = "<OOV>";
 
     /** English defaults: Treebank tokens, lowercased, 20k words, OOV, 200 steps pre-padded. */
     public static PipelineConfig englishDefaults() {
-        return new PipelineConfig("en", false, true, true, "treebank", true, null, false, false, "none", 0,
-                20_000, "<OOV>", 200, "pre", "pre", DEFAULT_MAX_CHARS);
+        return builder(Lang.EN).build();
     }
 
     /** Korean defaults: Okt morphemes with normalization and stemming, 30 steps pre-padded. */
     public static PipelineConfig koreanDefaults() {
-        return new PipelineConfig("ko", false, true, false, "okt", true, null, true, true, "none", 0,
-                30_000, "<OOV>", 40, "pre", "pre", DEFAULT_MAX_CHARS);
+        return builder(Lang.KO).build();
+    }
+
+    /** A builder preset with {@code lang}'s defaults ({@link #englishDefaults()}, {@link #koreanDefaults()}). */
+    public static Builder builder(final Lang lang) {
+        Objects.requireNonNull(lang, "lang");
+        final Builder b = new Builder().lang(lang).stripHtml(true).lower(true).stopwords(Stopwords.NONE)
+                .oovToken(DEFAULT_OOV_TOKEN).padding(PadSide.PRE).truncating(PadSide.PRE).maxChars(DEFAULT_MAX_CHARS);
+        return switch (lang) {
+            case EN -> b.splitSentences(true).tokenizer(Tokenizer.TREEBANK).numWords(20_000).maxlen(200);
+            case KO -> b.tokenizer(Tokenizer.OKT).oktNorm(true).oktStem(true).numWords(30_000).maxlen(40);
+        };
+    }
+
+    /** A builder holding every field of this config, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().lang(lang).nfkc(nfkc).stripHtml(stripHtml).splitSentences(splitSentences)
+                .tokenizer(tokenizer).lower(lower).filters(filters).oktNorm(oktNorm).oktStem(oktStem)
+                .stopwords(stopwords).minTokenLength(minTokenLength).numWords(numWords).oovToken(oovToken)
+                .maxlen(maxlen).padding(padding).truncating(truncating).maxChars(maxChars);
     }
 
     /**
@@ -62,20 +83,136 @@ public record PipelineConfig(
      * Keras' default, {@code pre}. Canary rows and engines that build padded rows themselves ask this.
      */
     public boolean postPadding() {
-        return "post".equals(withDefaults().padding());
+        return withDefaults().padding() == PadSide.POST;
     }
 
     /** Fills in defaults for fields an older bundle did not record. */
     public PipelineConfig withDefaults() {
         return new PipelineConfig(
-                lang == null ? "en" : lang,
+                lang == null ? Lang.EN : lang,
                 nfkc, stripHtml, splitSentences,
-                tokenizer == null ? ("ko".equals(lang) ? "okt" : "treebank") : tokenizer,
+                tokenizer == null ? Tokenizer.defaultFor(lang) : tokenizer,
                 lower, filters, oktNorm, oktStem,
-                stopwords == null ? "none" : stopwords,
+                stopwords == null ? Stopwords.NONE : stopwords,
                 minTokenLength, numWords, oovToken, maxlen,
-                padding == null ? "pre" : padding,
-                truncating == null ? "pre" : truncating,
+                padding == null ? PadSide.PRE : padding,
+                truncating == null ? PadSide.PRE : truncating,
                 maxChars <= 0 ? DEFAULT_MAX_CHARS : maxChars);
+    }
+
+    /** Named setters for every field; {@link #build()} makes the record. Not thread-safe. */
+    public static final class Builder {
+        private Lang lang;
+        private boolean nfkc;
+        private boolean stripHtml;
+        private boolean splitSentences;
+        private Tokenizer tokenizer;
+        private boolean lower;
+        private String filters;
+        private boolean oktNorm;
+        private boolean oktStem;
+        private String stopwords;
+        private int minTokenLength;
+        private int numWords;
+        private String oovToken;
+        private int maxlen;
+        private PadSide padding;
+        private PadSide truncating;
+        private int maxChars;
+
+        private Builder() {
+        }
+
+        public Builder lang(final Lang value) {
+            this.lang = value;
+            return this;
+        }
+
+        public Builder nfkc(final boolean value) {
+            this.nfkc = value;
+            return this;
+        }
+
+        public Builder stripHtml(final boolean value) {
+            this.stripHtml = value;
+            return this;
+        }
+
+        public Builder splitSentences(final boolean value) {
+            this.splitSentences = value;
+            return this;
+        }
+
+        public Builder tokenizer(final Tokenizer value) {
+            this.tokenizer = value;
+            return this;
+        }
+
+        public Builder lower(final boolean value) {
+            this.lower = value;
+            return this;
+        }
+
+        /** Keras filter characters for {@link Tokenizer#KERAS}; null: Keras' default. */
+        public Builder filters(final String value) {
+            this.filters = value;
+            return this;
+        }
+
+        public Builder oktNorm(final boolean value) {
+            this.oktNorm = value;
+            return this;
+        }
+
+        public Builder oktStem(final boolean value) {
+            this.oktStem = value;
+            return this;
+        }
+
+        public Builder stopwords(final String value) {
+            this.stopwords = value;
+            return this;
+        }
+
+        public Builder minTokenLength(final int value) {
+            this.minTokenLength = value;
+            return this;
+        }
+
+        public Builder numWords(final int value) {
+            this.numWords = value;
+            return this;
+        }
+
+        /** Keras {@code oov_token}; null for none. */
+        public Builder oovToken(final String value) {
+            this.oovToken = value;
+            return this;
+        }
+
+        public Builder maxlen(final int value) {
+            this.maxlen = value;
+            return this;
+        }
+
+        public Builder padding(final PadSide value) {
+            this.padding = value;
+            return this;
+        }
+
+        public Builder truncating(final PadSide value) {
+            this.truncating = value;
+            return this;
+        }
+
+        public Builder maxChars(final int value) {
+            this.maxChars = value;
+            return this;
+        }
+
+        public PipelineConfig build() {
+            return new PipelineConfig(lang, nfkc, stripHtml, splitSentences, tokenizer, lower, filters, oktNorm,
+                    oktStem, stopwords, minTokenLength, numWords, oovToken, maxlen, padding, truncating, maxChars);
+        }
     }
 }

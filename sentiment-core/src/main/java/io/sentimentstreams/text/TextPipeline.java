@@ -14,8 +14,9 @@ import org.jboss.logging.Logger;
  * tokenize, clean, encode with the vocabulary, pad/truncate. The same instance serves training and
  * serving; it is immutable and safe to share between threads.
  *
- * <p>Construction validates the configuration (unknown tokenizer, stopword list, padding mode, a vocabulary
- * whose OOV token differs from the config's, a broken Okt runtime) and throws there, once. After that
+ * <p>Construction validates the configuration (unknown stopword list, a vocabulary whose OOV token differs
+ * from the config's, a broken Okt runtime; tokenizer and padding names are checked where the config is parsed,
+ * see {@link Tokenizer} and {@link PadSide}) and throws there, once. After that
  * {@link #tokenize} and {@link #encode} accept any {@code String}, null included, and never throw: texts
  * longer than {@code maxChars} are cut to their first {@code maxChars} UTF-16 units (one less when the cut
  * would split a surrogate pair), and should an analyzer fail on some input, that text falls back to
@@ -25,16 +26,12 @@ public final class TextPipeline {
 
     private static final Logger LOG = Logger.getLogger(TextPipeline.class);
 
-    /** The tokenizer names a config may use. */
-    public static final List<String> TOKENIZERS = List.of("treebank", "wordpunct", "keras", "okt", "nori",
-            "nori-punct");
-
     private final PipelineConfig config;
     private final Vocabulary vocabulary;
     private final Normalizer normalizer;
     private final KerasTextToWordSequence keras;
     private final Set<String> stopwords;
-    private final int kind;
+    private final Tokenizer kind;
     private final boolean padPre;
     private final boolean truncPre;
     private final int oovIndex;
@@ -44,34 +41,24 @@ public final class TextPipeline {
     private final boolean lowerOnly;
     private final java.util.concurrent.atomic.AtomicLong fallbacks = new java.util.concurrent.atomic.AtomicLong();
 
-    private static final int TREEBANK = 0;
-    private static final int WORDPUNCT = 1;
-    private static final int KERAS = 2;
-    private static final int OKT = 3;
-    private static final int NORI = 4;
-    private static final int NORI_PUNCT = 5;
-
     private TextPipeline(final PipelineConfig config, final Vocabulary vocabulary) {
         this.config = config.withDefaults();
         this.vocabulary = vocabulary;
         final PipelineConfig c = this.config;
-        this.kind = TOKENIZERS.indexOf(c.tokenizer());
-        if (kind < 0) {
-            throw new IllegalArgumentException("unknown tokenizer '" + c.tokenizer() + "' (" + TOKENIZERS + ")");
-        }
+        this.kind = c.tokenizer();
         this.normalizer = Normalizer.of(c);
         this.keras = new KerasTextToWordSequence(c.filters(), c.lower(), KerasTextToWordSequence.DEFAULT_SPLIT);
         this.stopwords = Stopwords.named(c.stopwords());
-        this.padPre = isPre(c.padding(), "padding");
-        this.truncPre = isPre(c.truncating(), "truncating");
+        this.padPre = c.padding() == PadSide.PRE;
+        this.truncPre = c.truncating() == PadSide.PRE;
         if (vocabulary != null && !Objects.equals(vocabulary.oovToken(), c.oovToken())) {
             throw new IllegalArgumentException("the vocabulary's OOV token '" + vocabulary.oovToken()
                     + "' differs from the config's '" + c.oovToken() + "'");
         }
         this.oovIndex = vocabulary == null ? -1 : vocabulary.oovIndex();
         this.wordIds = vocabulary == null ? null : io.sentimentstreams.vocab.WordIds.of(vocabulary, c.numWords());
-        this.lowerOnly = c.lower() && kind != KERAS && stopwords.isEmpty() && c.minTokenLength() <= 1;
-        if (kind == OKT) {
+        this.lowerOnly = c.lower() && kind != Tokenizer.KERAS && stopwords.isEmpty() && c.minTokenLength() <= 1;
+        if (kind == Tokenizer.OKT) {
             OktTokenizer.check();
         }
     }
@@ -142,7 +129,7 @@ public final class TextPipeline {
         }
         final List<String> tokens = new ArrayList<>(Math.max(8, normalized.length() / 5));
         try {
-            if (config.splitSentences() && kind != KERAS) {
+            if (config.splitSentences() && kind != Tokenizer.KERAS) {
                 for (final String sentence : SentenceSplitter.split(normalized)) {
                     raw(sentence, tokens);
                 }
@@ -163,7 +150,6 @@ public final class TextPipeline {
             case OKT -> OktTokenizer.morphs(text, config.oktNorm(), config.oktStem(), out);
             case NORI -> NoriTokenizer.tokenize(text, out);
             case NORI_PUNCT -> NoriTokenizer.tokenizeKeepingSymbols(text, out);
-            default -> throw new IllegalStateException("tokenizer " + kind);
         }
     }
 
@@ -179,7 +165,7 @@ public final class TextPipeline {
 
     /** Lowercase (keras lowercases while splitting), stopwords, minimum length, in place. */
     private List<String> clean(final List<String> tokens) {
-        final boolean lower = config.lower() && kind != KERAS;
+        final boolean lower = config.lower() && kind != Tokenizer.KERAS;
         final int minLen = config.minTokenLength();
         if (!lower && stopwords.isEmpty() && minLen <= 1) {
             return tokens;
@@ -270,15 +256,5 @@ public final class TextPipeline {
         }
         tokenizer.fitOnTokenLists(batch);
         return tokenizer;
-    }
-
-    private static boolean isPre(final String mode, final String what) {
-        if ("pre".equals(mode)) {
-            return true;
-        }
-        if ("post".equals(mode)) {
-            return false;
-        }
-        throw new IllegalArgumentException(what + " must be pre or post, got '" + mode + "'");
     }
 }

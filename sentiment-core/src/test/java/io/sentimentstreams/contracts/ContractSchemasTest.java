@@ -22,10 +22,10 @@ class ContractSchemasTest {
     static Stream<Arguments> contracts() {
         final Instant now = Instant.parse("2026-11-27T00:00:00Z");
         return Stream.of(
-                Arguments.of("review", Review.of("r1", "text", "en", "test", now, Map.of("k", "v"))),
-                Arguments.of("encoded-review", new EncodedReview(1, "r1", "text", "en", "test", now, Map.of(),
+                Arguments.of("review", Review.of("r1", "text", Lang.EN, "test", now, Map.of("k", "v"))),
+                Arguments.of("encoded-review", new EncodedReview(1, "r1", "text", Lang.EN, "test", now, Map.of(),
                         "imdb-en", 3, new int[] {0, 5, 1}, 2, 1, now)),
-                Arguments.of("labeled-review", new LabeledReview(1, "r1", "text", "en", Label.POSITIVE, 0.9,
+                Arguments.of("labeled-review", new LabeledReview(1, "r1", "text", Lang.EN, Label.POSITIVE, 0.9,
                         "imdb-en", 3, now, now)),
                 Arguments.of("dead-letter", DeadLetter.of(Stage.INGEST, Reason.BLANK_TEXT, "blank", "r1",
                         "{}".getBytes(), "reviews.inbound", 0, 7L)));

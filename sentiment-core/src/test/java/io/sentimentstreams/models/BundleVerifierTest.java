@@ -12,6 +12,10 @@ import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.contracts.ModelRef;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.text.PipelineConfig;
+import io.sentimentstreams.bundle.Pooling;
+import io.sentimentstreams.text.PadSide;
+import io.sentimentstreams.text.Tokenizer;
+import io.sentimentstreams.contracts.Lang;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,16 +49,18 @@ class BundleVerifierTest {
         verifier = new BundleVerifier(cache);
     }
 
-    private static PipelineConfig pipeline(final String lang, final int maxlen) {
-        return new PipelineConfig(lang, false, true, false, "wordpunct", true, null, false, false, "none", 0, 0,
-                "<OOV>", maxlen, "pre", "pre", PipelineConfig.DEFAULT_MAX_CHARS);
+    private static PipelineConfig pipeline(final Lang lang, final int maxlen) {
+        return PipelineConfig.builder(lang).stripHtml(true).splitSentences(false).tokenizer(Tokenizer.WORDPUNCT)
+                .lower(true).oktNorm(false).oktStem(false).stopwords("none").minTokenLength(0).numWords(0)
+                .oovToken("<OOV>").maxlen(maxlen).padding(PadSide.PRE).truncating(PadSide.PRE)
+                .maxChars(PipelineConfig.DEFAULT_MAX_CHARS).nfkc(false).build();
     }
 
     private static Architecture architecture(final int vocabSize, final int maxlen) {
-        return new Architecture("embedding-dense", vocabSize, 4, 0, "mean", 0, null, "softmax2", false, maxlen);
+        return new Architecture("embedding-dense", vocabSize, 4, 0, Pooling.MEAN, 0, null, "softmax2", false, maxlen);
     }
 
-    private ModelBundle bundle(final String name, final int version, final String lang, final PipelineConfig p,
+    private ModelBundle bundle(final String name, final int version, final Lang lang, final PipelineConfig p,
                                final Architecture a) throws IOException, BundleException {
         final Path dir = Files.createTempDirectory(tmp, name + "-" + version + "-");
         Files.writeString(dir.resolve(BundleManifest.VOCABULARY), VOCAB);
@@ -68,7 +74,7 @@ class BundleVerifierTest {
     }
 
     private ModelBundle good(final String name, final int version) throws IOException, BundleException {
-        return bundle(name, version, "en", pipeline("en", MAXLEN), architecture(5, MAXLEN));
+        return bundle(name, version, Lang.EN, pipeline(Lang.EN, MAXLEN), architecture(5, MAXLEN));
     }
 
     private static byte[] zip(final Map<String, byte[]> entries) throws IOException {
@@ -207,32 +213,41 @@ class BundleVerifierTest {
 
     @Test
     void languageOutsideTheServedOnesIsUnsupportedLang() throws Exception {
-        final ModelBundle b = bundle("allocine-fr", 1, "fr", pipeline("fr", MAXLEN), architecture(5, MAXLEN));
-        assertThat(reason(b)).isEqualTo(RefusalReason.UNSUPPORTED_LANG);
+        // No Lang holds "fr", so the manifest is written as text, as another tool would write it.
+        final ModelBundle b = good("allocine-fr", 1);
+        final byte[] manifest = Files.readString(b.file(BundleManifest.FILE)).replace("\"lang\":\"en\"", "\"lang\":\"fr\"")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(manifest, StandardCharsets.UTF_8)).contains("\"lang\":\"fr\"");
+        final byte[] archive = zip(Map.of(BundleManifest.FILE, manifest,
+                BundleManifest.NETWORK, Files.readAllBytes(b.file(BundleManifest.NETWORK)),
+                BundleManifest.VOCABULARY, Files.readAllBytes(b.file(BundleManifest.VOCABULARY))));
+        final Refusal r = refusal("allocine-fr@1", archive, Digests.sha256(manifest));
+        assertThat(r.reason()).isEqualTo(RefusalReason.UNSUPPORTED_LANG);
+        assertThat(r.message()).contains("fr");
         assertCacheEmpty();
     }
 
     @Test
     void pipelineForAnotherLanguageIsLangMismatch() throws Exception {
-        final ModelBundle b = bundle("imdb-en", 1, "en", pipeline("ko", MAXLEN), architecture(5, MAXLEN));
+        final ModelBundle b = bundle("imdb-en", 1, Lang.EN, pipeline(Lang.KO, MAXLEN), architecture(5, MAXLEN));
         assertThat(reason(b)).isEqualTo(RefusalReason.LANG_MISMATCH);
     }
 
     @Test
     void rowsThatDoNotFitTheNetworkAreShapeMismatch() throws Exception {
         // the pipeline pads to 8 steps, the network was built for 12
-        assertThat(reason(bundle("s", 1, "en", pipeline("en", MAXLEN), architecture(5, 12))))
+        assertThat(reason(bundle("s", 1, Lang.EN, pipeline(Lang.EN, MAXLEN), architecture(5, 12))))
                 .isEqualTo(RefusalReason.SHAPE_MISMATCH);
         // vocab.tsv has 3 lines, so the encoder can emit id 3; the network embeds ids 0..2 only
-        final ModelBundle small = bundle("s", 2, "en", pipeline("en", MAXLEN), architecture(3, MAXLEN));
+        final ModelBundle small = bundle("s", 2, Lang.EN, pipeline(Lang.EN, MAXLEN), architecture(3, MAXLEN));
         final Refusal r = refusal("s@2", BundleArchive.pack(small), small.digest());
         assertThat(r.reason()).isEqualTo(RefusalReason.SHAPE_MISMATCH);
         assertThat(r.message()).contains("id 3").contains("only 3 ids");
         // a network without a vocabulary to speak of
-        assertThat(reason(bundle("s", 3, "en", pipeline("en", MAXLEN), architecture(1, MAXLEN))))
+        assertThat(reason(bundle("s", 3, Lang.EN, pipeline(Lang.EN, MAXLEN), architecture(1, MAXLEN))))
                 .isEqualTo(RefusalReason.SHAPE_MISMATCH);
         // architecture maxlen 0 means "any length": only the vocabulary bound applies
-        final ModelBundle any = bundle("s", 4, "en", pipeline("en", MAXLEN), architecture(4, 0));
+        final ModelBundle any = bundle("s", 4, Lang.EN, pipeline(Lang.EN, MAXLEN), architecture(4, 0));
         BundleVerifier.delete(verifier.verify(verifier.announcement("s@4", BundleArchive.pack(any), any.digest())).dir());
         assertCacheEmpty();
     }

@@ -25,8 +25,8 @@ class IssueExamplesTest {
     /** word_tokenize: sentence split, then the NLTK Treebank rules on each sentence, case kept. */
     private static List<String> wordTokenize(final String text) {
         final PipelineConfig c = PipelineConfig.englishDefaults();
-        final PipelineConfig cased = new PipelineConfig(c.lang(), c.nfkc(), c.stripHtml(), true, "treebank", false,
-                null, false, false, "none", 0, 0, null, 0, "pre", "pre", c.maxChars());
+        final PipelineConfig cased = c.toBuilder().splitSentences(true).tokenizer(Tokenizer.TREEBANK).lower(false)
+                .numWords(0).oovToken(null).maxlen(0).build();
         return TextPipeline.of(cased).tokenize(text);
     }
 

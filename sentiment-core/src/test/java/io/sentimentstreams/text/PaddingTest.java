@@ -3,6 +3,7 @@ package io.sentimentstreams.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sentimentstreams.contracts.Lang;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,10 +14,9 @@ class PaddingTest {
     @Test
     void pipelineConfigSaysPostOnlyForPostAndDefaultsToPre() {
         assertThat(PipelineConfig.englishDefaults().postPadding()).isFalse();
-        assertThat(new PipelineConfig("en", false, true, true, "treebank", true, null, false, false, "none", 0,
-                20_000, "<OOV>", 200, "post", "pre", 0).postPadding()).isTrue();
-        assertThat(new PipelineConfig("en", false, true, true, "treebank", true, null, false, false, "none", 0,
-                20_000, "<OOV>", 200, null, null, 0).postPadding()).as("unrecorded = Keras' pre").isFalse();
+        assertThat(PipelineConfig.builder(Lang.EN).padding(PadSide.POST).maxChars(0).build().postPadding()).isTrue();
+        assertThat(PipelineConfig.builder(Lang.EN).padding(null).truncating(null).maxChars(0).build().postPadding())
+                .as("unrecorded = Keras' pre").isFalse();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.sentimentstreams.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.vocab.KerasTokenizer;
 import io.sentimentstreams.vocab.Vocabulary;
 import java.util.ArrayList;
@@ -69,11 +70,12 @@ class PipelinePropertiesTest {
         for (int i = 0; i < 300; i++) {
             corpus.add(randomText(r, 60));
         }
-        for (final String tokenizer : List.of("treebank", "wordpunct", "keras", "nori")) {
+        for (final Tokenizer tokenizer
+                : List.of(Tokenizer.TREEBANK, Tokenizer.WORDPUNCT, Tokenizer.KERAS, Tokenizer.NORI)) {
             for (final int numWords : new int[] {0, 5, 50}) {
                 for (final String oov : new String[] {null, "<OOV>"}) {
-                    final PipelineConfig c = new PipelineConfig("en", false, true, true, tokenizer, true, null, false,
-                            false, "none", 0, numWords, oov, 12, "pre", "pre", 10_000);
+                    final PipelineConfig c = PipelineConfig.builder(Lang.EN).tokenizer(tokenizer).numWords(numWords)
+                            .oovToken(oov).maxlen(12).maxChars(10_000).build();
                     final TextPipeline fitter = TextPipeline.of(c);
                     final KerasTokenizer keras = fitter.fit(corpus.subList(0, 150));
                     final Vocabulary v = keras.vocabulary();
@@ -107,8 +109,9 @@ class PipelinePropertiesTest {
     void tokenizeIsTotalOnRandomUtf16() {
         final Random r = new Random(17);
         final TextPipeline en = TextPipeline.of(PipelineConfig.englishDefaults());
-        final TextPipeline ko = TextPipeline.of(new PipelineConfig("ko", false, true, false, "nori", true, null, false,
-                false, "ko-josa", 2, 0, null, 0, "pre", "pre", 10_000));
+        final TextPipeline ko = TextPipeline.of(PipelineConfig.builder(Lang.KO).tokenizer(Tokenizer.NORI).oktNorm(false)
+                .oktStem(false).stopwords(Stopwords.KO_JOSA).minTokenLength(2).numWords(0).oovToken(null).maxlen(0)
+                .maxChars(10_000).build());
         for (int i = 0; i < 2_000; i++) {
             final char[] chars = new char[r.nextInt(50)];
             for (int k = 0; k < chars.length; k++) {

@@ -3,6 +3,8 @@ package io.sentimentstreams.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sentimentstreams.contracts.Lang;
+import io.sentimentstreams.json.Json;
 import io.sentimentstreams.vocab.KerasTokenizer;
 import io.sentimentstreams.vocab.Vocabulary;
 import java.util.List;
@@ -10,9 +12,9 @@ import org.junit.jupiter.api.Test;
 
 class TextPipelineTest {
 
-    private static PipelineConfig en(final String tokenizer, final int numWords, final String oov, final int maxlen) {
-        return new PipelineConfig("en", false, true, true, tokenizer, true, null, false, false, "none", 0,
-                numWords, oov, maxlen, "pre", "pre", PipelineConfig.DEFAULT_MAX_CHARS);
+    private static PipelineConfig en(final Tokenizer tokenizer, final int numWords, final String oov, final int maxlen) {
+        return PipelineConfig.builder(Lang.EN).tokenizer(tokenizer).numWords(numWords).oovToken(oov).maxlen(maxlen)
+                .build();
     }
 
     @Test
@@ -31,10 +33,9 @@ class TextPipelineTest {
 
     @Test
     void noriPunctKeepsTheSymbolsNoriDropsAcrossSentences() {
-        final PipelineConfig nori = new PipelineConfig("ko", true, true, true, "nori", true, null, false, false,
-                "none", 0, 0, "<OOV>", 40, "pre", "pre", PipelineConfig.DEFAULT_MAX_CHARS);
-        final PipelineConfig punct = new PipelineConfig("ko", true, true, true, "nori-punct", true, null, false,
-                false, "none", 0, 0, "<OOV>", 40, "pre", "pre", PipelineConfig.DEFAULT_MAX_CHARS);
+        final PipelineConfig nori = PipelineConfig.builder(Lang.KO).nfkc(true).splitSentences(true)
+                .tokenizer(Tokenizer.NORI).oktNorm(false).oktStem(false).numWords(0).build();
+        final PipelineConfig punct = nori.toBuilder().tokenizer(Tokenizer.NORI_PUNCT).build();
         final String review = "별로... 시간 아까움. 그래도 배우는 좋다^^";
         assertThat(TextPipeline.of(nori).tokenize(review)).containsExactly(
                 "별로", "시간", "아까", "움", "그래도", "배우", "는", "좋", "다");
@@ -44,7 +45,7 @@ class TextPipelineTest {
 
     @Test
     void encodeMapsOovAndPadsPre() {
-        final PipelineConfig c = en("treebank", 0, "<OOV>", 6);
+        final PipelineConfig c = en(Tokenizer.TREEBANK, 0, "<OOV>", 6);
         final Vocabulary v = TextPipeline.of(c).fit(List.of("good movie", "bad movie", "good good")).vocabulary();
         // good=2 (3), movie=3 (2), bad=4 (1)
         final Encoding e = TextPipeline.of(c, v).encode("Good, terrible movie");
@@ -58,7 +59,7 @@ class TextPipelineTest {
         final List<String> texts = List.of("Good, terrible MOVIE", "I <i>LOVED</i> it.<br /><br />Didn't you?",
                 "ΟΔΟΣ ΣΑΣ. Straße İstanbul", "   ", "", "DON'T Can't WON'T gimme MORE", "Mr. Smith's Ph.D. THESIS!!",
                 "x".repeat(3000) + " Y", "😀 Mixed 한국어 TEXT");
-        for (final String tokenizer : List.of("treebank", "wordpunct", "keras")) {
+        for (final Tokenizer tokenizer : List.of(Tokenizer.TREEBANK, Tokenizer.WORDPUNCT, Tokenizer.KERAS)) {
             final PipelineConfig c = en(tokenizer, 0, "<OOV>", 12);
             final Vocabulary v = TextPipeline.of(c).fit(texts).vocabulary();
             final TextPipeline p = TextPipeline.of(c, v);
@@ -74,7 +75,7 @@ class TextPipelineTest {
 
     @Test
     void encodeAppliesNumWordsAndTruncatesPre() {
-        final PipelineConfig c = en("wordpunct", 3, "<OOV>", 3);
+        final PipelineConfig c = en(Tokenizer.WORDPUNCT, 3, "<OOV>", 3);
         final Vocabulary v = TextPipeline.of(c).fit(List.of("good movie", "bad movie", "good good")).vocabulary();
         final Encoding e = TextPipeline.of(c, v).encode("bad good movie good");
         // bad=4 >= num_words 3 → OOV 1; movie=3 → OOV 1; pre-truncation keeps the last three
@@ -90,13 +91,14 @@ class TextPipelineTest {
     }
 
     @Test
-    void badConfigFailsAtConstruction() {
-        assertThatThrownBy(() -> TextPipeline.of(en("spacy", 0, null, 0)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spacy");
-        final PipelineConfig c = en("treebank", 0, null, 0);
-        assertThatThrownBy(() -> TextPipeline.of(new PipelineConfig("en", false, true, true, "treebank", true, null,
-                false, false, "none", 0, 0, null, 10, "middle", "pre", 0)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("padding");
+    void badConfigFailsWhereItIsReadOrAtConstruction() {
+        // Tokenizer and padding names are enums: a config naming an unknown one cannot even be read.
+        assertThatThrownBy(() -> Json.read("{\"lang\":\"en\",\"tokenizer\":\"spacy\"}", PipelineConfig.class))
+                .hasMessageContaining("unknown tokenizer 'spacy' (allowed: treebank, wordpunct, keras, okt, nori, "
+                        + "nori-punct)");
+        assertThatThrownBy(() -> Json.read("{\"lang\":\"en\",\"maxlen\":10,\"padding\":\"middle\"}",
+                PipelineConfig.class)).hasMessageContaining("unknown padding side 'middle' (allowed: pre, post)");
+        final PipelineConfig c = en(Tokenizer.TREEBANK, 0, null, 0);
         final Vocabulary withOov = new KerasTokenizer(KerasTokenizer.Options.defaults().withOovToken("<OOV>"))
                 .fitOnTexts(List.of("a")).vocabulary();
         assertThatThrownBy(() -> TextPipeline.of(c, withOov)).isInstanceOf(IllegalArgumentException.class)
@@ -105,10 +107,9 @@ class TextPipelineTest {
 
     @Test
     void badInputNeverThrows() {
-        for (final String tokenizer : TextPipeline.TOKENIZERS) {
+        for (final Tokenizer tokenizer : Tokenizer.values()) {
             // maxChars 5,000 keeps Okt (seconds per 100k characters) quick; the cut itself is tested below.
-            final PipelineConfig c = new PipelineConfig("en", false, true, true, tokenizer, true, null, false, false,
-                    "none", 0, 0, "<OOV>", 5, "pre", "pre", 5_000);
+            final PipelineConfig c = en(tokenizer, 0, "<OOV>", 5).toBuilder().maxChars(5_000).build();
             final TextPipeline p = TextPipeline.of(c, TextPipeline.of(c).fit(List.of("a b c")).vocabulary());
             for (final String s : new String[] {null, "", "   ", "\t\n", "\uD800", "a\uDC00b", "\u0000\u0007x",
                 "😀😀", "한국어 and English", "x".repeat(1_000_000), "<br /><br />", "&amp;&#0;&#xD800;"}) {
@@ -120,8 +121,8 @@ class TextPipelineTest {
 
     @Test
     void textsBeyondMaxCharsAreCutByRule() {
-        final PipelineConfig c = new PipelineConfig("en", false, true, false, "wordpunct", false, null, false, false,
-                "none", 0, 0, null, 0, "pre", "pre", 10);
+        final PipelineConfig c = PipelineConfig.builder(Lang.EN).splitSentences(false).tokenizer(Tokenizer.WORDPUNCT)
+                .lower(false).numWords(0).oovToken(null).maxlen(0).maxChars(10).build();
         assertThat(TextPipeline.of(c).tokenize("abcde fghij klmno")).containsExactly("abcde", "fghi");
         // a cut that would split a surrogate pair keeps the pair out
         assertThat(TextPipeline.truncate("123456789😀", 10)).isEqualTo("123456789");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.model.fast.ReferenceNetworks;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ class EnginesTest {
 
     @Test
     void unsupportedArchitectureFallsBackToDl4jWithTheReason() throws Exception {
-        final Architecture a = new Architecture("simplernn", 100, 8, 6, "max", 0, "relu", "softmax2", true, 20);
+        final Architecture a = new Architecture("simplernn", 100, 8, 6, Pooling.MAX, 0, "relu", "softmax2", true, 20);
         final MultiLayerNetwork rnn = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).list()
                 .layer(new EmbeddingSequenceLayer.Builder().nIn(100).nOut(8).build())
                 .layer(new SimpleRnn.Builder().nIn(8).nOut(6).activation(Activation.TANH).build())

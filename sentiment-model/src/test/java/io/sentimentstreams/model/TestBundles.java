@@ -4,7 +4,9 @@ import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.Digests;
 import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.text.PadSide;
 import io.sentimentstreams.text.PipelineConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +35,9 @@ public final class TestBundles {
         }
         Files.writeString(dir.resolve(BundleManifest.VOCABULARY), vocab, StandardCharsets.UTF_8);
         final PipelineConfig base = PipelineConfig.englishDefaults();
-        final PipelineConfig pipeline = new PipelineConfig(base.lang(), base.nfkc(), base.stripHtml(),
-                base.splitSentences(), base.tokenizer(), base.lower(), base.filters(), base.oktNorm(), base.oktStem(),
-                base.stopwords(), base.minTokenLength(), a.vocabSize(), "<OOV>", a.maxlen(), "pre", "pre",
-                base.maxChars());
-        final BundleManifest m = new BundleManifest(BundleManifest.SCHEMA, "test-model", 1, "en", Instant.now(),
+        final PipelineConfig pipeline = base.toBuilder().numWords(a.vocabSize()).oovToken("<OOV>").maxlen(a.maxlen())
+                .padding(PadSide.PRE).truncating(PadSide.PRE).build();
+        final BundleManifest m = new BundleManifest(BundleManifest.SCHEMA, "test-model", 1, Lang.EN, Instant.now(),
                 pipeline, a, 0.5, Map.of(BundleManifest.NETWORK, sha(dir, BundleManifest.NETWORK),
                         BundleManifest.VOCABULARY, sha(dir, BundleManifest.VOCABULARY)),
                 List.of(), null, null);

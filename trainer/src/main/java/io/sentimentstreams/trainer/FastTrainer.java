@@ -1,6 +1,7 @@
 package io.sentimentstreams.trainer;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.model.fast.VectorSupport;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ final class FastTrainer implements AutoCloseable {
         if (arch.masked()) {
             return "--engine fast trains only unmasked networks (add --no-mask)";
         }
-        if (!"max".equals(arch.pooling()) && !"mean".equals(arch.pooling())) {
+        if (arch.pooling() != Pooling.MAX && arch.pooling() != Pooling.MEAN) {
             return "--engine fast trains only --pooling max or mean (not " + arch.pooling() + ")";
         }
         if (arch.denseSize() > 0) {
@@ -78,7 +79,7 @@ final class FastTrainer implements AutoCloseable {
         clip = (float) cfg.clip();
         learningRate = cfg.learningRate();
         readFrom(net);
-        final boolean max = "max".equals(arch.pooling());
+        final boolean max = arch.pooling() == Pooling.MAX;
         for (int w = 0; w < cfg.workers(); w++) {
             passes.add(new BiLstmPass(layout, max, cfg.dropout(), cfg.seed() * 1_000_003L + w, vector));
             final int id = w;

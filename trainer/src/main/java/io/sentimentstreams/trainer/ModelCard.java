@@ -3,6 +3,9 @@ package io.sentimentstreams.trainer;
 import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.DatasetChecksum;
+import io.sentimentstreams.contracts.Lang;
+import io.sentimentstreams.text.PadSide;
+import io.sentimentstreams.text.Tokenizer;
 import io.sentimentstreams.trainer.data.Dataset;
 import io.sentimentstreams.trainer.eval.Metrics;
 import java.util.Locale;
@@ -23,17 +26,17 @@ final class ModelCard {
         final Architecture a = m.architecture();
         final TrainerConfig c = r.config();
         sb.append("# Model card: ").append(m.name()).append('@').append(m.version()).append("\n\n");
-        sb.append("Binary sentiment classifier (").append("ko".equals(m.lang()) ? "Korean" : "English")
+        sb.append("Binary sentiment classifier (").append(m.lang() == Lang.KO ? "Korean" : "English")
                 .append(" reviews): text in, P(positive) out; label POSITIVE when P >= ")
                 .append(m.threshold()).append(".\n\n");
         sb.append("## Intended use and limits\n");
-        sb.append("- Intended: labeling the sentiment of ").append("ko".equals(m.lang())
+        sb.append("- Intended: labeling the sentiment of ").append(m.lang() == Lang.KO
                 ? "Korean movie reviews (the NSMC domain)" : "English movie reviews (the IMDB domain)")
                 .append(" streaming through Sentiment Streams; a reference model for the demo and the engines.\n");
         sb.append("- Not intended: other domains without re-evaluation, sarcasm-heavy or mixed-sentiment texts, ")
                 .append("decisions about people. Accuracy on other text genres is unmeasured.\n");
         sb.append("- At most ").append(a.maxlen()).append(" tokens of a review are read (")
-                .append("pre".equals(m.pipeline().truncating()) ? "the last " : "the first ").append(a.maxlen())
+                .append(m.pipeline().truncating() == PadSide.PRE ? "the last " : "the first ").append(a.maxlen())
                 .append(", truncating=").append(m.pipeline().truncating())
                 .append("); words outside the ")
                 .append(m.pipeline().numWords()).append("-word vocabulary become the OOV token.\n");
@@ -135,7 +138,7 @@ final class ModelCard {
     }
 
     /** The {@code ./sentiment vectors} command for an embeddings file, with its defaults (docs/model.md). */
-    static String vectorsCommand(final TrainJob.Request r, final String lang, final String tokenizer, final int dim) {
+    static String vectorsCommand(final TrainJob.Request r, final Lang lang, final Tokenizer tokenizer, final int dim) {
         return "./sentiment vectors --data " + r.data() + " --format " + r.read().format().name().toLowerCase(
                 Locale.ROOT) + " --lang " + lang + " --tokenizer " + tokenizer + " --out " + r.config().embeddings()
                 + " --dim " + dim + (r.limit() > 0 ? " --limit " + r.limit() : "") + splitOptions(r.config(), lang)
@@ -144,8 +147,8 @@ final class ModelCard {
     }
 
     /** --val-fraction and --seed when they differ from the defaults: vectors must leave out the same rows. */
-    private static String splitOptions(final TrainerConfig c, final String lang) {
-        final TrainerConfig d = "ko".equals(lang) ? TrainerConfig.koreanDefaults() : TrainerConfig.englishDefaults();
+    private static String splitOptions(final TrainerConfig c, final Lang lang) {
+        final TrainerConfig d = TrainerConfig.defaults(lang);
         return (c.validationFraction() != d.validationFraction() ? " --val-fraction " + c.validationFraction() : "")
                 + (c.seed() != d.seed() ? " --seed " + c.seed() : "");
     }

@@ -1,6 +1,8 @@
 package io.sentimentstreams.trainer;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.bundle.Pooling;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.model.dl4j.NetworkFactory;
 import io.sentimentstreams.text.PipelineConfig;
 
@@ -12,7 +14,7 @@ import io.sentimentstreams.text.PipelineConfig;
  * @param type               {@code bilstm}, {@code lstm}, {@code simplernn} or {@code embedding-dense}
  * @param embeddingDim       embedding width E
  * @param hiddenSize         recurrent units per direction H
- * @param pooling            {@code max}, {@code mean} or {@code last}
+ * @param pooling            over time ({@link Pooling})
  * @param denseSize          hidden dense layer width (0: none)
  * @param denseActivation    its activation
  * @param masked             train and serve with a mask over padding (see docs/model.md)
@@ -43,7 +45,7 @@ public record TrainerConfig(
         String type,
         int embeddingDim,
         int hiddenSize,
-        String pooling,
+        Pooling pooling,
         int denseSize,
         String denseActivation,
         boolean masked,
@@ -67,14 +69,19 @@ public record TrainerConfig(
 
     /** {@code train --lang en} without other flags (the shipped imdb-en's recipe is in its model card). */
     public static TrainerConfig englishDefaults() {
-        return new TrainerConfig("imdb-en", "bilstm", 64, 64, "max", 0, "relu", true, 6, 64, 2e-3, 0.7, 0.2,
+        return new TrainerConfig("imdb-en", "bilstm", 64, 64, Pooling.MAX, 0, "relu", true, 6, 64, 2e-3, 0.7, 0.2,
                 0.0, 1.0, 0.1, 2, "accuracy", true, null, false, 2, "dl4j", 42L, PipelineConfig.englishDefaults());
     }
 
     /** {@code train --lang ko} without other flags (the shipped nsmc-ko's recipe is in its model card). */
     public static TrainerConfig koreanDefaults() {
-        return new TrainerConfig("nsmc-ko", "bilstm", 64, 64, "max", 0, "relu", true, 5, 128, 2e-3, 0.7, 0.2,
+        return new TrainerConfig("nsmc-ko", "bilstm", 64, 64, Pooling.MAX, 0, "relu", true, 5, 128, 2e-3, 0.7, 0.2,
                 0.0, 1.0, 0.1, 2, "accuracy", true, null, false, 2, "dl4j", 42L, PipelineConfig.koreanDefaults());
+    }
+
+    /** {@code train --lang} without other flags: {@link #koreanDefaults()} for Korean, else English. */
+    public static TrainerConfig defaults(final Lang lang) {
+        return lang == Lang.KO ? koreanDefaults() : englishDefaults();
     }
 
     /** Rows of the embedding table: Keras' {@code num_words} when set, else the whole vocabulary + padding. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.model.dl4j.Dl4jModel;
 import io.sentimentstreams.model.dl4j.NetworkFactory;
 import io.sentimentstreams.text.PipelineConfig;
@@ -46,7 +47,7 @@ class FastTrainerTest {
     private static TrainerConfig config(final String pooling, final double dropout, final double clip,
                                         final int workers) {
         final PipelineConfig p = new WhitespaceFeaturizer(VOCAB, MAXLEN).config();
-        return new TrainerConfig("fast", "bilstm", E, H, pooling, 0, "relu", false, 1, 6, 0.05, 1.0, dropout, 0.0,
+        return new TrainerConfig("fast", "bilstm", E, H, Pooling.of(pooling), 0, "relu", false, 1, 6, 0.05, 1.0, dropout, 0.0,
                 clip, 0.1, 1, "accuracy", false, null, false, workers, "fast", 11L, p);
     }
 
@@ -181,15 +182,15 @@ class FastTrainerTest {
     void refusesWhatItDoesNotImplement() {
         final TrainerConfig base = config("max", 0.0, 0.0, 1);
         assertThat(base.engineProblem()).isNull();
-        final TrainerConfig masked = new TrainerConfig("m", "bilstm", E, H, "max", 0, "relu", true, 1, 6, 0.05, 1.0,
+        final TrainerConfig masked = new TrainerConfig("m", "bilstm", E, H, Pooling.MAX, 0, "relu", true, 1, 6, 0.05, 1.0,
                 0.0, 0.0, 0.0, 0.1, 1, "accuracy", false, null, false, 1, "fast", 11L, base.pipeline());
         assertThat(masked.engineProblem()).contains("--no-mask");
-        final TrainerConfig lstm = new TrainerConfig("m", "lstm", E, H, "max", 0, "relu", false, 1, 6, 0.05, 1.0,
+        final TrainerConfig lstm = new TrainerConfig("m", "lstm", E, H, Pooling.MAX, 0, "relu", false, 1, 6, 0.05, 1.0,
                 0.0, 0.0, 0.0, 0.1, 1, "accuracy", false, null, false, 1, "fast", 11L, base.pipeline());
         assertThat(lstm.engineProblem()).contains("bilstm");
         final TrainerConfig last = config("last", 0.0, 0.0, 1);
         assertThat(last.engineProblem()).contains("max or mean");
-        final TrainerConfig l2 = new TrainerConfig("m", "bilstm", E, H, "max", 0, "relu", false, 1, 6, 0.05, 1.0,
+        final TrainerConfig l2 = new TrainerConfig("m", "bilstm", E, H, Pooling.MAX, 0, "relu", false, 1, 6, 0.05, 1.0,
                 0.0, 1e-4, 0.0, 0.1, 1, "accuracy", false, null, false, 1, "fast", 11L, base.pipeline());
         assertThat(l2.engineProblem()).contains("--l2");
         assertThatThrownBy(() -> new FastTrainer(NetworkFactory.build(masked.architecture(VOCAB), 1L),
@@ -228,7 +229,7 @@ class FastTrainerTest {
         assertThat(disagreed.engine()).isEqualTo("dl4j");
         assertThat(disagreed.probabilities()).containsExactly(Trainer.score(new Dl4jModel(maxNet, maxArch), set, 256));
         // A network the fast engine cannot build (SimpleRnn) is validated by DL4J, with the same figures.
-        final Architecture rnnArch = new Architecture("simplernn", VOCAB, 8, 6, "max", 0, "relu", "softmax2", false,
+        final Architecture rnnArch = new Architecture("simplernn", VOCAB, 8, 6, Pooling.MAX, 0, "relu", "softmax2", false,
                 MAXLEN);
         final MultiLayerNetwork rnn = NetworkFactory.build(rnnArch, 3L, config("max", 0, 1.0, 1).knobs());
         final Trainer.Scored byDl4j = Trainer.scoreValidation(rnn, rnnArch, set);
@@ -240,7 +241,7 @@ class FastTrainerTest {
     void withoutValidationRowsTheLastEpochIsKeptAndTheCardSaysSo() throws Exception {
         final Path train = TrainJobTest.corpus(dir, "noval-train", 400, 3);
         final WhitespaceFeaturizer f = new WhitespaceFeaturizer(30, 12);
-        final TrainerConfig cfg = new TrainerConfig("no-validation", "bilstm", 8, 6, "max", 0, "relu", false, 2, 16,
+        final TrainerConfig cfg = new TrainerConfig("no-validation", "bilstm", 8, 6, Pooling.MAX, 0, "relu", false, 2, 16,
                 0.01, 1.0, 0.0, 0.0, 1.0, 0.0, 2, "accuracy", false, null, false, 1, "fast", 7L, f.config());
         final ByteArrayOutputStream log = new ByteArrayOutputStream();
         final TrainJob.Outcome o = new TrainJob(new TrainJob.Request(train,
@@ -259,7 +260,7 @@ class FastTrainerTest {
         final Path train = TrainJobTest.corpus(dir, "fast-train", 800, 1);
         final Path test = TrainJobTest.corpus(dir, "fast-test", 300, 2);
         final WhitespaceFeaturizer f = new WhitespaceFeaturizer(30, 12);
-        final TrainerConfig cfg = new TrainerConfig("synthetic-fast", "bilstm", 8, 6, "max", 0, "relu", false, 4, 16,
+        final TrainerConfig cfg = new TrainerConfig("synthetic-fast", "bilstm", 8, 6, Pooling.MAX, 0, "relu", false, 4, 16,
                 0.01, 1.0, 0.2, 0.0, 1.0, 0.1, 2, "accuracy", false, null, false, 2, "fast", 7L, f.config());
         final TrainJob.Request r = new TrainJob.Request(train, io.sentimentstreams.trainer.data.ReadOptions.of(
                 io.sentimentstreams.trainer.data.DatasetFormat.IMDB), test,

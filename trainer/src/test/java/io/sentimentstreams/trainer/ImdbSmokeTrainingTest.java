@@ -3,6 +3,7 @@ package io.sentimentstreams.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.text.PipelineConfig;
 import io.sentimentstreams.trainer.data.Dataset;
 import io.sentimentstreams.trainer.data.DatasetFormat;
@@ -38,10 +39,8 @@ class ImdbSmokeTrainingTest {
         final List<LabeledText> testRows = Splits.shuffled(test.rows(), 2).subList(0, 600);
 
         final PipelineConfig en = PipelineConfig.englishDefaults();
-        final PipelineConfig pipeline = new PipelineConfig("en", en.nfkc(), en.stripHtml(), en.splitSentences(),
-                en.tokenizer(), en.lower(), en.filters(), false, false, "none", 0, 5000, "<OOV>", 100, "pre", "pre",
-                en.maxChars());
-        final TrainerConfig cfg = new TrainerConfig("smoke", "bilstm", 32, 16, "max", 0, "relu", true, 1, 16, 0.005,
+        final PipelineConfig pipeline = en.toBuilder().numWords(5000).maxlen(100).build();
+        final TrainerConfig cfg = new TrainerConfig("smoke", "bilstm", 32, 16, Pooling.MAX, 0, "relu", true, 1, 16, 0.005,
                 1.0, 0.0, 0.0, 1.0, 0.05, 1, "accuracy", true, null, false, 1, "dl4j", 42L, pipeline);
         final Featurizer f = Featurizer.pipeline(pipeline);
         final Splits.Split split = Splits.split(trainRows, cfg.validationFraction(), cfg.seed());

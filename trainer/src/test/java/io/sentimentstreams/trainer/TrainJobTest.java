@@ -7,8 +7,10 @@ import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.model.EngineChoice;
+import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.model.dl4j.Dl4jModel;
 import io.sentimentstreams.text.PipelineConfig;
+import io.sentimentstreams.text.Tokenizer;
 import io.sentimentstreams.trainer.data.DatasetFormat;
 import io.sentimentstreams.trainer.data.ReadOptions;
 import io.sentimentstreams.vocab.Vocabulary;
@@ -68,7 +70,7 @@ class TrainJobTest {
         final Path train = corpus("train", 800, 1);
         final Path test = corpus("test", 300, 2);
         final WhitespaceFeaturizer f = new WhitespaceFeaturizer(30, 12);
-        final TrainerConfig cfg = new TrainerConfig("synthetic", "bilstm", 8, 6, "max", 0, "relu", true, 4, 16,
+        final TrainerConfig cfg = new TrainerConfig("synthetic", "bilstm", 8, 6, Pooling.MAX, 0, "relu", true, 4, 16,
                 0.01, 1.0, 0.0, 0.0, 1.0, 0.1, 2, "accuracy", true, null, false, 2, "dl4j", 7L, f.config());
         out = dir.resolve("bundle");
         final TrainJob.Request r = new TrainJob.Request(train, ReadOptions.of(DatasetFormat.IMDB), test,
@@ -91,7 +93,7 @@ class TrainJobTest {
     @Test
     void theTestSetIsScoredWithTheEngineTheRunIsGiven() throws Exception {
         final WhitespaceFeaturizer f = new WhitespaceFeaturizer(30, 12);
-        final TrainerConfig cfg = new TrainerConfig("dl4j-tested", "bilstm", 8, 6, "max", 0, "relu", true, 1, 16,
+        final TrainerConfig cfg = new TrainerConfig("dl4j-tested", "bilstm", 8, 6, Pooling.MAX, 0, "relu", true, 1, 16,
                 0.01, 1.0, 0.0, 0.0, 1.0, 0.1, 2, "accuracy", true, null, false, 1, "dl4j", 7L, f.config());
         final TrainJob.Request r = new TrainJob.Request(dir.resolve("train.tsv"), ReadOptions.of(DatasetFormat.IMDB),
                 dir.resolve("test.tsv"), ReadOptions.of(DatasetFormat.IMDB), dir.resolve("dl4j-tested"), false, 1,
@@ -230,7 +232,7 @@ class TrainJobTest {
     @Test
     void pipelineConfigIsStoredForServing() throws Exception {
         final PipelineConfig p = ModelBundle.load(out).manifest().pipeline();
-        assertThat(p.tokenizer()).isEqualTo("whitespace-test");
+        assertThat(p.tokenizer()).isEqualTo(Tokenizer.WORDPUNCT);
         assertThat(p.maxlen()).isEqualTo(12);
         assertThat(p.numWords()).isEqualTo(30);
     }

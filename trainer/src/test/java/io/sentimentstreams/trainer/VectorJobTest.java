@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.DatasetChecksum;
 import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.bundle.Pooling;
+import io.sentimentstreams.contracts.Lang;
+import io.sentimentstreams.text.Tokenizer;
 import io.sentimentstreams.trainer.data.DatasetFormat;
 import io.sentimentstreams.trainer.data.ReadOptions;
 import io.sentimentstreams.vocab.Vocabulary;
@@ -108,7 +111,7 @@ class VectorJobTest {
 
         // And train reads them: the rows are initialised and the bundle names the file with its checksum.
         final WhitespaceFeaturizer f = new WhitespaceFeaturizer(100, 16);
-        final TrainerConfig cfg = new TrainerConfig("w2v-init", "bilstm", 16, 4, "max", 0, "relu", true, 1, 32,
+        final TrainerConfig cfg = new TrainerConfig("w2v-init", "bilstm", 16, 4, Pooling.MAX, 0, "relu", true, 1, 32,
                 0.01, 1.0, 0.0, 0.0, 1.0, 0.1, 1, "accuracy", true, out.toString(), false, 1, "dl4j", 42L, f.config());
         final Path bundle = dir.resolve("bundle");
         final ByteArrayOutputStream trainLog = new ByteArrayOutputStream();
@@ -123,17 +126,17 @@ class VectorJobTest {
         assertThat(Files.readString(bundle.resolve(BundleManifest.MODEL_CARD))).contains("| embeddings | `" + out)
                 .contains("rows from " + out)
                 .contains("./sentiment vectors --data " + dir.resolve("corpus.tsv") + " --format imdb --lang en "
-                        + "--tokenizer whitespace-test --out " + out + " --dim 16\n./sentiment train (test)");
+                        + "--tokenizer wordpunct --out " + out + " --dim 16\n./sentiment train (test)");
     }
 
     @Test
     void theCardsVectorsCommandLeavesOutTheSameRowsAsTheTrainingRun() {
         final WhitespaceFeaturizer f = new WhitespaceFeaturizer(100, 16);
-        final TrainerConfig cfg = new TrainerConfig("w2v-init", "bilstm", 16, 4, "max", 0, "relu", true, 1, 32,
+        final TrainerConfig cfg = new TrainerConfig("w2v-init", "bilstm", 16, 4, Pooling.MAX, 0, "relu", true, 1, 32,
                 0.01, 1.0, 0.0, 0.0, 1.0, 0.2, 1, "accuracy", true, "v.txt", false, 1, "dl4j", 7L, f.config());
         final TrainJob.Request r = new TrainJob.Request(Path.of("d.tsv"), ReadOptions.of(DatasetFormat.TSV), null,
                 null, Path.of("out"), false, 1, 500, 0, cfg, "./sentiment train ...");
-        assertThat(ModelCard.vectorsCommand(r, "en", "treebank", 16)).isEqualTo("./sentiment vectors --data d.tsv "
+        assertThat(ModelCard.vectorsCommand(r, Lang.EN, Tokenizer.TREEBANK, 16)).isEqualTo("./sentiment vectors --data d.tsv "
                 + "--format tsv --lang en --tokenizer treebank --out v.txt --dim 16 --limit 500 --val-fraction 0.2 "
                 + "--seed 7");
     }

@@ -1,21 +1,26 @@
 package io.sentimentstreams.trainer;
 
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.text.Encoding;
 import io.sentimentstreams.text.PipelineConfig;
+import io.sentimentstreams.text.Tokenizer;
 import io.sentimentstreams.vocab.Vocabulary;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** Test featurizer: lowercase whitespace tokens, Keras num_words/OOV semantics, pre-padding. */
+/**
+ * Test featurizer: lowercase whitespace tokens, Keras num_words/OOV semantics, pre-padding. Its config names
+ * {@code wordpunct} because a config can only name a real tokenizer; no test tokenizes through that config.
+ */
 final class WhitespaceFeaturizer implements Featurizer {
 
     private final PipelineConfig config;
 
     WhitespaceFeaturizer(final int numWords, final int maxlen) {
-        this.config = new PipelineConfig("en", false, false, false, "whitespace-test", true, null, false, false,
-                "none", 0, numWords, "<OOV>", maxlen, "pre", "pre", 100_000);
+        this.config = PipelineConfig.builder(Lang.EN).stripHtml(false).splitSentences(false)
+                .tokenizer(Tokenizer.WORDPUNCT).numWords(numWords).maxlen(maxlen).build();
     }
 
     @Override

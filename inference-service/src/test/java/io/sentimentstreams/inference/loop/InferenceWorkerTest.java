@@ -500,7 +500,7 @@ class InferenceWorkerTest {
         for (final int x : ids) {
             tokens += x != 0 ? 1 : 0;
         }
-        final EncodedReview e = new EncodedReview(EncodedReview.SCHEMA, id, "text of " + id, "en", "test", RECEIVED,
+        final EncodedReview e = new EncodedReview(EncodedReview.SCHEMA, id, "text of " + id, io.sentimentstreams.contracts.Lang.EN, "test", RECEIVED,
                 Map.of(), MODEL, 1, ids, tokens, 0, RECEIVED);
         return Topics.ENCODED.valueSerde().serializer().serialize(Topics.ENCODED.name(), e);
     }

@@ -1,5 +1,6 @@
 package io.sentimentstreams.ingest.rest;
 
+import io.sentimentstreams.contracts.Lang;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -16,7 +17,8 @@ public record ReviewEnvelope(
         @Schema(required = true, description = "Review text: not blank, at most sentiment.ingest.max-text-chars "
                 + "(default 100000) characters, no control characters other than tab, CR, LF.")
         String text,
-        @Schema(description = "Declared language; absent or null means auto-detect.", enumeration = {"en", "ko"})
+        @Schema(description = "Declared language; absent or null means auto-detect.",
+                enumeration = {Lang.EN_NAME, Lang.KO_NAME})
         String lang,
         @Schema(description = "Where the review comes from, 1-128 printable characters.", maxLength = 128)
         String source,

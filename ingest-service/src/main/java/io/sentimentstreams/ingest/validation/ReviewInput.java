@@ -1,5 +1,6 @@
 package io.sentimentstreams.ingest.validation;
 
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.contracts.Review;
 import java.time.Instant;
 import java.util.Map;
@@ -9,7 +10,7 @@ import java.util.UUID;
  * A producer's review envelope that passed validation, before it gets its final id and receipt time;
  * {@link #toReview} turns it into the {@link Review} written to {@code reviews.raw}.
  */
-public record ReviewInput(String id, String text, String lang, String source, Map<String, String> attributes) {
+public record ReviewInput(String id, String text, Lang lang, String source, Map<String, String> attributes) {
 
     public ReviewInput {
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);

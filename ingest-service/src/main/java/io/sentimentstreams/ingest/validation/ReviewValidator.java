@@ -6,7 +6,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.contracts.Reason;
+import io.sentimentstreams.json.UnknownNameException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Validates producer review envelopes (one JSON object: {@code text}, optional {@code id}, {@code lang},
@@ -34,7 +37,9 @@ public final class ReviewValidator {
     public static final String FIELD_LANG = "lang";
     public static final String FIELD_SOURCE = "source";
     public static final String FIELD_ATTRIBUTES = "attributes";
-    public static final Set<String> LANGUAGES = Set.of("en", "ko");
+    /** The UNKNOWN_LANG detail: the allowed wire names quoted, then that absent means auto-detect. */
+    static final String LANG_RULE = "lang must be " + Lang.NAMES.stream().map(n -> '"' + n + '"')
+            .collect(Collectors.joining(", ")) + " or absent (auto-detect)";
 
     /** Longest field name quoted back in a detail message. */
     private static final int MAX_QUOTED_NAME = 64;
@@ -145,12 +150,12 @@ public final class ReviewValidator {
         }
         checkText(text, seen.contains(FIELD_TEXT) && !hasViolation(violations, FIELD_TEXT), index, violations);
         checkId(id, index, violations);
-        checkLang(lang, index, violations);
+        final Lang declared = checkLang(lang, index, violations);
         checkSource(source, index, violations);
         if (!violations.isEmpty()) {
             return ItemResult.invalid(violations, hasViolation(violations, FIELD_ID) ? null : id);
         }
-        return ItemResult.valid(new ReviewInput(id, text, lang, source, attributes));
+        return ItemResult.valid(new ReviewInput(id, text, declared, source, attributes));
     }
 
     private void checkText(final String text, final boolean present, final Integer index, final List<Violation> out) {
@@ -186,10 +191,16 @@ public final class ReviewValidator {
         }
     }
 
-    private static void checkLang(final String lang, final Integer index, final List<Violation> out) {
-        if (lang != null && !LANGUAGES.contains(lang)) {
-            out.add(new Violation(index, FIELD_LANG, Reason.UNKNOWN_LANG,
-                    "lang must be \"en\", \"ko\" or absent (auto-detect)"));
+    /** The declared language, or null when absent or not a {@link Lang} wire name (then a violation). */
+    private static Lang checkLang(final String lang, final Integer index, final List<Violation> out) {
+        if (lang == null) {
+            return null;
+        }
+        try {
+            return Lang.of(lang);
+        } catch (UnknownNameException e) {
+            out.add(new Violation(index, FIELD_LANG, Reason.UNKNOWN_LANG, LANG_RULE));
+            return null;
         }
     }
 

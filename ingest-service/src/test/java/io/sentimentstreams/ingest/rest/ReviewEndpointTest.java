@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.startsWith;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.contracts.Review;
 import io.sentimentstreams.testkit.KafkaTestResource;
 import java.io.ByteArrayInputStream;
@@ -90,7 +91,7 @@ class ReviewEndpointTest {
         final Review review = record.value();
         assertThat(review.id()).isEqualTo(id);
         assertThat(review.text()).isEqualTo("A moving, well acted film.");
-        assertThat(review.lang()).isEqualTo("en");
+        assertThat(review.lang()).isEqualTo(Lang.EN);
         assertThat(review.source()).isEqualTo("test suite");
         assertThat(review.attributes()).isEqualTo(Map.of("stars", "9"));
         assertThat(review.receivedAt()).isNotNull();
@@ -106,7 +107,7 @@ class ReviewEndpointTest {
         final Review review = raw.readUntilKey(id).stream().filter(r -> id.equals(r.key())).findFirst()
                 .orElseThrow().value();
         assertThat(review.text()).isEqualTo("배우들의 연기가 좋았다");
-        assertThat(review.lang()).isEqualTo("ko");
+        assertThat(review.lang()).isEqualTo(Lang.KO);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentimentstreams.contracts.DeadLetter;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.contracts.Reason;
 import io.sentimentstreams.contracts.Review;
 import io.sentimentstreams.contracts.Stage;
@@ -62,7 +63,7 @@ class InboundTopologyTest {
         final KeyValue<String, Review> out = raw.readKeyValue();
         assertThat(out.key).isEqualTo("in-1");
         assertThat(out.value.text()).isEqualTo("loved it");
-        assertThat(out.value.lang()).isEqualTo("en");
+        assertThat(out.value.lang()).isEqualTo(Lang.EN);
         assertThat(out.value.receivedAt()).isNotNull();
         assertThat(dlq.isEmpty()).isTrue();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ class ReviewInputSchemaTest {
                 langs.add(n.asText());
             }
         });
-        assertThat(langs).containsExactlyInAnyOrderElementsOf(ReviewValidator.LANGUAGES);
+        assertThat(langs).containsExactlyInAnyOrderElementsOf(Lang.NAMES);
     }
 
     @Test

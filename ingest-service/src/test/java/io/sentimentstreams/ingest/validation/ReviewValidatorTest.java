@@ -2,6 +2,7 @@ package io.sentimentstreams.ingest.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.contracts.Reason;
 import io.sentimentstreams.contracts.Review;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ class ReviewValidatorTest {
         final Review review = result.input().toReview(Instant.EPOCH);
         assertThat(review.id()).isEqualTo("r-1");
         assertThat(review.text()).isEqualTo("great film");
-        assertThat(review.lang()).isEqualTo("en");
+        assertThat(review.lang()).isEqualTo(Lang.EN);
         assertThat(review.source()).isEqualTo("imdb web");
         assertThat(review.attributes()).isEqualTo(Map.of("stars", "9", "user", "u1"));
         assertThat(review.schema()).isEqualTo(Review.SCHEMA);
@@ -179,6 +180,8 @@ class ReviewValidatorTest {
         assertRejected(check("{\"text\":\"a\",\"lang\":\"fr\"}"), Reason.UNKNOWN_LANG, "lang");
         assertRejected(check("{\"text\":\"a\",\"lang\":\"EN\"}"), Reason.UNKNOWN_LANG, "lang");
         assertRejected(check("{\"text\":\"a\",\"lang\":\"\"}"), Reason.UNKNOWN_LANG, "lang");
+        assertThat(check("{\"text\":\"a\",\"lang\":\"fr\"}").violations()).singleElement()
+                .satisfies(v -> assertThat(v.detail()).isEqualTo("lang must be \"en\", \"ko\" or absent (auto-detect)"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.sentimentstreams.preprocess.model;
 
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.contracts.ModelRef;
 import io.sentimentstreams.models.Announcement;
 import io.sentimentstreams.models.BundleRefusedException;
@@ -179,7 +180,7 @@ public final class ModelRegistry {
         } catch (RuntimeException | LinkageError e) {
             throw refused(announcement, RefusalReason.BAD_PIPELINE, "pipeline config rejected: " + e);
         }
-        final String lang = manifest.lang();
+        final String lang = manifest.lang().wireName();
         final ActiveModel model = new ActiveModel(manifest.ref(), lang, bundle.digest(), Instant.now(),
                 pipeline::encode);
         final ActiveModel previous = active.get(lang).getAndSet(model);

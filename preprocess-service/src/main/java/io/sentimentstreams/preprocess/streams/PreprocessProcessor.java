@@ -2,6 +2,7 @@ package io.sentimentstreams.preprocess.streams;
 
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.EncodedReview;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.contracts.Reason;
 import io.sentimentstreams.contracts.Review;
 import io.sentimentstreams.contracts.Stage;
@@ -98,8 +99,8 @@ final class PreprocessProcessor implements Processor<byte[], byte[], String, Out
                         + " with a different text; send a new id for a new review", id, raw);
             }
         }
-        final String lang = LanguageDetector.resolve(review.lang(), review.text());
-        final Optional<ActiveModel> active = activeModel(lang);
+        final Lang lang = LanguageDetector.resolve(review.lang(), review.text());
+        final Optional<ActiveModel> active = activeModel(lang.wireName());
         if (active.isEmpty()) {
             return dead(Reason.NO_MODEL, "no model is loaded for language '" + lang + "' (loaded: "
                     + models.snapshot().keySet() + ")", id, raw);
@@ -115,7 +116,7 @@ final class PreprocessProcessor implements Processor<byte[], byte[], String, Out
         if (seen != null) {
             seen.put(id, fingerprint, record.timestamp());
         }
-        metrics.encoded(lang, model.ref(), encoding.tokenCount(), encoding.oovCount());
+        metrics.encoded(lang.wireName(), model.ref(), encoding.tokenCount(), encoding.oovCount());
         return Outcome.of(new EncodedReview(EncodedReview.SCHEMA, id, review.text(), lang, review.source(),
                 review.receivedAt(), review.attributes(), model.ref().name(), model.ref().version(), encoding.ids(),
                 encoding.tokenCount(), encoding.oovCount(), Instant.now()));

@@ -144,9 +144,8 @@ class ModelRegistryTest {
 
     @Test
     void unknownTokenizerIsRefused() {
-        final ModelBundle bundle = BundleFixtures.bundle(tmp, "imdb-en", 1, "en", BundleFixtures.pipeline("en", "spacy"),
-                BundleFixtures.vocabTsv(List.of("good")));
-        final LoadOutcome outcome = offer(BundleFixtures.pack(bundle));
+        final LoadOutcome outcome = offer(BundleFixtures.packed(tmp, "imdb-en", 1, "en",
+                BundleFixtures.pipeline("en", "spacy"), BundleFixtures.vocabTsv(List.of("good"))));
         assertThat(outcome.reason()).isEqualTo("BAD_PIPELINE");
         assertThat(outcome.message()).contains("spacy");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.EncodedReview;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.contracts.ModelRef;
 import io.sentimentstreams.contracts.Reason;
 import io.sentimentstreams.contracts.Review;
@@ -80,7 +81,7 @@ class PreprocessTopologyTest {
         assertThat(registry.offer(p.key(), p.archive(), p.digest()).status()).isEqualTo(LoadOutcome.Status.LOADED);
     }
 
-    private static byte[] review(final String id, final String text, final String lang) {
+    private static byte[] review(final String id, final String text, final Lang lang) {
         return Json.writeBytes(Review.of(id, text, lang, "test", RECEIVED, Map.of("shop", "a")));
     }
 
@@ -102,7 +103,7 @@ class PreprocessTopologyTest {
         assertThat(e.tokenCount()).isEqualTo(3);
         assertThat(e.oovCount()).isEqualTo(1);
         assertThat(e.modelRef()).isEqualTo("movies-en@1");
-        assertThat(e.lang()).isEqualTo("en");
+        assertThat(e.lang()).isEqualTo(Lang.EN);
         assertThat(e.text()).isEqualTo("Great movie!");
         assertThat(e.source()).isEqualTo("test");
         assertThat(e.receivedAt()).isEqualTo(RECEIVED);
@@ -148,6 +149,19 @@ class PreprocessTopologyTest {
     }
 
     @Test
+    void languageOutsideTheContractGoesToDeadLetterNamingTheValue() {
+        start(false);
+        publish("movies-en", 1, "en", List.of("great"));
+        raw.pipeInput("r-fr", "{\"schema\":1,\"id\":\"r-fr\",\"text\":\"great\",\"lang\":\"fr\"}"
+                .getBytes(StandardCharsets.UTF_8));
+
+        final DeadLetter d = dlq.readValue();
+        assertThat(d.reason()).isEqualTo(Reason.UNPARSEABLE_RECORD);
+        assertThat(d.message()).startsWith("not a Review").contains("unknown language 'fr' (allowed: en, ko)");
+        assertThat(encoded.isEmpty()).isTrue();
+    }
+
+    @Test
     void nonUtf8PayloadIsKeptAsBase64InTheDeadLetter() {
         start(false);
         final byte[] garbage = {(byte) 0xff, (byte) 0xfe, 0x00, 0x41};
@@ -188,7 +202,7 @@ class PreprocessTopologyTest {
         start(false);
         publish("movies-en", 1, "en", List.of("great"));
         raw.pipeInput("r-ko", review("r-ko", "정말 재미있는 영화였어요", null));
-        raw.pipeInput("r-declared", review("r-declared", "great", "ko"));
+        raw.pipeInput("r-declared", review("r-declared", "great", Lang.KO));
 
         final List<DeadLetter> dead = dlq.readValuesToList();
         assertThat(dead).extracting(DeadLetter::reason).containsExactly(Reason.NO_MODEL, Reason.NO_MODEL);
@@ -204,11 +218,11 @@ class PreprocessTopologyTest {
         publish("movies-en", 1, "en", List.of("great"));
         publish("movies-ko", 4, "ko", List.of("영화", "최고"));
         raw.pipeInput("r-ko", review("r-ko", "영화 최고 great", null));
-        raw.pipeInput("r-en", review("r-en", "great 영화", "en"));
+        raw.pipeInput("r-en", review("r-en", "great 영화", Lang.EN));
 
         final List<EncodedReview> out = encoded.readValuesToList();
         assertThat(out).extracting(EncodedReview::modelRef).containsExactly("movies-ko@4", "movies-en@1");
-        assertThat(out.get(0).lang()).isEqualTo("ko");
+        assertThat(out.get(0).lang()).isEqualTo(Lang.KO);
         assertThat(out.get(0).ids()).endsWith(2, 3, 1);
         assertThat(out.get(1).ids()).endsWith(2, 1);
     }
@@ -306,10 +320,10 @@ class PreprocessTopologyTest {
     @Test
     void deadLetteredReviewsAreNotRememberedSoAReplayIsEncoded() {
         start(true);
-        raw.pipeInput("r-1", review("r-1", "great", "en"));
+        raw.pipeInput("r-1", review("r-1", "great", Lang.EN));
         assertThat(dlq.readValue().reason()).isEqualTo(Reason.NO_MODEL);
         publish("movies-en", 1, "en", List.of("great"));
-        raw.pipeInput("r-1", review("r-1", "great", "en"));
+        raw.pipeInput("r-1", review("r-1", "great", Lang.EN));
         assertThat(encoded.readValuesToList()).extracting(EncodedReview::id).containsExactly("r-1");
     }
 

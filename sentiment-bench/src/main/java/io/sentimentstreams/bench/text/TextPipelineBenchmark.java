@@ -1,6 +1,7 @@
 package io.sentimentstreams.bench.text;
 
 import io.sentimentstreams.cli.run.DemoInput;
+import io.sentimentstreams.text.Tokenizer;
 import io.sentimentstreams.text.Encoding;
 import io.sentimentstreams.text.PipelineConfig;
 import io.sentimentstreams.text.TextPipeline;
@@ -46,10 +47,7 @@ public class TextPipelineBenchmark {
         final Path data = Path.of(System.getProperty("sentiment.data.dir", "../shared/data"));
         reviews = load(data.resolve(korean ? "nsmc/test.tsv.gz" : "imdb/test.tsv.gz"));
         final PipelineConfig base = korean ? PipelineConfig.koreanDefaults() : PipelineConfig.englishDefaults();
-        final PipelineConfig config = new PipelineConfig(base.lang(), base.nfkc(), base.stripHtml(),
-                base.splitSentences(), tokenizer, base.lower(), base.filters(), base.oktNorm(), base.oktStem(),
-                base.stopwords(), base.minTokenLength(), base.numWords(), base.oovToken(), base.maxlen(),
-                base.padding(), base.truncating(), base.maxChars());
+        final PipelineConfig config = base.toBuilder().tokenizer(Tokenizer.of(tokenizer)).build();
         final Vocabulary vocabulary = TextPipeline.of(config).fit(reviews.subList(0, Math.min(2000, reviews.size())))
                 .vocabulary();
         pipeline = TextPipeline.of(config, vocabulary);

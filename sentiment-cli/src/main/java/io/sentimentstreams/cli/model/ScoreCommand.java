@@ -6,6 +6,7 @@ import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.cli.Args;
 import io.sentimentstreams.cli.Command;
 import io.sentimentstreams.cli.UsageException;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.model.EngineChoice;
 import io.sentimentstreams.model.Engines;
@@ -79,9 +80,9 @@ public final class ScoreCommand implements Command {
 
     private static ObjectNode score(final String text, final Args a, final EngineChoice engine,
                                     final Map<Path, Loaded> models) throws Exception {
-        final String detected = LanguageDetector.detect(text);
+        final Lang detected = LanguageDetector.detect(text);
         final Path dir = a.has("model") ? Path.of(a.get("model", null))
-                : io.sentimentstreams.cli.run.Launcher.home().resolve("ko".equals(detected) ? "models/nsmc-ko" : "models/imdb-en");
+                : io.sentimentstreams.cli.run.Launcher.home().resolve(detected == Lang.KO ? "models/nsmc-ko" : "models/imdb-en");
         Loaded l = models.get(dir);
         if (l == null) {
             final ModelBundle bundle = ModelBundle.load(dir);
@@ -94,8 +95,8 @@ public final class ScoreCommand implements Command {
         final ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("label", p >= l.bundle().manifest().threshold() ? "POSITIVE" : "NEGATIVE");
         n.put("score", p);
-        n.put("lang", l.bundle().manifest().lang());
-        n.put("detectedLang", detected);
+        n.putPOJO("lang", l.bundle().manifest().lang());
+        n.put("detectedLang", detected.wireName());
         n.put("model", l.bundle().manifest().ref().toString());
         n.put("engine", l.model().engine());
         final ArrayNode t = n.putArray("tokens");

@@ -1,10 +1,14 @@
 package io.sentimentstreams.cli.model;
 
+import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.cli.Args;
 import io.sentimentstreams.cli.Command;
 import io.sentimentstreams.cli.UsageException;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.text.PadSide;
 import io.sentimentstreams.text.PipelineConfig;
+import io.sentimentstreams.text.Tokenizer;
 import io.sentimentstreams.trainer.Featurizer;
 import io.sentimentstreams.trainer.NativeSetup;
 import io.sentimentstreams.trainer.TrainJob;
@@ -76,16 +80,13 @@ public final class TrainCommand implements Command {
     }
 
     static TrainJob.Request request(final Args a, final List<String> argv) {
-        final String lang = a.get("lang", "en");
-        if (!lang.equals("en") && !lang.equals("ko")) {
-            throw new UsageException("--lang must be en or ko");
-        }
-        final TrainerConfig d = defaults(lang);
+        final Lang lang = a.getEnum("lang", Lang::of, Lang.EN);
+        final TrainerConfig d = TrainerConfig.defaults(lang);
         final PipelineConfig pipeline = pipeline(a, lang);
         final String name = a.get("name", d.name());
         final TrainerConfig cfg = new TrainerConfig(name, a.get("arch", d.type()),
                 a.getInt("embedding-dim", d.embeddingDim()), a.getInt("hidden", d.hiddenSize()),
-                a.get("pooling", d.pooling()), a.getInt("dense", d.denseSize()),
+                a.getEnum("pooling", Pooling::of, d.pooling()), a.getInt("dense", d.denseSize()),
                 a.get("dense-activation", d.denseActivation()), !a.has("no-mask"), a.getInt("epochs", d.epochs()),
                 a.getInt("batch", d.batchSize()), a.getDouble("lr", d.learningRate()),
                 a.getDouble("lr-decay", d.lrDecay()), a.getDouble("dropout", d.dropout()), a.getDouble("l2", d.l2()),
@@ -106,7 +107,7 @@ public final class TrainCommand implements Command {
         if (cfg.epochs() < 1 || cfg.batchSize() < 1 || cfg.workers() < 1) {
             throw new UsageException("--epochs, --batch and --workers must be at least 1");
         }
-        final DatasetFormat format = format(a.get("format", lang.equals("ko") ? "nsmc" : "imdb"));
+        final DatasetFormat format = format(a.get("format", defaultFormat(lang)));
         final ReadOptions read = new ReadOptions(format, a.get("text-col", null), a.get("label-col", null),
                 a.get("id-col", null), a.has("strict"));
         final String test = a.get("test", null);
@@ -117,19 +118,18 @@ public final class TrainCommand implements Command {
                 a.getInt("limit", 0), a.getInt("test-limit", 0), cfg, commandLine("train", argv));
     }
 
-    /** The imdb-en or nsmc-ko defaults. */
-    static TrainerConfig defaults(final String lang) {
-        return lang.equals("ko") ? TrainerConfig.koreanDefaults() : TrainerConfig.englishDefaults();
+    /** The corpus format of the language's shipped model: nsmc for Korean, imdb otherwise. */
+    static String defaultFormat(final Lang lang) {
+        return lang == Lang.KO ? "nsmc" : "imdb";
     }
 
     /** The language's default text pipeline with the pipeline options of {@code a} (those it accepts). */
-    static PipelineConfig pipeline(final Args a, final String lang) {
-        final PipelineConfig dp = defaults(lang).pipeline();
-        return new PipelineConfig(lang, dp.nfkc(), dp.stripHtml(), dp.splitSentences(),
-                a.get("tokenizer", dp.tokenizer()), dp.lower(), dp.filters(), dp.oktNorm(), dp.oktStem(),
-                dp.stopwords(), dp.minTokenLength(), a.getInt("num-words", dp.numWords()),
-                a.get("oov-token", dp.oovToken()), a.getInt("maxlen", dp.maxlen()), a.get("padding", dp.padding()),
-                a.get("truncating", dp.truncating()), dp.maxChars());
+    static PipelineConfig pipeline(final Args a, final Lang lang) {
+        final PipelineConfig dp = TrainerConfig.defaults(lang).pipeline();
+        return dp.toBuilder().lang(lang).tokenizer(a.getEnum("tokenizer", Tokenizer::of, dp.tokenizer()))
+                .numWords(a.getInt("num-words", dp.numWords())).oovToken(a.get("oov-token", dp.oovToken()))
+                .maxlen(a.getInt("maxlen", dp.maxlen())).padding(a.getEnum("padding", PadSide::of, dp.padding()))
+                .truncating(a.getEnum("truncating", PadSide::of, dp.truncating())).build();
     }
 
     static DatasetFormat format(final String s) {

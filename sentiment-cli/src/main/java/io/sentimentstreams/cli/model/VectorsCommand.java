@@ -3,6 +3,7 @@ package io.sentimentstreams.cli.model;
 import io.sentimentstreams.cli.Args;
 import io.sentimentstreams.cli.Command;
 import io.sentimentstreams.cli.UsageException;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.text.PipelineConfig;
 import io.sentimentstreams.trainer.Featurizer;
@@ -50,15 +51,12 @@ public final class VectorsCommand implements Command {
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
         }
-        final String lang = a.get("lang", "en");
-        if (!lang.equals("en") && !lang.equals("ko")) {
-            throw new UsageException("--lang must be en or ko");
-        }
-        final TrainerConfig d = TrainCommand.defaults(lang);
+        final Lang lang = a.getEnum("lang", Lang::of, Lang.EN);
+        final TrainerConfig d = TrainerConfig.defaults(lang);
         // Only --tokenizer changes what word2vec sees; num_words, maxlen and padding do not apply here.
         final PipelineConfig pipeline = TrainCommand.pipeline(a, lang);
-        final ReadOptions read = new ReadOptions(TrainCommand.format(a.get("format", lang.equals("ko") ? "nsmc"
-                : "imdb")), a.get("text-col", null), a.get("label-col", null), a.get("id-col", null), a.has("strict"));
+        final ReadOptions read = new ReadOptions(TrainCommand.format(a.get("format", TrainCommand.defaultFormat(lang))),
+                a.get("text-col", null), a.get("label-col", null), a.get("id-col", null), a.has("strict"));
         final VectorJob.Request request = new VectorJob.Request(Path.of(a.require("data")), read,
                 Path.of(a.require("out")), a.has("force"), a.getInt("limit", 0),
                 a.getDouble("val-fraction", d.validationFraction()), a.getInt("seed", (int) d.seed()),

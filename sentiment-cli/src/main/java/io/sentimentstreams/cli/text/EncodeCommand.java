@@ -3,6 +3,7 @@ package io.sentimentstreams.cli.text;
 import io.sentimentstreams.cli.Args;
 import io.sentimentstreams.cli.Command;
 import io.sentimentstreams.cli.UsageException;
+import io.sentimentstreams.text.PadSide;
 import io.sentimentstreams.text.Padding;
 import io.sentimentstreams.vocab.KerasTokenizer;
 import java.io.BufferedReader;
@@ -81,13 +82,8 @@ public final class EncodeCommand implements Command {
         if (a.has("maxlen") && maxlen < 0) {
             throw new UsageException("--maxlen must be >= 0");
         }
-        final String padding = a.get("padding", Padding.PRE);
-        final String truncating = a.get("truncating", Padding.PRE);
-        for (final String[] mode : new String[][] {{"padding", padding}, {"truncating", truncating}}) {
-            if (!mode[1].equals(Padding.PRE) && !mode[1].equals(Padding.POST)) {
-                throw new UsageException("--" + mode[0] + " must be pre or post, got '" + mode[1] + "'");
-            }
-        }
+        final String padding = a.getEnum("padding", PadSide::of, PadSide.PRE).wireName();
+        final String truncating = a.getEnum("truncating", PadSide::of, PadSide.PRE).wireName();
         final int value = a.getInt("value", 0);
         final BufferedReader reader = TextIo.reader(in);
         if (matrix != null && matrix == KerasTokenizer.MatrixMode.TFIDF && tokenizer.documentCount() == 0) {

@@ -8,7 +8,7 @@ import io.sentimentstreams.text.Normalizer;
 import io.sentimentstreams.text.NoriTokenizer;
 import io.sentimentstreams.text.OktTokenizer;
 import io.sentimentstreams.text.SentenceSplitter;
-import io.sentimentstreams.text.TextPipeline;
+import io.sentimentstreams.text.Tokenizer;
 import io.sentimentstreams.text.TreebankTokenizer;
 import io.sentimentstreams.text.WordPunctTokenizer;
 import java.io.BufferedReader;
@@ -39,9 +39,11 @@ public final class TokenizeCommand implements Command {
             Reads stdin lines, writes one JSON array per line.
             """;
 
-    /** The pipeline's tokenizers, plus the sentence splitter on its own. */
-    private static final List<String> TOKENIZERS = Stream.concat(TextPipeline.TOKENIZERS.stream(),
-            Stream.of("sentences")).toList();
+    /** The sentence splitter on its own, offered beside the pipeline's tokenizers. */
+    private static final String SENTENCES = "sentences";
+    /** The pipeline's tokenizers, plus {@link #SENTENCES}. */
+    private static final List<String> TOKENIZERS = Stream.concat(Tokenizer.NAMES.stream(), Stream.of(SENTENCES))
+            .toList();
 
     @Override
     public int run(final List<String> args, final InputStream in, final PrintStream out, final PrintStream err)
@@ -54,23 +56,26 @@ public final class TokenizeCommand implements Command {
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + a.positional().get(0) + "' (input comes from stdin)");
         }
-        final String tokenizer = a.require("tokenizer");
-        if (!TOKENIZERS.contains(tokenizer)) {
+        final String name = a.require("tokenizer");
+        if (!TOKENIZERS.contains(name)) {
             throw new UsageException("--tokenizer must be one of " + String.join(", ", TOKENIZERS) + "; got '"
-                    + tokenizer + "'");
+                    + name + "'");
         }
+        // null: the sentence splitter
+        final Tokenizer tokenizer = SENTENCES.equals(name) ? null : Tokenizer.of(name);
         final boolean pos = a.has("pos");
         final boolean nouns = a.has("nouns");
         if (pos && nouns) {
             throw new UsageException("--pos and --nouns exclude each other");
         }
-        if ((pos && !tokenizer.equals("okt") && !tokenizer.equals("nori")) || (nouns && !tokenizer.equals("okt"))) {
-            throw new UsageException((pos ? "--pos" : "--nouns") + " is not available for --tokenizer " + tokenizer);
+        if ((pos && tokenizer != Tokenizer.OKT && tokenizer != Tokenizer.NORI)
+                || (nouns && tokenizer != Tokenizer.OKT)) {
+            throw new UsageException((pos ? "--pos" : "--nouns") + " is not available for --tokenizer " + name);
         }
-        if ((a.has("norm") || a.has("stem")) && !tokenizer.equals("okt")) {
+        if ((a.has("norm") || a.has("stem")) && tokenizer != Tokenizer.OKT) {
             throw new UsageException("--norm and --stem are Okt options (--tokenizer okt)");
         }
-        if (tokenizer.equals("okt")) {
+        if (tokenizer == Tokenizer.OKT) {
             OktTokenizer.check();
         }
         final Normalizer normalizer = a.has("normalize") ? new Normalizer(false, true) : null;
@@ -84,34 +89,27 @@ public final class TokenizeCommand implements Command {
         return 0;
     }
 
-    static Object tokens(final String tokenizer, final String text, final boolean pos, final boolean nouns,
+    /** Tokens of {@code text}; a null {@code tokenizer} is the sentence splitter. */
+    static Object tokens(final Tokenizer tokenizer, final String text, final boolean pos, final boolean nouns,
                          final boolean norm, final boolean stem) {
-        switch (tokenizer) {
-            case "treebank": {
+        if (tokenizer == null) {
+            return SentenceSplitter.split(text);
+        }
+        return switch (tokenizer) {
+            case TREEBANK -> {
                 final List<String> out = new ArrayList<>();
                 for (final String sentence : SentenceSplitter.split(text)) {
                     TreebankTokenizer.tokenize(sentence, out);
                 }
-                return out;
+                yield out;
             }
-            case "wordpunct":
-                return WordPunctTokenizer.tokenize(text);
-            case "keras":
-                return KerasTextToWordSequence.defaults().apply(text);
-            case "sentences":
-                return SentenceSplitter.split(text);
-            case "okt":
-                if (pos) {
-                    return OktTokenizer.pos(text, norm, stem).stream().map(m -> List.of(m.text(), m.pos())).toList();
-                }
-                return nouns ? OktTokenizer.nouns(text) : OktTokenizer.morphs(text, norm, stem);
-            case "nori":
-                return pos ? NoriTokenizer.pos(text).stream().map(m -> List.of(m.text(), m.pos())).toList()
-                        : NoriTokenizer.tokenize(text);
-            case "nori-punct":
-                return NoriTokenizer.tokenizeKeepingSymbols(text);
-            default:
-                throw new UsageException("unknown tokenizer " + tokenizer);
-        }
+            case WORDPUNCT -> WordPunctTokenizer.tokenize(text);
+            case KERAS -> KerasTextToWordSequence.defaults().apply(text);
+            case OKT -> pos ? OktTokenizer.pos(text, norm, stem).stream().map(m -> List.of(m.text(), m.pos())).toList()
+                    : nouns ? OktTokenizer.nouns(text) : OktTokenizer.morphs(text, norm, stem);
+            case NORI -> pos ? NoriTokenizer.pos(text).stream().map(m -> List.of(m.text(), m.pos())).toList()
+                    : NoriTokenizer.tokenize(text);
+            case NORI_PUNCT -> NoriTokenizer.tokenizeKeepingSymbols(text);
+        };
     }
 }

@@ -4,6 +4,7 @@ import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
+import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.model.SentimentModel;
 import java.io.IOException;
 import java.util.Locale;
@@ -101,7 +102,7 @@ public final class Dl4jModel implements SentimentModel {
      * score depend on the other rows of its batch (docs/engine.md).
      */
     private boolean trimmable() {
-        return architecture.masked() && "last".equalsIgnoreCase(architecture.pooling())
+        return architecture.masked() && architecture.pooling() == Pooling.LAST
                 && !"embedding-dense".equals(architecture.type().toLowerCase(Locale.ROOT));
     }
 

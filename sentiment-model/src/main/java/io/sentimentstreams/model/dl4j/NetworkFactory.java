@@ -1,6 +1,7 @@
 package io.sentimentstreams.model.dl4j;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.bundle.Pooling;
 import java.util.Locale;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -97,12 +98,12 @@ public final class NetworkFactory {
             final Layer wrapped = "bilstm".equals(type)
                     ? new Bidirectional(Bidirectional.Mode.CONCAT, recurrent) : recurrent;
             width = "bilstm".equals(type) ? 2L * a.hiddenSize() : a.hiddenSize();
-            if ("last".equals(a.pooling())) {
+            if (a.pooling() == Pooling.LAST) {
                 list.layer(layer++, new LastTimeStep(wrapped));
             } else {
                 list.layer(layer++, wrapped);
                 list.layer(layer++, new GlobalPoolingLayer.Builder(
-                        "max".equals(a.pooling()) ? PoolingType.MAX : PoolingType.AVG)
+                        a.pooling() == Pooling.MAX ? PoolingType.MAX : PoolingType.AVG)
                         .collapseDimensions(true).build());
             }
         }
@@ -176,7 +177,7 @@ public final class NetworkFactory {
         if (!type.equals("embedding-dense") && a.hiddenSize() < 1) {
             throw new IllegalArgumentException("hiddenSize must be positive for " + a.type());
         }
-        if (!type.equals("embedding-dense") && !java.util.Set.of("last", "max", "mean").contains(a.pooling())) {
+        if (!type.equals("embedding-dense") && a.pooling() == null) {
             throw new IllegalArgumentException("pooling must be last, max or mean: " + a.pooling());
         }
         if (a.output() != null && !"softmax2".equals(a.output())) {

@@ -1,6 +1,7 @@
 package io.sentimentstreams.model.fast;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.model.SentimentModel;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -33,8 +34,6 @@ public final class FastBiLstm implements SentimentModel {
 
     /** Reviews per unit of work: big enough to reuse recurrent weights from L1, small enough to balance. */
     static final int BLOCK = 64;
-
-    enum Pooling { LAST, MAX, MEAN }
 
     /**
      * How DL4J 1.0.0-M2.1 treats padding, which depends on the wiring (verified in docs/engine.md).
@@ -164,9 +163,9 @@ public final class FastBiLstm implements SentimentModel {
         return threads;
     }
 
-    /** The pooling this network uses ({@code last}, {@code max} or {@code mean}). */
-    public String pooling() {
-        return pooling.name().toLowerCase(java.util.Locale.ROOT);
+    /** The pooling this network uses. */
+    public Pooling pooling() {
+        return pooling;
     }
 
     @Override

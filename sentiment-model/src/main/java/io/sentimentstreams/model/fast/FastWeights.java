@@ -1,6 +1,7 @@
 package io.sentimentstreams.model.fast;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.bundle.Pooling;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -31,7 +32,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * W [nIn, 4H], RW [H, 4H] and b [4H] and computes x·W + h·RW + b with the four gate blocks in the order
  * [block input (tanh), forget, output, input gate]; we keep that order, each block padded from H to hp.
  */
-record FastWeights(int vocab, int maxlen, int hidden, int hp, boolean masked, FastBiLstm.Pooling pooling,
+record FastWeights(int vocab, int maxlen, int hidden, int hp, boolean masked, Pooling pooling,
                    float[][] table, float[][] rw, FastBiLstm.Dense[] head, boolean softmax2) {
 
     static FastWeights extract(final MultiLayerNetwork net, final Architecture arch, final int lanes)
@@ -56,10 +57,10 @@ record FastWeights(int vocab, int maxlen, int hidden, int hp, boolean masked, Fa
             throw unsupported(confs, idx, "a recurrent layer");
         }
         Layer rec = confs.get(idx).getLayer();
-        FastBiLstm.Pooling pooling = null;
+        Pooling pooling = null;
         if (rec instanceof LastTimeStep lts) {
             rec = lts.getUnderlying();
-            pooling = FastBiLstm.Pooling.LAST;
+            pooling = Pooling.LAST;
         }
         final boolean bidirectional;
         final LSTM lstm;
@@ -93,8 +94,8 @@ record FastWeights(int vocab, int maxlen, int hidden, int hp, boolean masked, Fa
                 throw unsupported(confs, idx, "a GlobalPoolingLayer (or the recurrent layer in LastTimeStep)");
             }
             pooling = switch (gp.getPoolingType()) {
-                case MAX -> FastBiLstm.Pooling.MAX;
-                case AVG -> FastBiLstm.Pooling.MEAN;
+                case MAX -> Pooling.MAX;
+                case AVG -> Pooling.MEAN;
                 default -> throw new UnsupportedArchitectureException("fast engine: pooling " + gp.getPoolingType()
                         + " (only MAX, AVG or LastTimeStep)");
             };

@@ -1,6 +1,7 @@
 package io.sentimentstreams.model.fast;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.bundle.Pooling;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -170,19 +171,17 @@ final class OnnxWeights {
                     + doc + ")");
         }
         final boolean masked = !"unmasked".equals(m.group(1));
-        if (masked != arch.masked() || !m.group(2).equals(arch.pooling())) {
+        if (masked != arch.masked() || !m.group(2).equals(String.valueOf(arch.pooling()))) {
             throw new UnsupportedArchitectureException("model.onnx (" + m.group(0) + ") does not match bundle.json"
                     + " (masked " + arch.masked() + ", pooling " + arch.pooling() + ")");
         }
     }
 
-    private static FastBiLstm.Pooling pooling(final Architecture arch) throws UnsupportedArchitectureException {
-        return switch (arch.pooling()) {
-            case "max" -> FastBiLstm.Pooling.MAX;
-            case "mean" -> FastBiLstm.Pooling.MEAN;
-            case "last" -> FastBiLstm.Pooling.LAST;
-            default -> throw new UnsupportedArchitectureException("fast engine: pooling " + arch.pooling());
-        };
+    private static Pooling pooling(final Architecture arch) throws UnsupportedArchitectureException {
+        if (arch.pooling() == null) {
+            throw new UnsupportedArchitectureException("fast engine: no pooling in bundle.json");
+        }
+        return arch.pooling();
     }
 
     private static String consumerOp(final GraphProto g, final String tensor) {

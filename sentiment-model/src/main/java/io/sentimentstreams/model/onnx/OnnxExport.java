@@ -1,6 +1,7 @@
 package io.sentimentstreams.model.onnx;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.bundle.Pooling;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -91,10 +92,10 @@ public final class OnnxExport {
         }
         final int t = arch.maxlen();
         Layer rec = confs.get(1).getLayer();
-        String pooling = null;
+        Pooling pooling = null;
         if (rec instanceof LastTimeStep lts) {
             rec = lts.getUnderlying();
-            pooling = "last";
+            pooling = Pooling.LAST;
         }
         final boolean bi = rec instanceof Bidirectional;
         final Layer cell = bi ? ((Bidirectional) rec).getFwd() : rec;
@@ -114,7 +115,7 @@ public final class OnnxExport {
                     && gp.getPoolingType() != PoolingType.AVG)) {
                 throw new IllegalArgumentException("ONNX export supports max/avg GlobalPoolingLayer or LastTimeStep");
             }
-            pooling = gp.getPoolingType() == PoolingType.MAX ? "max" : "mean";
+            pooling = gp.getPoolingType() == PoolingType.MAX ? Pooling.MAX : Pooling.MEAN;
         }
         final String[] dirs = bi ? new String[] {"f", "b"} : new String[] {""};
         final int nd = dirs.length;
@@ -141,7 +142,7 @@ public final class OnnxExport {
         }
         final String pooled;
         final String lstmType;
-        if (arch.masked() && "last".equals(pooling)) {
+        if (arch.masked() && pooling == Pooling.LAST) {
             // Shift each row's tokens to the front, run with sequence_lens, read the step at length - 1.
             final long[] range = new long[t];
             for (int i = 0; i < t; i++) {
@@ -180,13 +181,13 @@ public final class OnnxExport {
             }
             final String y = lstm(x, "", nd, h);
             final String yr = batchMajor(y, t, nd, h);
-            if ("last".equals(pooling)) {
+            if (pooling == Pooling.LAST) {
                 i64Init("t_minus_1_scalar", new long[] {t - 1});
                 pooled = node("Gather", List.of(yr, "t_minus_1_scalar"), attrInt("axis", 1));
             } else if (!arch.masked()) {
-                pooled = node("max".equals(pooling) ? "ReduceMax" : "ReduceMean", List.of(yr), attrInts("axes", 1),
+                pooled = node(pooling == Pooling.MAX ? "ReduceMax" : "ReduceMean", List.of(yr), attrInts("axes", 1),
                         attrInt("keepdims", 0));
-            } else if ("max".equals(pooling)) {
+            } else if (pooling == Pooling.MAX) {
                 floatInit("neg_inf", new float[] {Float.NEGATIVE_INFINITY});
                 final String keep = node("Cast", List.of(node("Unsqueeze", m, axes(2))),
                         attrInt("to", TensorProto.DataType.BOOL_VALUE));

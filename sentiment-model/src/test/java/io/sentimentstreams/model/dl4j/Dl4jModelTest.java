@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.bundle.Pooling;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,7 +18,7 @@ class Dl4jModelTest {
         {0, 0, 0, 0, 3, 4, 5, 6, 7, 8, 9, 10}};
 
     private static Dl4jModel model(final String pooling, final boolean masked) {
-        final Architecture a = new Architecture("bilstm", 50, 8, 6, pooling, 0, "relu", "softmax2", masked, 12);
+        final Architecture a = new Architecture("bilstm", 50, 8, 6, Pooling.of(pooling), 0, "relu", "softmax2", masked, 12);
         return new Dl4jModel(NetworkFactory.build(a, 42), a);
     }
 

@@ -1,6 +1,7 @@
 package io.sentimentstreams.model.fast;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.bundle.Pooling;
 import java.util.Random;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -32,7 +33,7 @@ public final class ReferenceNetworks {
 
     public static Architecture architecture(final int vocab, final int e, final int h, final String pooling,
             final int dense, final String denseAct, final boolean masked, final int maxlen) {
-        return new Architecture("bilstm", vocab, e, h, pooling, dense, denseAct, "softmax2", masked, maxlen);
+        return new Architecture("bilstm", vocab, e, h, Pooling.of(pooling), dense, denseAct, "softmax2", masked, maxlen);
     }
 
     /** Builds the network and overwrites every parameter with N(0, scale) so no gate is trivially 0. */
@@ -44,11 +45,11 @@ public final class ReferenceNetworks {
                 .layer(new EmbeddingSequenceLayer.Builder().nIn(a.vocabSize()).nOut(a.embeddingDim())
                         .inputLength(a.maxlen()).build());
         final Bidirectional bi = new Bidirectional(Bidirectional.Mode.CONCAT, lstm);
-        if ("last".equals(a.pooling())) {
+        if (a.pooling() == Pooling.LAST) {
             list.layer(new LastTimeStep(bi));
         } else {
             list.layer(bi);
-            list.layer(new GlobalPoolingLayer.Builder("max".equals(a.pooling()) ? PoolingType.MAX : PoolingType.AVG)
+            list.layer(new GlobalPoolingLayer.Builder(a.pooling() == Pooling.MAX ? PoolingType.MAX : PoolingType.AVG)
                     .build());
         }
         int in = 2 * a.hiddenSize();

@@ -1,0 +1,54 @@
+package io.sentimentstreams.contracts;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.sentimentstreams.json.WireName;
+import java.util.List;
+
+/**
+ * A supported review language: the wire name ({@code en}, {@code ko}) in events, bundles and CLI options in,
+ * the constant out.
+ */
+public enum Lang implements WireName {
+    EN(Lang.EN_NAME, "eng"),
+    KO(Lang.KO_NAME, "kor");
+
+    /** {@link #EN}'s wire name as a compile-time constant, for annotations that cannot call {@link #wireName()}. */
+    public static final String EN_NAME = "en";
+    /** {@link #KO}'s wire name as a compile-time constant, for annotations that cannot call {@link #wireName()}. */
+    public static final String KO_NAME = "ko";
+
+    /** The wire names, in declaration order. */
+    public static final List<String> NAMES = WireName.names(Lang.class);
+
+    private final String wireName;
+    private final String iso6392;
+
+    Lang(final String wireName, final String iso6392) {
+        this.wireName = wireName;
+        this.iso6392 = iso6392;
+    }
+
+    /** The constant named exactly {@code name}; otherwise an error naming the value and the allowed ones. */
+    @JsonCreator
+    public static Lang of(final String name) {
+        return WireName.parse(Lang.class, "language", name);
+    }
+
+    @Override
+    @JsonValue
+    public String wireName() {
+        return wireName;
+    }
+
+    /** The ISO 639-2 code ({@code eng}, {@code kor}), which declared language tags may use. */
+    public String iso6392() {
+        return iso6392;
+    }
+
+    /** The wire name, so log lines, metric tags and messages read as before the enum. */
+    @Override
+    public String toString() {
+        return wireName;
+    }
+}
