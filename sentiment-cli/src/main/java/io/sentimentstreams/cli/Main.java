@@ -34,6 +34,8 @@ public final class Main {
                 "evaluate a bundle on a labeled corpus; prints one JSON line of metrics");
         register("publish", "io.sentimentstreams.cli.model.PublishCommand",
                 "publish a bundle to the sentiment.models topic");
+        register("models", "io.sentimentstreams.cli.model.ModelsCommand",
+                "list what the sentiment.models topic holds (models list --bootstrap HOST:PORT)");
         register("canary", "io.sentimentstreams.cli.model.CanaryCommand",
                 "write a bundle's canary.tsv (DL4J's probabilities) so services can skip loading DL4J");
         register("score", "io.sentimentstreams.cli.model.ScoreCommand",

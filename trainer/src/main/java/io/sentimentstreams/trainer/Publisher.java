@@ -150,11 +150,22 @@ public final class Publisher {
         return newest;
     }
 
-    /**
-     * Every key the topic holds now with the digest header of its latest record (a tombstone removes its key),
-     * read from the beginning to the end offsets of the moment.
-     */
+    /** One bundle the topic holds: its key, digest header ("" when it has none), size and place. */
+    public record Held(String key, String digest, int bytes, int partition, long offset, long timestamp) {
+    }
+
+    /** Every key the topic holds now with the digest header of its latest record (a tombstone removes its key). */
     static Map<String, String> digestsOnTopic(final String bootstrap) throws IOException {
+        final Map<String, String> digests = new HashMap<>();
+        held(bootstrap).forEach(h -> digests.put(h.key(), h.digest()));
+        return digests;
+    }
+
+    /**
+     * The bundles the topic holds now, by key in name then version order, read from the beginning to the end
+     * offsets of the moment (for each key its latest record; a tombstone removes its key).
+     */
+    public static List<Held> held(final String bootstrap) throws IOException {
         final Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -165,12 +176,12 @@ public final class Publisher {
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-        final Map<String, String> digests = new HashMap<>();
+        final Map<String, Held> held = new HashMap<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
             final List<TopicPartition> parts = new ArrayList<>();
             final var infos = c.partitionsFor(Topics.MODELS.name(), TIMEOUT);
             if (infos == null || infos.isEmpty()) {
-                return digests;
+                return List.of();
             }
             infos.forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
             c.assign(parts);
@@ -186,18 +197,25 @@ public final class Publisher {
                         continue;
                     }
                     if (r.value() == null) {
-                        digests.remove(r.key());
+                        held.remove(r.key());
                         continue;
                     }
                     final Header h = r.headers().lastHeader(BundleArchive.DIGEST_HEADER);
-                    digests.put(r.key(), h == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
+                    held.put(r.key(), new Held(r.key(), h == null ? "" : new String(h.value(), StandardCharsets.UTF_8),
+                            r.value().length, r.partition(), r.offset(), r.timestamp()));
                 }
             }
         } catch (org.apache.kafka.common.KafkaException e) {
             throw new IOException("cannot read " + Topics.MODELS.name() + " on " + bootstrap + ": " + e.getMessage(),
                     e);
         }
-        return digests;
+        return held.values().stream().sorted(Comparator.comparing((Held h) -> nameOf(h.key()))
+                .thenComparingInt(h -> versionOf(h.key(), nameOf(h.key())))).toList();
+    }
+
+    private static String nameOf(final String key) {
+        final int at = key.lastIndexOf('@');
+        return at < 0 ? key : key.substring(0, at);
     }
 
     /** The version in a {@code name@version} key when the name matches, else 0. */

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./sentiment publish} on a real broker: the bundle's own version is kept, publishing it again sends
- * nothing, another bundle under a taken name@version is refused (exit 4), and {@code --version next} gives it
- * the next one.
+ * nothing, another bundle under a taken name@version is refused (exit 4), {@code --version next} gives it
+ * the next one, and {@code models list} shows what the topic holds.
  */
 class PublishCommandTest {
 
@@ -93,6 +93,17 @@ class PublishCommandTest {
         assertThat(printed().get("key").asText()).isEqualTo("imdb-en@" + (version + 1));
         assertThat(recordsByKey()).containsOnly(Map.entry("imdb-en@" + version, 1),
                 Map.entry("imdb-en@" + (version + 1), 1));
+
+        out.reset();
+        assertThat(Main.run(new String[] {"models", "list", "--bootstrap", broker.bootstrapServers(), "--output",
+            "jsonl"}, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+            StandardCharsets.UTF_8))).isZero();
+        final List<String> listed = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(listed).hasSize(2);
+        assertThat(Json.MAPPER.readTree(listed.get(0)).get("key").asText()).isEqualTo("imdb-en@" + version);
+        assertThat(Json.MAPPER.readTree(listed.get(1)).get("key").asText()).isEqualTo("imdb-en@" + (version + 1));
+        assertThat(Json.MAPPER.readTree(listed.get(0)).get("digest").asText())
+                .isEqualTo(io.sentimentstreams.bundle.ModelBundle.load(SHIPPED).digest());
     }
 
     @Test
