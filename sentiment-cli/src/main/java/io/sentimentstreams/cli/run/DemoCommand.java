@@ -321,7 +321,7 @@ public class DemoCommand implements Command {
                     out.printf("    ... and %d more (all of them in --output jsonl's summary)%n", rows.size() - MAX_ROWS_SHOWN);
                     break;
                 }
-                out.printf("    %s %-13s %s%n", row.has("line") ? "line " + row.get("line").asInt() : row.path("id").asText(),
+                out.printf("    %-10s %-13s %s%n", row.has("line") ? "line " + row.get("line").asInt() : row.path("id").asText(),
                         row.path("code").asText(), abbreviate(row.path("detail").asText(), 90));
             }
         }
