@@ -91,16 +91,19 @@ public final class FaultsBench implements Command {
         long lost = 0;
         long dup = 0;
         long mismatched = 0;
+        long unaccounted = 0;
         for (final ObjectNode l : lines) {
             lost += l.get("lost").asLong();
             dup += l.get("duplicated").asLong();
             mismatched += l.get("mismatched").asLong();
+            unaccounted += l.path("malformed_unaccounted").asLong();
         }
         summary.put("scenarios", lines.size());
         summary.put("lost", lost);
         summary.put("duplicated", dup);
         summary.put("mismatched", mismatched);
-        summary.put("ok", lost == 0 && dup == 0 && mismatched == 0);
+        summary.put("malformed_unaccounted", unaccounted);
+        summary.put("ok", lost == 0 && dup == 0 && mismatched == 0 && unaccounted == 0);
         final ObjectNode wrapper = Json.MAPPER.createObjectNode();
         wrapper.set("summary", summary);
         out.println(Json.write(wrapper));
@@ -149,7 +152,8 @@ public final class FaultsBench implements Command {
             t.join();
         }
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        while (System.nanoTime() < deadline && results.settled(accepted) < accepted.size()) {
+        while (System.nanoTime() < deadline && (results.settled(accepted) < accepted.size()
+                || inboundDeadLetters(results) < malformedSent)) {
             TimeUnit.MILLISECONDS.sleep(250);
         }
         // Let late duplicates, if any, arrive before counting.
@@ -198,9 +202,7 @@ public final class FaultsBench implements Command {
         if (malformedSent > 0) {
             // Only this scenario writes to reviews.inbound without a key, so every ingest dead letter from
             // that topic is one of its payloads; the rest would be malformed input silently dropped.
-            final long malformedDead = results.deadLetters().stream()
-                    .filter(d -> d.stage() == Stage.INGEST && Topics.INBOUND.name().equals(d.sourceTopic()))
-                    .count();
+            final long malformedDead = inboundDeadLetters(results);
             line.put("malformed_dead_lettered", malformedDead);
             line.put("malformed_unaccounted", Math.max(0, malformedSent - malformedDead));
         }
@@ -277,6 +279,13 @@ public final class FaultsBench implements Command {
             record.headers().add(BundleArchive.DIGEST_HEADER, bundle.digest().getBytes(StandardCharsets.UTF_8));
             producer.send(record).get(60, TimeUnit.SECONDS);
         }
+    }
+
+    /** Ingest dead letters of reviews.inbound: only the bad-input scenario writes there, so they are its payloads. */
+    private static long inboundDeadLetters(final ResultCollector results) {
+        return results.deadLetters().stream()
+                .filter(d -> d.stage() == Stage.INGEST && Topics.INBOUND.name().equals(d.sourceTopic()))
+                .count();
     }
 
     private static int sendMalformed(final String bootstrap, final int n) throws Exception {

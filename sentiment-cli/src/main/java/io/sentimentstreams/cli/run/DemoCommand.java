@@ -68,7 +68,8 @@ public class DemoCommand implements Command {
         }
         final boolean jsonl = output.equals("jsonl");
         final Path home = Launcher.home();
-        List<DemoInput> reviews = args.has("input") ? DemoInput.read(Path.of(args.get("input", ""))) : DemoInput.sample();
+        List<DemoInput> reviews = args.has("input") ? DemoInput.readEveryRow(Path.of(args.get("input", "")))
+                : DemoInput.sample();
         if (reviews.isEmpty()) {
             throw new UsageException("no reviews in the input");
         }

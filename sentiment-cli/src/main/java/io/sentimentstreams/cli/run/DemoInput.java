@@ -44,7 +44,21 @@ public record DemoInput(String id, String text, String lang, Integer label, int 
         }
     }
 
+    /**
+     * The usable rows of a corpus (a text that is a non-blank string), for benches and tests that stream a
+     * corpus; {@link #readEveryRow} keeps the others too.
+     */
     public static List<DemoInput> read(final Path file) throws IOException {
+        return readEveryRow(file).stream().filter(DemoInput::usable).toList();
+    }
+
+    /** Whether ingest-service could accept this row as it is (a non-blank text, not sent as written). */
+    public boolean usable() {
+        return raw == null && text != null && !text.isBlank();
+    }
+
+    /** Every row of a user's file, those ingest-service would refuse included, each with its line number. */
+    public static List<DemoInput> readEveryRow(final Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("input file not found: " + file);
         }
