@@ -23,7 +23,7 @@ class MainTest {
     void helpListsEveryCommandWithOneLine() {
         assertThat(run("help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("demo", "up", "broker", "train", "evaluate",
-                "publish", "models", "score", "tokenize", "encode", "bench", "vectors");
+                "publish", "models", "dlq", "score", "tokenize", "encode", "bench", "vectors");
     }
 
     @Test

@@ -48,8 +48,17 @@ public final class Topics {
                             "max.message.bytes", String.valueOf(MODEL_MAX_BYTES),
                             "retention.ms", "-1"));
 
+    /**
+     * The ledger of dead-letter replays: key {@code partition:offset} of a replayed letter on {@link #DLQ},
+     * value a JSON note of where it went; compacted and kept as long as the letters, so a letter is replayed
+     * at most once.
+     */
+    public static final Topic<String, String> DLQ_REPLAYS =
+            new Topic<>(PREFIX + "sentiment.dlq.replays", KEYS, Serdes.String(), 1,
+                    Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
+
     public static final List<Topic<?, ?>> ALL =
-            List.of(INBOUND, RAW, ENCODED, LABELED, LABELED_POSITIVE, LABELED_NEGATIVE, DLQ, MODELS);
+            List.of(INBOUND, RAW, ENCODED, LABELED, LABELED_POSITIVE, LABELED_NEGATIVE, DLQ, MODELS, DLQ_REPLAYS);
 
     private Topics() {
     }

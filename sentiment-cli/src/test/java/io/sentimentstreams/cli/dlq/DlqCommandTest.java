@@ -1,0 +1,161 @@
+package io.sentimentstreams.cli.dlq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sentimentstreams.broker.BrokerProcess;
+import io.sentimentstreams.cli.Command;
+import io.sentimentstreams.cli.Main;
+import io.sentimentstreams.contracts.DeadLetter;
+import io.sentimentstreams.contracts.Reason;
+import io.sentimentstreams.contracts.Review;
+import io.sentimentstreams.contracts.Stage;
+import io.sentimentstreams.json.Json;
+import io.sentimentstreams.topics.TopicAdmin;
+import io.sentimentstreams.topics.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./sentiment dlq} on a real broker: letters listed and filtered; a replay sends each selected original
+ * back to its source topic keyed by its id, once, with the ledger written in the same transaction; a second
+ * replay sends nothing; a dry run sends nothing; a letter without its payload is reported, not sent.
+ */
+class DlqCommandTest {
+
+    @TempDir
+    static Path tmp;
+    private static BrokerProcess broker;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = BrokerProcess.start(BrokerProcess.Options.defaults(tmp.resolve("broker")).withPort(0));
+        TopicAdmin.createAll(broker.bootstrapServers(), (short) 1);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private int dlq(final String... args) {
+        out.reset();
+        err.reset();
+        final List<String> argv = new ArrayList<>(List.of("dlq"));
+        argv.addAll(List.of(args));
+        argv.addAll(List.of("--bootstrap", broker.bootstrapServers()));
+        return Main.run(argv.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void lettersAreListedAndReplayedOnceToTheTopicTheyCameFrom() throws Exception {
+        final byte[] a = Json.writeBytes(Review.of("nm-a", "no model yet", null, "t", Instant.now(), Map.of()));
+        final byte[] b = Json.writeBytes(Review.of("nm-b", "still none", null, "t", Instant.now(), Map.of()));
+        write(DeadLetter.of(Stage.PREPROCESS, Reason.NO_MODEL, "no model", "nm-a", a, Topics.RAW.name(), 0, 1L));
+        write(DeadLetter.of(Stage.PREPROCESS, Reason.NO_MODEL, "no model", "nm-b", b, Topics.RAW.name(), 1, 2L));
+        write(DeadLetter.of(Stage.INGEST, Reason.INVALID_JSON, "malformed", null,
+                "{\"text\": ".getBytes(StandardCharsets.UTF_8), Topics.INBOUND.name(), 0, 3L));
+        write(DeadLetter.of(Stage.PREPROCESS, Reason.NO_MODEL, "no model", "nm-c", null, Topics.RAW.name(), 0, 4L));
+
+        assertThat(dlq("list")).isZero();
+        assertThat(stdout().lines()).hasSize(4);
+        assertThat(stderr()).contains("4 dead letters").contains("PREPROCESS:NO_MODEL=3").contains("INGEST:INVALID_JSON=1");
+        assertThat(dlq("list", "--reason", "invalid_json", "--output", "jsonl")).isZero();
+        assertThat(stdout().lines()).singleElement().satisfies(l -> assertThat(l).contains("\"reason\":\"INVALID_JSON\""));
+        assertThat(dlq("list", "--since", "PT1H", "--stage", "PREPROCESS")).isZero();
+        assertThat(stdout().lines()).hasSize(3);
+
+        assertThat(dlq("replay", "--reason", "NO_MODEL", "--dry-run")).isZero();
+        assertThat(stderr()).contains("would replay 2, already replayed 0, cannot replay 1").contains("it has no payload");
+        assertThat(committed(Topics.RAW.name())).isEmpty();
+
+        assertThat(dlq("replay", "--reason", "NO_MODEL")).isZero();
+        assertThat(stderr()).contains("replayed 2, already replayed 0, cannot replay 1");
+        final List<ConsumerRecord<String, byte[]>> raw = committed(Topics.RAW.name());
+        assertThat(raw).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("nm-a", "nm-b");
+        assertThat(raw).anySatisfy(r -> {
+            assertThat(r.key()).isEqualTo("nm-a");
+            assertThat(r.value()).isEqualTo(a);
+            assertThat(new String(r.headers().lastHeader(DeadLetterReplay.REPLAY_HEADER).value(), StandardCharsets.UTF_8))
+                    .startsWith(Topics.DLQ.name() + "/");
+        });
+        assertThat(committed(Topics.DLQ_REPLAYS.name())).hasSize(2);
+
+        assertThat(dlq("replay", "--reason", "NO_MODEL")).isZero();
+        assertThat(stderr()).contains("replayed 0, already replayed 2, cannot replay 1");
+        assertThat(committed(Topics.RAW.name())).as("a second replay sends nothing").hasSize(2);
+    }
+
+    @Test
+    void replayWithoutAReasonOrWithABadOneIsAUsageError() {
+        assertThat(dlq("replay")).isEqualTo(Command.USAGE);
+        assertThat(stderr()).contains("dlq replay needs --reason");
+        assertThat(dlq("list", "--reason", "NOPE")).isEqualTo(Command.USAGE);
+        assertThat(stderr()).contains("--reason must be one of");
+        assertThat(dlq("list", "--since", "yesterday")).isEqualTo(Command.USAGE);
+        assertThat(stderr()).contains("--since must be an ISO-8601 instant");
+    }
+
+    private static void write(final DeadLetter d) throws Exception {
+        final Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.DLQ.name(), d.id(), Json.write(d))).get();
+        }
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> committed(final String topic) {
+        final Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            final List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            final Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                c.poll(Duration.ofMillis(300)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+}
