@@ -9,7 +9,6 @@ import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.model.fast.ReferenceNetworks;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.assertj.core.data.Offset;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -42,7 +41,7 @@ class EnginesTest {
             assertThat(dl4j.engine()).isEqualTo("dl4j");
             assertThat(dl4j.canary().status()).isEqualTo(CanaryResult.Status.NOT_RUN);
             final int[][] ids = Canary.inputs(bundle, 40);
-            assertSameScores(fast.score(ids), dl4j.score(ids));
+            ReferenceNetworks.assertAgree(fast.score(ids), dl4j.score(ids), 1e-5, "fast vs dl4j engine");
         }
     }
 
@@ -57,7 +56,8 @@ class EnginesTest {
             assertThat(fast.canary().reason()).contains("stored in canary.tsv");
             assertThat(fast.canary().reviews()).isEqualTo(Canary.DEFAULT_REVIEWS);
             final int[][] ids = ReferenceNetworks.rows(20, 50, 500, new int[] {0, 1, 7, 50, 33}, true, 3);
-            assertSameScores(fast.score(ids), ReferenceNetworks.dl4j(net, ids, true));
+            ReferenceNetworks.assertAgree(fast.score(ids), ReferenceNetworks.dl4j(net, ids, true), 1e-5,
+                    "fast from a stored canary");
         }
     }
 
@@ -136,14 +136,6 @@ class EnginesTest {
             assertThat(stored.engine()).isEqualTo("fast");
             assertThat(live.canary().status()).as(live.canary().reason()).isEqualTo(CanaryResult.Status.PASSED);
             assertThat(live.canary().reason()).contains("agrees with dl4j");
-        }
-    }
-
-    /** Every score of {@code got} within 1e-5 of the one at the same row in {@code expected}. */
-    private static void assertSameScores(final float[] got, final float[] expected) {
-        assertThat(got).hasSameSizeAs(expected);
-        for (int i = 0; i < got.length; i++) {
-            assertThat((double) got[i]).as("row %d", i).isCloseTo(expected[i], Offset.offset(1e-5));
         }
     }
 
