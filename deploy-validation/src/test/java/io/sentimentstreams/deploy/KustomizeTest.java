@@ -44,17 +44,9 @@ class KustomizeTest {
     @Test
     void strategicMergeMergesContainersByNameAndKeepsTheOthers() throws IOException {
         write("base/kustomization.yaml", "resources: [deploy.yaml]\n");
-        write("base/deploy.yaml", """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: web}
-                spec:
-                  template:
-                    spec:
-                      containers:
-                        - {name: app, image: example/app:1.0, env: [{name: A, value: "1"}]}
-                        - {name: sidecar, image: example/sidecar:2.0}
-                """);
+        write("base/deploy.yaml", webDeployment(
+                "{name: app, image: example/app:1.0, env: [{name: A, value: \"1\"}]}",
+                "{name: sidecar, image: example/sidecar:2.0}"));
         write("overlay/kustomization.yaml", """
                 resources: [../base]
                 namespace: team
@@ -63,16 +55,7 @@ class KustomizeTest {
                 replicas: [{name: web, count: 3}]
                 labels: [{pairs: {tier: web}, includeTemplates: true}]
                 """);
-        write("overlay/patch.yaml", """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: web}
-                spec:
-                  template:
-                    spec:
-                      containers:
-                        - {name: app, env: [{name: B, value: "2"}]}
-                """);
+        write("overlay/patch.yaml", webDeployment("{name: app, env: [{name: B, value: \"2\"}]}"));
         final List<Kustomize.Rendered> out = Kustomize.build(dir.resolve("overlay"));
         assertThat(out).hasSize(1);
         final JsonNode d = out.get(0).object();
@@ -129,7 +112,24 @@ class KustomizeTest {
         assertThatThrownBy(() -> Kustomize.build(dir)).hasMessageContaining("patch matches no resource (ConfigMap/b)");
     }
 
-    private void write(final String relative, final String text) throws IOException {
+    /** A Deployment named {@code web} whose pod template has the given containers (flow-style YAML). */
+    private static String webDeployment(final String... containers) {
+        final StringBuilder yaml = new StringBuilder("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  template:
+                    spec:
+                      containers:
+                """);
+        for (final String c : containers) {
+            yaml.append("        - ").append(c).append('\n');
+        }
+        return yaml.toString();
+    }
+
+        private void write(final String relative, final String text) throws IOException {
         final Path p = dir.resolve(relative);
         Files.createDirectories(p.getParent());
         Files.writeString(p, text);

@@ -135,23 +135,12 @@ public final class BrokerProcess implements AutoCloseable {
     /** Stops the broker with SIGTERM (a clean shutdown), then forcibly after 30 seconds. */
     @Override
     public void close() {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.stop(process, Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
 
     /** Kills the broker without a clean shutdown, as a crash would (for fault tests). */
     public void kill() throws InterruptedException {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        ChildProcesses.kill(process);
     }
 
     private void awaitReady(final Duration timeout) throws IOException, InterruptedException {

@@ -3,48 +3,38 @@ package io.sentimentstreams.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sentimentstreams.cli.Command;
-import io.sentimentstreams.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.sentimentstreams.cli.CliCapture;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code ./sentiment bench} through the CLI's {@code Main}, which finds this module's command by name. */
 class BenchCommandTest {
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(final String... argv) {
-        return Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
+    private final CliCapture cli = new CliCapture();
 
     @Test
     void benchWithoutNameShowsTheBenchmarks() {
-        assertThat(run("bench")).isEqualTo(Command.USAGE);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("inference", "faults", "e2e");
+        assertThat(cli.run("bench")).isEqualTo(Command.USAGE);
+        assertThat(cli.out()).contains("inference", "faults", "e2e");
     }
 
     @Test
     void everyListedBenchmarkIsInTheBuildAndAnswersHelp() {
-        assertThat(run("bench", "--help")).isZero();
-        final List<String> names = out.toString(StandardCharsets.UTF_8).lines().skip(1)
+        assertThat(cli.run("bench", "--help")).isZero();
+        final List<String> names = cli.out().lines().skip(1)
                 .map(l -> l.strip().split("\\s+")[0]).toList();
         assertThat(names).contains("text", "memory", "inference", "preprocess", "e2e", "fuzz", "faults", "jmh");
         for (final String name : names) {
-            out.reset();
-            err.reset();
-            assertThat(run("bench", name, "--help")).as(name + ": " + err).isZero();
-            assertThat(out.toString(StandardCharsets.UTF_8)).as(name).startsWith("usage: ./sentiment bench " + name);
+            cli.reset();
+            assertThat(cli.run("bench", name, "--help")).as(() -> name + ": " + cli.err()).isZero();
+            assertThat(cli.out()).as(name).startsWith("usage: ./sentiment bench " + name);
         }
     }
 
     @Test
     void unknownBenchmarkIsAUsageErrorNamingTheKnownOnes() {
-        assertThat(run("bench", "warp")).isEqualTo(Command.USAGE);
-        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        assertThat(cli.run("bench", "warp")).isEqualTo(Command.USAGE);
+        assertThat(cli.err().strip())
                 .startsWith("sentiment bench: unknown benchmark 'warp' (one of [text, inference,");
     }
 }

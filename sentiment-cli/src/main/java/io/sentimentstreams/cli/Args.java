@@ -75,26 +75,23 @@ public final class Args {
     }
 
     public int getInt(final String name, final int fallback) {
-        final String v = values.get(name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " expects an integer, got '" + v + "'");
-        }
+        return number(name, fallback, Integer::parseInt, "an integer");
     }
 
     public double getDouble(final String name, final double fallback) {
+        return number(name, fallback, Double::parseDouble, "a number");
+    }
+
+    /** The value of {@code --name} through {@code parse}, or {@code fallback} when absent. */
+    private <N> N number(final String name, final N fallback, final Function<String, N> parse, final String what) {
         final String v = values.get(name);
         if (v == null) {
             return fallback;
         }
         try {
-            return Double.parseDouble(v.trim());
+            return parse.apply(v.trim());
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " expects a number, got '" + v + "'");
+            throw new UsageException("--" + name + " expects " + what + ", got '" + v + "'");
         }
     }
 

@@ -3,14 +3,12 @@ package io.sentimentstreams.bundle;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.vocab.Vocabulary;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -150,16 +148,7 @@ public final class BundleWriter {
     }
 
     private static void deleteTree(final Path root) {
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // Leftover temporary files are harmless; the bundle itself is already in place or untouched.
-        }
+        // Leftover temporary files are harmless; the bundle itself is already in place or untouched.
+        BundleDirs.delete(root, (path, e) -> { });
     }
 }

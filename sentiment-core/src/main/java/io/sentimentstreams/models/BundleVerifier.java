@@ -2,6 +2,7 @@ package io.sentimentstreams.models;
 
 import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.bundle.BundleArchive;
+import io.sentimentstreams.bundle.BundleDirs;
 import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -150,16 +150,7 @@ public final class BundleVerifier {
 
     /** Deletes an unpacked bundle directory; a leftover is logged, not fatal (the cache is scratch space). */
     public static void delete(final Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warnf("cannot delete %s: %s", p, e.toString());
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warnf("cannot delete unpacked bundle %s: %s", dir, e.toString());
-        }
+        BundleDirs.delete(dir, (path, e) -> LOG.warnf("cannot delete %s of unpacked bundle %s: %s", path, dir,
+                e.toString()));
     }
 }

@@ -392,28 +392,8 @@ public final class TreebankTokenizer {
         if (joined && !ascii) {
             return false;
         }
+        // A joined word has no length of its own (-1): it is never refused below and never split as a contraction.
         final int wl = joined ? -1 : w - a;
-        if (joined) {
-            if (opener != null) {
-                out.add(opener);
-            }
-            if (".".equals(closer) && !tail) {
-                out.add(s.substring(a, b + 1));
-            } else {
-                out.add(s.substring(a, w));
-            }
-            if (clitic != null) {
-                out.add(clitic);
-            }
-            if (bangs) {
-                for (int k = b; k < end; k++) {
-                    out.add(String.valueOf(s.charAt(k)));
-                }
-            } else if (closer != null && (tail || !".".equals(closer))) {
-                out.add(closer);
-            }
-            return true;
-        }
         if (wl == 0 || ((wl == 5 || wl == 6) && (!ascii || (!tail && ".".equals(closer)
                 && contractionSplit(s, a, wl) > 0)))) {
             return false;

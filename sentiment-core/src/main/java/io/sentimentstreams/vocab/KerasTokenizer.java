@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Keras {@code keras.preprocessing.text.Tokenizer}: texts or token lists in, word counts, a frequency-ranked
@@ -366,30 +367,27 @@ public final class KerasTokenizer {
     }
 
     private static String dumpStringKeys(final Map<String, ? extends Number> m) {
-        final StringBuilder sb = new StringBuilder(m.size() * 16 + 2);
-        sb.append('{');
-        boolean first = true;
-        for (final Map.Entry<String, ? extends Number> e : m.entrySet()) {
-            if (!first) {
-                sb.append(", ");
-            }
-            first = false;
-            PyJson.string(sb, e.getKey());
-            sb.append(": ").append(e.getValue());
-        }
-        return sb.append('}').toString();
+        return dump(m, 16, PyJson::string);
     }
 
+    /** Integer keys as JSON object keys: quoted decimal, as Python's json.dumps writes them. */
     private static String dumpIntKeys(final Map<Integer, ? extends Number> m) {
-        final StringBuilder sb = new StringBuilder(m.size() * 12 + 2);
+        return dump(m, 12, (sb, k) -> sb.append('"').append(k).append('"'));
+    }
+
+    /** {@code {k: v, ...}} in the map's order, with Python's separators; {@code key} writes one key. */
+    private static <K> String dump(final Map<K, ? extends Number> m, final int charsPerEntry,
+            final BiConsumer<StringBuilder, K> key) {
+        final StringBuilder sb = new StringBuilder(m.size() * charsPerEntry + 2);
         sb.append('{');
         boolean first = true;
-        for (final Map.Entry<Integer, ? extends Number> e : m.entrySet()) {
+        for (final Map.Entry<K, ? extends Number> e : m.entrySet()) {
             if (!first) {
                 sb.append(", ");
             }
             first = false;
-            sb.append('"').append(e.getKey()).append("\": ").append(e.getValue());
+            key.accept(sb, e.getKey());
+            sb.append(": ").append(e.getValue());
         }
         return sb.append('}').toString();
     }

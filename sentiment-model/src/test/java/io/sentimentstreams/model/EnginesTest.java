@@ -41,11 +41,7 @@ class EnginesTest {
             assertThat(dl4j.engine()).isEqualTo("dl4j");
             assertThat(dl4j.canary().status()).isEqualTo(CanaryResult.Status.NOT_RUN);
             final int[][] ids = Canary.inputs(bundle, 40);
-            final float[] pf = fast.score(ids);
-            final float[] pd = dl4j.score(ids);
-            for (int i = 0; i < ids.length; i++) {
-                assertThat((double) pf[i]).isCloseTo(pd[i], org.assertj.core.data.Offset.offset(1e-5));
-            }
+            ReferenceNetworks.assertAgree(fast.score(ids), dl4j.score(ids), 1e-5, "fast vs dl4j engine");
         }
     }
 
@@ -60,11 +56,8 @@ class EnginesTest {
             assertThat(fast.canary().reason()).contains("stored in canary.tsv");
             assertThat(fast.canary().reviews()).isEqualTo(Canary.DEFAULT_REVIEWS);
             final int[][] ids = ReferenceNetworks.rows(20, 50, 500, new int[] {0, 1, 7, 50, 33}, true, 3);
-            final float[] expected = ReferenceNetworks.dl4j(net, ids, true);
-            final float[] got = fast.score(ids);
-            for (int i = 0; i < ids.length; i++) {
-                assertThat((double) got[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5));
-            }
+            ReferenceNetworks.assertAgree(fast.score(ids), ReferenceNetworks.dl4j(net, ids, true), 1e-5,
+                    "fast from a stored canary");
         }
     }
 

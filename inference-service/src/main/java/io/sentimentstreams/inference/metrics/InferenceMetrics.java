@@ -30,13 +30,9 @@ public class InferenceMetrics {
     private final DistributionSummary batchSize;
     private final Timer batchLatency;
     private final Map<String, Timer> scoringTime = new ConcurrentHashMap<>();
-    private final Map<String, Counter> predictions = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, DistributionSummary> scores = new ConcurrentHashMap<>();
     private final Map<String, Timer> endToEnd = new ConcurrentHashMap<>();
-    private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
-    private final Map<String, Counter> transactions = new ConcurrentHashMap<>();
-    private final Map<String, Counter> modelsLoaded = new ConcurrentHashMap<>();
-    private final Map<String, Counter> modelsRefused = new ConcurrentHashMap<>();
 
     public InferenceMetrics(final MeterRegistry registry) {
         this.registry = registry;
@@ -85,14 +81,8 @@ public class InferenceMetrics {
 
     public void prediction(final String model, final int version, final Label label, final double score) {
         final String v = Integer.toString(version);
-        predictions.computeIfAbsent(model + '\u0000' + v + '\u0000' + label,
-                k -> Counter.builder(PREFIX + "predictions")
-                        .description("Labeled reviews by model version and label")
-                        .tag("model", model)
-                        .tag("version", v)
-                        .tag("label", label.name())
-                        .register(registry))
-                .increment();
+        counter("predictions", "Labeled reviews by model version and label",
+                "model", model, "version", v, "label", label.name()).increment();
         scores.computeIfAbsent(model + '\u0000' + v,
                 k -> DistributionSummary.builder(PREFIX + "score")
                         .description("P(positive) per labeled review; bucket shares show drift")
@@ -120,52 +110,38 @@ public class InferenceMetrics {
     }
 
     public void deadLetter(final Reason reason) {
-        deadLetters.computeIfAbsent(reason.name(),
-                k -> Counter.builder(PREFIX + "dlq")
-                        .description("Records sent to the dead-letter topic by inference, by reason")
-                        .tag("reason", reason.name())
-                        .register(registry))
-                .increment();
+        counter("dlq", "Records sent to the dead-letter topic by inference, by reason",
+                "reason", reason.name()).increment();
     }
 
     /** {@code committed}, {@code aborted} or {@code fenced}. */
     public void transaction(final String outcome) {
-        transactions.computeIfAbsent(outcome,
-                k -> Counter.builder(PREFIX + "transactions")
-                        .description("Loop transactions by outcome")
-                        .tag("outcome", outcome)
-                        .register(registry))
-                .increment();
+        counter("transactions", "Loop transactions by outcome", "outcome", outcome).increment();
     }
 
     public void modelLoaded(final String model, final String engine) {
-        modelsLoaded.computeIfAbsent(model + '\u0000' + engine,
-                k -> Counter.builder(PREFIX + "models.loaded")
-                        .description("Model versions loaded into an engine")
-                        .tag("model", model)
-                        .tag("engine", engine)
-                        .register(registry))
+        counter("models.loaded", "Model versions loaded into an engine", "model", model, "engine", engine)
                 .increment();
     }
 
     public void modelRefused(final String model, final String reason) {
-        modelsRefused.computeIfAbsent(model + '\u0000' + reason,
-                k -> Counter.builder(PREFIX + "models.refused")
-                        .description("Model bundles refused (checksum, manifest, shape, engine error)")
-                        .tag("model", model)
-                        .tag("reason", reason)
-                        .register(registry))
-                .increment();
+        counter("models.refused", "Model bundles refused (checksum, manifest, shape, engine error)",
+                "model", model, "reason", reason).increment();
+    }
+
+    /**
+     * The counter {@code PREFIX + name} with the given tag key/value pairs, built and registered on first use
+     * and cached after, since these are bumped per record.
+     */
+    private Counter counter(final String name, final String description, final String... tags) {
+        return counters.computeIfAbsent(name + '\u0000' + String.join("\u0000", tags),
+                k -> Counter.builder(PREFIX + name).description(description).tags(tags).register(registry));
     }
 
     /** The load-time fast-vs-dl4j comparison per model: passed, failed, unsupported, unavailable, not_run. */
     public void canary(final String model, final String outcome) {
-        Counter.builder(PREFIX + "engine.canary")
-                .description("Load-time canary outcomes (failed: the fast engine is refused and dl4j serves)")
-                .tag("model", model)
-                .tag("outcome", outcome)
-                .register(registry)
-                .increment();
+        counter("engine.canary", "Load-time canary outcomes (failed: the fast engine is refused and dl4j serves)",
+                "model", model, "outcome", outcome).increment();
     }
 
     /** Registers the in-service version gauge of one model name (idempotent per name). */

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -130,29 +131,14 @@ class InferenceWorkerTest {
 
     @Test
     void aFencedProducerIsReplacedAndItsBatchRedoneFromTheCommittedOffsets() throws Exception {
-        final LoopHarness h = new LoopHarness(3, Duration.ZERO);
-        fill(h, P0, "a", 6);
         // Another instance takes our transactional.id while the second batch is in hand.
-        h.beforeCommit(p -> {
+        final LoopHarness h = runConverged(6, x -> x.beforeCommit(p -> {
             if (p.index == 0 && p.commitCount() == 1) {
                 p.fenceProducer();
             }
-        });
-        h.worker(scorer(h)).run();
-
-        assertThat(h.converged()).isTrue();
-        assertTxns(h, List.of(
-                new Expected(0, Outcome.COMMITTED, keys("a", 0, 3), Map.of(P0, 3L)),
-                new Expected(0, Outcome.ABANDONED, keys("a", 3, 6), Map.of(P0, 6L)),
-                new Expected(1, Outcome.COMMITTED, keys("a", 3, 6), Map.of(P0, 6L))));
-        assertExactlyOnce(h, List.of());
-        assertThat(h.producers).hasSize(2);
-        assertThat(h.producers.get(0).closed()).isTrue();
-        assertThat(h.producers.get(1).transactionInitialized()).isTrue();
-        // The consumer stays: only the producer is unusable.
-        assertThat(h.consumers).hasSize(1);
+        }));
+        assertSecondBatchRedoneByANewProducer(h);
         assertThat(h.transactions("fenced")).isEqualTo(1);
-        assertThat(h.transactions("committed")).isEqualTo(2);
         assertThat(h.sleeps).isEmpty();
     }
 
@@ -175,12 +161,12 @@ class InferenceWorkerTest {
         h.worker(scorer(h)).run();
 
         assertThat(h.converged()).isTrue();
-        assertTxns(h, List.of(
-                new Expected(0, Outcome.COMMITTED, keys("a", 0, 3), Map.of(P0, 3L)),
-                new Expected(0, Outcome.ABORTED, keys("a", 3, 6), Map.of(P0, 6L)),
+        assertTxns(h,
+                txn(0, Outcome.COMMITTED, 0, 3),
+                txn(0, Outcome.ABORTED, 3, 6),
                 // Redone from the committed offset 3, not from the buffered a6.
-                new Expected(0, Outcome.COMMITTED, keys("a", 3, 6), Map.of(P0, 6L)),
-                new Expected(0, Outcome.COMMITTED, keys("a", 6, 9), Map.of(P0, 9L))));
+                txn(0, Outcome.COMMITTED, 3, 6),
+                txn(0, Outcome.COMMITTED, 6, 9));
         assertExactlyOnce(h, List.of());
         // An abortable error keeps both clients.
         assertThat(h.producers).hasSize(1);
@@ -209,38 +195,18 @@ class InferenceWorkerTest {
 
     @Test
     void aCommitThatTimesOutBeforeReachingTheCoordinatorIsRedoneByANewProducer() throws Exception {
-        final LoopHarness h = new LoopHarness(3, Duration.ZERO);
-        fill(h, P0, "a", 6);
-        h.beforeCommit(p -> timeOutSecondCommit(p, false));
-        h.worker(scorer(h)).run();
-
-        assertThat(h.converged()).isTrue();
-        assertTxns(h, List.of(
-                new Expected(0, Outcome.COMMITTED, keys("a", 0, 3), Map.of(P0, 3L)),
-                // The client may not abort after a commit timeout, so the producer is closed with it open
-                // and the new producer's initTransactions aborts it.
-                new Expected(0, Outcome.ABANDONED, keys("a", 3, 6), Map.of(P0, 6L)),
-                new Expected(1, Outcome.COMMITTED, keys("a", 3, 6), Map.of(P0, 6L))));
-        assertExactlyOnce(h, List.of());
-        assertThat(h.producers).hasSize(2);
-        assertThat(h.producers.get(0).closed()).isTrue();
-        assertThat(h.consumers).hasSize(1);
+        final LoopHarness h = runConverged(6, x -> x.beforeCommit(p -> timeOutSecondCommit(p, false)));
+        // The client may not abort after a commit timeout, so the producer is closed with it open and the new
+        // producer's initTransactions aborts it.
+        assertSecondBatchRedoneByANewProducer(h);
         assertThat(h.transactions("aborted")).isEqualTo(1);
-        assertThat(h.transactions("committed")).isEqualTo(2);
     }
 
     @Test
     void aCommitThatTimesOutAfterReachingTheCoordinatorIsNotRedone() throws Exception {
-        final LoopHarness h = new LoopHarness(3, Duration.ZERO);
-        fill(h, P0, "a", 6);
-        h.beforeCommit(p -> timeOutSecondCommit(p, true));
-        h.worker(scorer(h)).run();
-
-        assertThat(h.converged()).isTrue();
+        final LoopHarness h = runConverged(6, x -> x.beforeCommit(p -> timeOutSecondCommit(p, true)));
         // The rewind reads the offsets the completed commit left, so a3..a5 are not scored again.
-        assertTxns(h, List.of(
-                new Expected(0, Outcome.COMMITTED, keys("a", 0, 3), Map.of(P0, 3L)),
-                new Expected(0, Outcome.COMMITTED, keys("a", 3, 6), Map.of(P0, 6L))));
+        assertTxns(h, txn(0, Outcome.COMMITTED, 0, 3), txn(0, Outcome.COMMITTED, 3, 6));
         assertExactlyOnce(h, List.of());
         assertThat(h.producers).hasSize(2);
         assertThat(h.producers.get(1).transactionInitialized()).isTrue();
@@ -263,10 +229,10 @@ class InferenceWorkerTest {
         h.worker(scorer(h)).run();
 
         assertThat(h.converged()).isTrue();
-        assertTxns(h, List.of(
+        assertTxns(h,
                 // Nothing of P1 in the batch that filled across the revocation, neither records nor offsets.
                 new Expected(0, Outcome.COMMITTED, List.of("a0", "a1"), Map.of(P0, 2L)),
-                new Expected(0, Outcome.COMMITTED, List.of("b0", "b1"), Map.of(P1, 2L))));
+                new Expected(0, Outcome.COMMITTED, List.of("b0", "b1"), Map.of(P1, 2L)));
         assertExactlyOnce(h, List.of());
         assertThat(h.consumers).hasSize(1);
         assertThat(h.producers).hasSize(1);
@@ -284,7 +250,7 @@ class InferenceWorkerTest {
         h.worker(scorer(h)).run();
 
         assertThat(h.converged()).isTrue();
-        assertTxns(h, List.of(new Expected(0, Outcome.COMMITTED, keys("a", 0, 4), Map.of(P0, 4L))));
+        assertTxns(h, txn(0, Outcome.COMMITTED, 0, 4));
         assertExactlyOnce(h, List.of("a2"));
         final ProducerRecord<String, byte[]> dlq = h.committedRecords().stream()
                 .filter(r -> r.topic().equals(Topics.DLQ.name())).findFirst().orElseThrow();
@@ -299,19 +265,12 @@ class InferenceWorkerTest {
     void anUnexpectedScorerErrorRebuildsBothClientsAfterTheBackOffAndRedoesTheBatch() throws Exception {
         final LoopHarness h = new LoopHarness(3, Duration.ZERO);
         fill(h, P0, "a", 5);
-        final InferenceWorker.Scorer real = scorer(h);
-        final AtomicInteger calls = new AtomicInteger();
-        h.worker((batch, stop) -> {
-            if (calls.incrementAndGet() == 2) {
-                throw new IllegalStateException("a bug in scoring");
-            }
-            return real.score(batch, stop);
-        }).run();
+        h.worker(onSecondCall(h, () -> {
+            throw new IllegalStateException("a bug in scoring");
+        })).run();
 
         assertThat(h.converged()).isTrue();
-        assertTxns(h, List.of(
-                new Expected(0, Outcome.COMMITTED, keys("a", 0, 3), Map.of(P0, 3L)),
-                new Expected(1, Outcome.COMMITTED, keys("a", 3, 5), Map.of(P0, 5L))));
+        assertTxns(h, txn(0, Outcome.COMMITTED, 0, 3), txn(1, Outcome.COMMITTED, 3, 5));
         assertExactlyOnce(h, List.of());
         assertThat(h.sleeps).containsExactly(Duration.ofSeconds(1));
         assertThat(h.consumers).hasSize(2).allMatch(c -> c.closed());
@@ -322,15 +281,9 @@ class InferenceWorkerTest {
 
     @Test
     void aKafkaErrorWhilePollingRebuildsBothClientsAndResumesFromTheCommittedOffsets() throws Exception {
-        final LoopHarness h = new LoopHarness(3, Duration.ZERO);
-        fill(h, P0, "a", 6);
-        h.atPoll(2, c -> c.setPollException(new KafkaException("fetch failed")));
-        h.worker(scorer(h)).run();
-
-        assertThat(h.converged()).isTrue();
-        assertTxns(h, List.of(
-                new Expected(0, Outcome.COMMITTED, keys("a", 0, 3), Map.of(P0, 3L)),
-                new Expected(1, Outcome.COMMITTED, keys("a", 3, 6), Map.of(P0, 6L))));
+        final LoopHarness h = runConverged(6,
+                x -> x.atPoll(2, c -> c.setPollException(new KafkaException("fetch failed"))));
+        assertTxns(h, txn(0, Outcome.COMMITTED, 0, 3), txn(1, Outcome.COMMITTED, 3, 6));
         assertExactlyOnce(h, List.of());
         assertThat(h.sleeps).containsExactly(Duration.ofSeconds(1));
         assertThat(h.consumers).hasSize(2);
@@ -340,14 +293,8 @@ class InferenceWorkerTest {
     void anErrorFromTheEngineEndsTheWorkerWithNothingOfItsBatchCommitted() throws Exception {
         final LoopHarness h = new LoopHarness(3, Duration.ZERO);
         fill(h, P0, "a", 6);
-        final InferenceWorker.Scorer real = scorer(h);
-        final AtomicInteger calls = new AtomicInteger();
-        final InferenceWorker worker = h.worker((batch, stop) -> {
-            if (calls.incrementAndGet() == 2) {
-                engineError = new UnsatisfiedLinkError("libnd4j gone");
-            }
-            return real.score(batch, stop);
-        });
+        final InferenceWorker worker = h.worker(onSecondCall(h,
+                () -> engineError = new UnsatisfiedLinkError("libnd4j gone")));
         try {
             assertThatThrownBy(worker::run).isInstanceOf(UnsatisfiedLinkError.class);
         } finally {
@@ -357,7 +304,7 @@ class InferenceWorkerTest {
         // An Error is not retried: the thread ends (liveness reports it) and its clients are closed.
         assertThat(worker.finished()).isTrue();
         assertThat(worker.polling()).isFalse();
-        assertTxns(h, List.of(new Expected(0, Outcome.COMMITTED, keys("a", 0, 3), Map.of(P0, 3L))));
+        assertTxns(h, txn(0, Outcome.COMMITTED, 0, 3));
         assertThat(h.committedOffsets()).isEqualTo(Map.of(P0, 3L));
         assertThat(h.consumers).hasSize(1).allMatch(c -> c.closed());
         assertThat(h.producers).hasSize(1).allMatch(p -> p.closed() && !p.transactionInFlight());
@@ -376,7 +323,7 @@ class InferenceWorkerTest {
         }));
         worker.get().run();
 
-        assertTxns(h, List.of(new Expected(0, Outcome.COMMITTED, keys("a", 0, 3), Map.of(P0, 3L))));
+        assertTxns(h, txn(0, Outcome.COMMITTED, 0, 3));
         assertThat(h.polls()).isEqualTo(1);
         assertThat(worker.get().finished()).isTrue();
         assertThat(h.consumers).hasSize(1).allMatch(c -> c.closed());
@@ -418,14 +365,52 @@ class InferenceWorkerTest {
     private record Expected(int producer, Outcome outcome, List<String> keys, Map<TopicPartition, Long> offsets) {
     }
 
-    private static void assertTxns(final LoopHarness h, final List<Expected> expected) {
+    /**
+     * a0..a5 in batches of 3 where the first producer lost the second batch: it stays open (abandoned) with
+     * that producer closed, and a second producer commits it again; the consumer stays, since only the
+     * producer was unusable.
+     */
+    private static void assertSecondBatchRedoneByANewProducer(final LoopHarness h) {
+        assertThat(h.converged()).isTrue();
+        assertTxns(h,
+                txn(0, Outcome.COMMITTED, 0, 3),
+                txn(0, Outcome.ABANDONED, 3, 6),
+                txn(1, Outcome.COMMITTED, 3, 6));
+        assertExactlyOnce(h, List.of());
+        assertThat(h.producers).hasSize(2);
+        assertThat(h.producers.get(0).closed()).isTrue();
+        assertThat(h.producers.get(1).transactionInitialized()).isTrue();
+        assertThat(h.consumers).hasSize(1);
+        assertThat(h.transactions("committed")).isEqualTo(2);
+    }
+
+    /**
+     * a0..a{@code records - 1} on P0 in batches of 3 with {@code setup} applied, run until the worker stops;
+     * the group's offsets then match what the committed transactions hold.
+     */
+    private static LoopHarness runConverged(final int records, final Consumer<LoopHarness> setup)
+            throws Exception {
+        final LoopHarness h = new LoopHarness(3, Duration.ZERO);
+        fill(h, P0, "a", records);
+        setup.accept(h);
+        h.worker(scorer(h)).run();
+        assertThat(h.converged()).isTrue();
+        return h;
+    }
+
+    /** Records a{@code from}..a{@code to - 1} of P0, committing offset {@code to}, in one transaction. */
+    private static Expected txn(final int producer, final Outcome outcome, final int from, final int to) {
+        return new Expected(producer, outcome, keys("a", from, to), Map.of(P0, (long) to));
+    }
+
+    private static void assertTxns(final LoopHarness h, final Expected... expected) {
         final List<Expected> actual = new ArrayList<>();
         for (final Txn t : h.txns) {
             final Map<TopicPartition, Long> offsets = new HashMap<>();
             t.offsets().forEach((tp, om) -> offsets.put(tp, om.offset()));
             actual.add(new Expected(t.producer(), t.outcome(), t.keys(), offsets));
         }
-        assertThat(actual).containsExactlyElementsOf(expected);
+        assertThat(actual).containsExactly(expected);
     }
 
     /**
@@ -467,6 +452,18 @@ class InferenceWorkerTest {
 
     private static InferenceWorker.Scorer scorer(final LoopHarness h) {
         return new BatchScorer(registry, Duration.ofSeconds(1), h.metrics)::score;
+    }
+
+    /** The real scorer, except that its second call first runs {@code action} (which may throw). */
+    private static InferenceWorker.Scorer onSecondCall(final LoopHarness h, final Runnable action) {
+        final InferenceWorker.Scorer real = scorer(h);
+        final AtomicInteger calls = new AtomicInteger();
+        return (batch, stop) -> {
+            if (calls.incrementAndGet() == 2) {
+                action.run();
+            }
+            return real.score(batch, stop);
+        };
     }
 
     private static void fill(final LoopHarness h, final TopicPartition tp, final String prefix, final int n) {

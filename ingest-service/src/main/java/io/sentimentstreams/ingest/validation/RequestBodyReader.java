@@ -113,9 +113,7 @@ public final class RequestBodyReader {
             if (first == JsonToken.START_ARRAY) {
                 batch = true;
                 for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
-                    if (index == validator.limits().maxBatchItems()) {
-                        throw tooManyItems();
-                    }
+                    admitItem(index);
                     c.item(validator.readItem(parser, index), index);
                     index++;
                 }
@@ -155,9 +153,7 @@ public final class RequestBodyReader {
             if (isBlank(bytes)) {
                 continue;
             }
-            if (index == validator.limits().maxBatchItems()) {
-                throw tooManyItems();
-            }
+            admitItem(index);
             c.item(validator.validateDocument(bytes, index), index);
             index++;
         }
@@ -167,9 +163,12 @@ public final class RequestBodyReader {
         return c.done(true, index);
     }
 
-    private BodyRejectedException tooManyItems() {
-        return new BodyRejectedException(BodyRejectedException.Code.TOO_MANY_ITEMS,
-                "more than " + validator.limits().maxBatchItems() + " reviews in one request");
+    /** Refuses the whole body when the item at {@code index} (from 0) is one more than a request may carry. */
+    private void admitItem(final int index) throws BodyRejectedException {
+        if (index == validator.limits().maxBatchItems()) {
+            throw new BodyRejectedException(BodyRejectedException.Code.TOO_MANY_ITEMS,
+                    "more than " + validator.limits().maxBatchItems() + " reviews in one request");
+        }
     }
 
     /** True for an empty line or one of only JSON whitespace (a trailing CR included). */

@@ -149,9 +149,10 @@ public final class ReviewValidator {
             }
         }
         checkText(text, seen.contains(FIELD_TEXT) && !hasViolation(violations, FIELD_TEXT), index, violations);
-        checkId(id, index, violations);
+        checkPrintable(id, FIELD_ID, IngestLimits.MAX_ID_CHARS, false, Reason.INVALID_ID, index, violations);
         final Lang declared = checkLang(lang, index, violations);
-        checkSource(source, index, violations);
+        checkPrintable(source, FIELD_SOURCE, IngestLimits.MAX_SOURCE_CHARS, true, Reason.INVALID_SOURCE, index,
+                violations);
         if (!violations.isEmpty()) {
             return ItemResult.invalid(violations, hasViolation(violations, FIELD_ID) ? null : id);
         }
@@ -181,16 +182,6 @@ public final class ReviewValidator {
         }
     }
 
-    private static void checkId(final String id, final Integer index, final List<Violation> out) {
-        if (id == null || hasViolation(out, FIELD_ID)) {
-            return;
-        }
-        final String problem = printableProblem(id, IngestLimits.MAX_ID_CHARS, false);
-        if (problem != null) {
-            out.add(new Violation(index, FIELD_ID, Reason.INVALID_ID, "id " + problem));
-        }
-    }
-
     /** The declared language, or null when absent or not a {@link Lang} wire name (then a violation). */
     private static Lang checkLang(final String lang, final Integer index, final List<Violation> out) {
         if (lang == null) {
@@ -204,13 +195,19 @@ public final class ReviewValidator {
         }
     }
 
-    private static void checkSource(final String source, final Integer index, final List<Violation> out) {
-        if (source == null || hasViolation(out, FIELD_SOURCE)) {
+    /**
+     * A present {@code field} (id, source) that no earlier check refused must be printable and at most
+     * {@code maxChars} long; otherwise one {@code reason} violation naming the field and the problem.
+     */
+    private static void checkPrintable(final String value, final String field, final int maxChars,
+                                       final boolean allowSpaces, final Reason reason, final Integer index,
+                                       final List<Violation> out) {
+        if (value == null || hasViolation(out, field)) {
             return;
         }
-        final String problem = printableProblem(source, IngestLimits.MAX_SOURCE_CHARS, true);
+        final String problem = printableProblem(value, maxChars, allowSpaces);
         if (problem != null) {
-            out.add(new Violation(index, FIELD_SOURCE, Reason.INVALID_SOURCE, "source " + problem));
+            out.add(new Violation(index, field, reason, field + " " + problem));
         }
     }
 

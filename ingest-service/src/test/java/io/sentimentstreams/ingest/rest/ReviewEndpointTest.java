@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.contracts.Review;
+import io.sentimentstreams.ingest.MetricsScrapeDumping;
 import io.sentimentstreams.testkit.KafkaTestResource;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -33,14 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
-class ReviewEndpointTest {
-
-    /** Leaves this service's Prometheus scrape for deploy-validation's metric-name check. */
-    @AfterEach
-    void dumpMetricsScrape() throws java.io.IOException {
-        java.nio.file.Files.writeString(java.nio.file.Path.of("target/metrics-scrape-" + getClass().getSimpleName()
-                + ".txt"), io.restassured.RestAssured.given().get("/q/metrics").asString());
-    }
+class ReviewEndpointTest extends MetricsScrapeDumping {
 
 
     private static final String JSON = "application/json";

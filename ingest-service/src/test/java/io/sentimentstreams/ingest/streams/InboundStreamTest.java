@@ -10,6 +10,7 @@ import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.Reason;
 import io.sentimentstreams.contracts.Review;
 import io.sentimentstreams.contracts.Stage;
+import io.sentimentstreams.ingest.MetricsScrapeDumping;
 import io.sentimentstreams.testkit.KafkaTestResource;
 import io.sentimentstreams.testkit.TestBroker;
 import io.sentimentstreams.topics.Topic;
@@ -27,20 +28,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The running service's reviews.inbound topology on the real broker, read back with read_committed. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
-class InboundStreamTest {
-
-    /** Leaves this service's Prometheus scrape for deploy-validation's metric-name check. */
-    @AfterEach
-    void dumpMetricsScrape() throws java.io.IOException {
-        java.nio.file.Files.writeString(java.nio.file.Path.of("target/metrics-scrape-" + getClass().getSimpleName()
-                + ".txt"), io.restassured.RestAssured.given().get("/q/metrics").asString());
-    }
+class InboundStreamTest extends MetricsScrapeDumping {
 
 
     private static void produce(final String marker, final byte[]... values) throws Exception {

@@ -19,11 +19,23 @@ class ReviewValidatorTest {
     }
 
     private static void assertRejected(final ItemResult result, final Reason reason, final String field) {
-        assertThat(result.isValid()).as("expected a %s violation", reason).isFalse();
-        assertThat(result.violations()).anySatisfy(v -> {
+        assertRejected(result, reason, field, "the document");
+    }
+
+    private static void assertRejected(final ItemResult result, final Reason reason, final String field,
+            final String what) {
+        assertThat(result.isValid()).as("expected a %s violation for %s", reason, what).isFalse();
+        assertThat(result.violations()).as(what).anySatisfy(v -> {
             assertThat(v.reason()).isEqualTo(reason);
             assertThat(v.field()).isEqualTo(field);
         });
+    }
+
+    /** Each of {@code documents} alone is rejected with {@code reason} on {@code field}. */
+    private void assertAllRejected(final Reason reason, final String field, final String... documents) {
+        for (final String document : documents) {
+            assertRejected(check(document), reason, field, document);
+        }
     }
 
     @Test
@@ -57,9 +69,10 @@ class ReviewValidatorTest {
 
     @Test
     void malformedJsonIsInvalidJson() {
-        assertRejected(check("{\"text\": \"unterminated"), Reason.INVALID_JSON, null);
-        assertRejected(check("{\"text\":\"a\",}"), Reason.INVALID_JSON, null);
-        assertRejected(check("not json"), Reason.INVALID_JSON, null);
+        assertAllRejected(Reason.INVALID_JSON, null,
+                "{\"text\": \"unterminated",
+                "{\"text\":\"a\",}",
+                "not json");
     }
 
     @Test
@@ -83,9 +96,10 @@ class ReviewValidatorTest {
 
     @Test
     void nanAndInfinityAreInvalidJson() {
-        assertRejected(check("{\"text\":NaN}"), Reason.INVALID_JSON, null);
-        assertRejected(check("{\"text\":\"x\",\"attributes\":{\"a\":Infinity}}"), Reason.INVALID_JSON, null);
-        assertRejected(check("{\"text\":-Infinity}"), Reason.INVALID_JSON, null);
+        assertAllRejected(Reason.INVALID_JSON, null,
+                "{\"text\":NaN}",
+                "{\"text\":\"x\",\"attributes\":{\"a\":Infinity}}",
+                "{\"text\":-Infinity}");
     }
 
     @Test
@@ -116,16 +130,18 @@ class ReviewValidatorTest {
 
     @Test
     void nonObjectDocumentsAreInvalidType() {
-        assertRejected(check("[{\"text\":\"a\"}]"), Reason.INVALID_TYPE, null);
-        assertRejected(check("\"just text\""), Reason.INVALID_TYPE, null);
-        assertRejected(check("42"), Reason.INVALID_TYPE, null);
-        assertRejected(check("null"), Reason.INVALID_TYPE, null);
+        assertAllRejected(Reason.INVALID_TYPE, null,
+                "[{\"text\":\"a\"}]",
+                "\"just text\"",
+                "42",
+                "null");
     }
 
     @Test
     void wrongFieldTypesAreInvalidTypeWithTheField() {
-        assertRejected(check("{\"text\":42}"), Reason.INVALID_TYPE, "text");
-        assertRejected(check("{\"text\":[\"a\"]}"), Reason.INVALID_TYPE, "text");
+        assertAllRejected(Reason.INVALID_TYPE, "text",
+                "{\"text\":42}",
+                "{\"text\":[\"a\"]}");
         assertRejected(check("{\"text\":\"a\",\"id\":7}"), Reason.INVALID_TYPE, "id");
         assertRejected(check("{\"text\":\"a\",\"lang\":true}"), Reason.INVALID_TYPE, "lang");
         assertRejected(check("{\"text\":\"a\",\"source\":{}}"), Reason.INVALID_TYPE, "source");
@@ -133,10 +149,11 @@ class ReviewValidatorTest {
 
     @Test
     void missingNullEmptyAndWhitespaceTextAreBlankText() {
-        assertRejected(check("{\"id\":\"x\"}"), Reason.BLANK_TEXT, "text");
-        assertRejected(check("{\"text\":null}"), Reason.BLANK_TEXT, "text");
-        assertRejected(check("{\"text\":\"\"}"), Reason.BLANK_TEXT, "text");
-        assertRejected(check("{\"text\":\" \\n\\t \"}"), Reason.BLANK_TEXT, "text");
+        assertAllRejected(Reason.BLANK_TEXT, "text",
+                "{\"id\":\"x\"}",
+                "{\"text\":null}",
+                "{\"text\":\"\"}",
+                "{\"text\":\" \\n\\t \"}");
     }
 
     @Test
@@ -155,57 +172,58 @@ class ReviewValidatorTest {
 
     @Test
     void controlCharactersAndLoneSurrogatesInTextAreInvalidText() {
-        assertRejected(check("{\"text\":\"nul \\u0000 here\"}"), Reason.INVALID_TEXT, "text");
-        assertRejected(check("{\"text\":\"bell \\u0007\"}"), Reason.INVALID_TEXT, "text");
-        assertRejected(check("{\"text\":\"del \\u007f\"}"), Reason.INVALID_TEXT, "text");
-        assertRejected(check("{\"text\":\"lone \\ud800 high\"}"), Reason.INVALID_TEXT, "text");
-        assertRejected(check("{\"text\":\"lone \\udc00 low\"}"), Reason.INVALID_TEXT, "text");
+        assertAllRejected(Reason.INVALID_TEXT, "text",
+                "{\"text\":\"nul \\u0000 here\"}",
+                "{\"text\":\"bell \\u0007\"}",
+                "{\"text\":\"del \\u007f\"}",
+                "{\"text\":\"lone \\ud800 high\"}",
+                "{\"text\":\"lone \\udc00 low\"}");
     }
 
     @Test
     void idsThatAreTooLongEmptyOrNotPrintableAreInvalidId() {
         assertThat(check("{\"text\":\"a\",\"id\":\"" + "x".repeat(128) + "\"}").isValid()).isTrue();
-        assertRejected(check("{\"text\":\"a\",\"id\":\"" + "x".repeat(129) + "\"}"), Reason.INVALID_ID, "id");
-        assertRejected(check("{\"text\":\"a\",\"id\":\"\"}"), Reason.INVALID_ID, "id");
-        assertRejected(check("{\"text\":\"a\",\"id\":\"has space\"}"), Reason.INVALID_ID, "id");
-        assertRejected(check("{\"text\":\"a\",\"id\":\"tab\\there\"}"), Reason.INVALID_ID, "id");
-        assertRejected(check("{\"text\":\"a\",\"id\":\"nul\\u0000\"}"), Reason.INVALID_ID, "id");
-        assertRejected(check("{\"text\":\"a\",\"id\":\"zw\\u200bsp\"}"), Reason.INVALID_ID, "id");
-        assertRejected(check("{\"text\":\"a\",\"id\":\"\\ud800\"}"), Reason.INVALID_ID, "id");
+        assertAllRejected(Reason.INVALID_ID, "id",
+                "{\"text\":\"a\",\"id\":\"" + "x".repeat(129) + "\"}",
+                "{\"text\":\"a\",\"id\":\"\"}",
+                "{\"text\":\"a\",\"id\":\"has space\"}",
+                "{\"text\":\"a\",\"id\":\"tab\\there\"}",
+                "{\"text\":\"a\",\"id\":\"nul\\u0000\"}",
+                "{\"text\":\"a\",\"id\":\"zw\\u200bsp\"}",
+                "{\"text\":\"a\",\"id\":\"\\ud800\"}");
     }
 
     @Test
     void unknownLanguagesAreRejectedAndOnlyLowerCaseEnKoPass() {
         assertThat(check("{\"text\":\"a\",\"lang\":\"ko\"}").isValid()).isTrue();
-        assertRejected(check("{\"text\":\"a\",\"lang\":\"fr\"}"), Reason.UNKNOWN_LANG, "lang");
-        assertRejected(check("{\"text\":\"a\",\"lang\":\"EN\"}"), Reason.UNKNOWN_LANG, "lang");
-        assertRejected(check("{\"text\":\"a\",\"lang\":\"\"}"), Reason.UNKNOWN_LANG, "lang");
+        assertAllRejected(Reason.UNKNOWN_LANG, "lang",
+                "{\"text\":\"a\",\"lang\":\"fr\"}",
+                "{\"text\":\"a\",\"lang\":\"EN\"}",
+                "{\"text\":\"a\",\"lang\":\"\"}");
         assertThat(check("{\"text\":\"a\",\"lang\":\"fr\"}").violations()).singleElement()
                 .satisfies(v -> assertThat(v.detail()).isEqualTo("lang must be \"en\", \"ko\" or absent (auto-detect)"));
     }
 
     @Test
     void sourcesThatAreTooLongOrNotPrintableAreInvalidSource() {
-        assertRejected(check("{\"text\":\"a\",\"source\":\"" + "s".repeat(129) + "\"}"), Reason.INVALID_SOURCE, "source");
-        assertRejected(check("{\"text\":\"a\",\"source\":\"line\\nbreak\"}"), Reason.INVALID_SOURCE, "source");
-        assertRejected(check("{\"text\":\"a\",\"source\":\"   \"}"), Reason.INVALID_SOURCE, "source");
+        assertAllRejected(Reason.INVALID_SOURCE, "source",
+                "{\"text\":\"a\",\"source\":\"" + "s".repeat(129) + "\"}",
+                "{\"text\":\"a\",\"source\":\"line\\nbreak\"}",
+                "{\"text\":\"a\",\"source\":\"   \"}");
     }
 
     @Test
     void attributesMustBeASmallMapOfPrintableKeysToStrings() {
-        assertRejected(check("{\"text\":\"a\",\"attributes\":[]}"), Reason.INVALID_ATTRIBUTES, "attributes");
-        assertRejected(check("{\"text\":\"a\",\"attributes\":\"k=v\"}"), Reason.INVALID_ATTRIBUTES, "attributes");
-        assertRejected(check("{\"text\":\"a\",\"attributes\":{\"n\":1}}"), Reason.INVALID_ATTRIBUTES, "attributes");
-        assertRejected(check("{\"text\":\"a\",\"attributes\":{\"n\":null}}"), Reason.INVALID_ATTRIBUTES, "attributes");
-        assertRejected(check("{\"text\":\"a\",\"attributes\":{\"nested\":{\"x\":\"y\"}}}"), Reason.INVALID_ATTRIBUTES,
-                "attributes");
-        assertRejected(check("{\"text\":\"a\",\"attributes\":{\"bad key\":\"v\"}}"), Reason.INVALID_ATTRIBUTES,
-                "attributes");
-        assertRejected(check("{\"text\":\"a\",\"attributes\":{\"\":\"v\"}}"), Reason.INVALID_ATTRIBUTES, "attributes");
-        assertRejected(check("{\"text\":\"a\",\"attributes\":{\"k\":\"" + "v".repeat(1025) + "\"}}"),
-                Reason.INVALID_ATTRIBUTES, "attributes");
-        assertRejected(check("{\"text\":\"a\",\"attributes\":{\"k\":\"nul\\u0000\"}}"), Reason.INVALID_ATTRIBUTES,
-                "attributes");
+        assertAllRejected(Reason.INVALID_ATTRIBUTES, "attributes",
+                "{\"text\":\"a\",\"attributes\":[]}",
+                "{\"text\":\"a\",\"attributes\":\"k=v\"}",
+                "{\"text\":\"a\",\"attributes\":{\"n\":1}}",
+                "{\"text\":\"a\",\"attributes\":{\"n\":null}}",
+                "{\"text\":\"a\",\"attributes\":{\"nested\":{\"x\":\"y\"}}}",
+                "{\"text\":\"a\",\"attributes\":{\"bad key\":\"v\"}}",
+                "{\"text\":\"a\",\"attributes\":{\"\":\"v\"}}",
+                "{\"text\":\"a\",\"attributes\":{\"k\":\"" + "v".repeat(1025) + "\"}}",
+                "{\"text\":\"a\",\"attributes\":{\"k\":\"nul\\u0000\"}}");
         final StringBuilder many = new StringBuilder("{\"text\":\"a\",\"attributes\":{");
         for (int i = 0; i < 33; i++) {
             many.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":\"v\"");

@@ -1,6 +1,7 @@
 package io.sentimentstreams.cli.run;
 
 import io.sentimentstreams.broker.BrokerProcess;
+import io.sentimentstreams.broker.ChildProcesses;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -109,23 +110,12 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Kills the JVM without a clean shutdown, as a crash would. */
     public void kill() throws InterruptedException {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        ChildProcesses.kill(process);
     }
 
     /** SIGTERM (Quarkus shuts down gracefully), forcibly after 20 seconds. */
     @Override
     public void close() {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.stop(process, Duration.ofSeconds(20), Duration.ofSeconds(5));
     }
 }

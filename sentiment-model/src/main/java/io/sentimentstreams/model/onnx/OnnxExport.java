@@ -341,12 +341,7 @@ public final class OnnxExport {
     private void floatInit(final String name, final float[] data, final long... dims) {
         final ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(data);
-        final TensorProto.Builder t = TensorProto.newBuilder().setName(name)
-                .setDataType(TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(buf.array()));
-        for (final long d : dims) {
-            t.addDims(d);
-        }
-        g.addInitializer(t);
+        initializer(name, TensorProto.DataType.FLOAT_VALUE, buf, dims);
     }
 
     /** The 1-D int64 axes tensor {axis}, added to the graph on first use. */
@@ -362,8 +357,13 @@ public final class OnnxExport {
     private void i64Init(final String name, final long[] data, final long... dims) {
         final ByteBuffer buf = ByteBuffer.allocate(data.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         buf.asLongBuffer().put(data);
-        final TensorProto.Builder t = TensorProto.newBuilder().setName(name)
-                .setDataType(TensorProto.DataType.INT64_VALUE).setRawData(ByteString.copyFrom(buf.array()));
+        initializer(name, TensorProto.DataType.INT64_VALUE, buf, dims);
+    }
+
+    /** A graph initializer whose little-endian raw data is the whole of {@code raw}'s array. */
+    private void initializer(final String name, final int dataType, final ByteBuffer raw, final long... dims) {
+        final TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(dataType)
+                .setRawData(ByteString.copyFrom(raw.array()));
         for (final long d : dims) {
             t.addDims(d);
         }

@@ -50,7 +50,7 @@ class FastBiLstmAgreementTest {
         for (final int threads : new int[] {1, 2, 3}) {
             try (FastBiLstm fast = FastBiLstm.create(net, a, threads)) {
                 final float[] got = fast.score(ids);
-                assertClose(got, expected, pooling + " threads=" + threads);
+                ReferenceNetworks.assertAgree(got, expected, TOLERANCE, pooling + " threads=" + threads);
                 // One review at a time takes the per-direction split path; it must give the same numbers.
                 for (final int i : new int[] {0, 1, 2, 3, ids.length - 1}) {
                     assertThat(fast.score(new int[][] {ids[i]})[0]).isEqualTo(got[i]);
@@ -65,7 +65,7 @@ class FastBiLstmAgreementTest {
         final MultiLayerNetwork net = ReferenceNetworks.build(a, 3, 0.4);
         final int[][] ids = ReferenceNetworks.rows(300, 40, 300, new int[] {40, 1, 7, 33, 20, 0, 39, 2}, true, 5);
         try (FastBiLstm fast = FastBiLstm.create(net, a, 2)) {
-            assertClose(fast.score(ids), ReferenceNetworks.dl4j(net, ids, true), "300 rows");
+            ReferenceNetworks.assertAgree(fast.score(ids), ReferenceNetworks.dl4j(net, ids, true), TOLERANCE, "300 rows");
         }
     }
 
@@ -82,14 +82,8 @@ class FastBiLstmAgreementTest {
         final MultiLayerNetwork net = ReferenceNetworks.build(a, 5, 4.0);
         final int[][] ids = ReferenceNetworks.rows(40, 60, 120, new int[] {60, 1, 30, 59, 12}, true, 13);
         try (FastBiLstm fast = FastBiLstm.create(net, a, 2)) {
-            final float[] got = fast.score(ids);
-            final float[] expected = ReferenceNetworks.dl4j(net, ids, true);
-            double worst = 0;
-            for (int i = 0; i < got.length; i++) {
-                assertThat(Float.isNaN(got[i])).as("row %d NaN", i).isFalse();
-                worst = Math.max(worst, Math.abs((double) got[i] - expected[i]));
-            }
-            assertThat(worst).as("%s saturated: max |p_fast - p_dl4j|", pooling).isLessThanOrEqualTo(1e-5);
+            ReferenceNetworks.assertAgree(fast.score(ids), ReferenceNetworks.dl4j(net, ids, true), 1e-5,
+                    pooling + " saturated");
         }
     }
 
@@ -141,16 +135,5 @@ class FastBiLstmAgreementTest {
         ids[4][maxlen - 2] = vocab - 1;
         ids[4][maxlen / 2] = 1;
         return ids;
-    }
-
-    static void assertClose(final float[] got, final float[] expected, final String what) {
-        assertThat(got).hasSameSizeAs(expected);
-        double worst = 0;
-        for (int i = 0; i < got.length; i++) {
-            assertThat(Float.isNaN(got[i])).as("%s row %d NaN", what, i).isFalse();
-            worst = Math.max(worst, Math.abs((double) got[i] - expected[i]));
-        }
-        assertThat(worst).as("%s: max |p_fast - p_dl4j| (fast %s vs dl4j %s)", what,
-                java.util.Arrays.toString(got), java.util.Arrays.toString(expected)).isLessThanOrEqualTo(TOLERANCE);
     }
 }

@@ -1,7 +1,10 @@
 package io.sentimentstreams.model.fast;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.bundle.Pooling;
+import java.util.Arrays;
 import java.util.Random;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -23,8 +26,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Test-side builder of the DL4J reference network (embedding, bidirectional LSTM, pooling, optional
- * dense, softmax) with random weights, plus random padded id rows; independent of the trainer's code
- * so the fast engine is checked against DL4J itself.
+ * dense, softmax) with random weights, plus random padded id rows and the agreement check against DL4J's
+ * scores; independent of the trainer's code so the fast engine and the ONNX export are checked against DL4J
+ * itself.
  */
 public final class ReferenceNetworks {
 
@@ -85,6 +89,34 @@ public final class ReferenceNetworks {
             }
         }
         return ids;
+    }
+
+    /**
+     * {@code n} rows for the ONNX agreement tests: lengths cycle through empty, one token, full length and
+     * in between, and row 3 is all OOV (id 1) at full length; ids in [1, vocab).
+     */
+    public static int[][] onnxProbeRows(final int n, final int maxlen, final int vocab, final boolean pre,
+            final long seed) {
+        final int[][] ids = rows(n, maxlen, vocab,
+                new int[] {0, 1, maxlen, 2, maxlen - 1, 10, 5, maxlen, 3, 17, 1, 8}, pre, seed);
+        Arrays.fill(ids[3], 1);
+        return ids;
+    }
+
+    /**
+     * Fails unless {@code got} has a score for every row of {@code expected}, none NaN, and the largest
+     * |got - expected| is at most {@code tolerance}; the message names {@code what} and both score lists.
+     */
+    public static void assertAgree(final float[] got, final float[] expected, final double tolerance,
+            final String what) {
+        assertThat(got).as("%s: scores", what).hasSameSizeAs(expected);
+        double worst = 0;
+        for (int i = 0; i < got.length; i++) {
+            assertThat(Float.isNaN(got[i])).as("%s row %d NaN", what, i).isFalse();
+            worst = Math.max(worst, Math.abs((double) got[i] - expected[i]));
+        }
+        assertThat(worst).as("%s: max |p - p_dl4j| (%s vs dl4j %s)", what, Arrays.toString(got),
+                Arrays.toString(expected)).isLessThanOrEqualTo(tolerance);
     }
 
     /**
