@@ -6,32 +6,26 @@ import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.topics.TopicAdmin;
+import io.sentimentstreams.topics.TopicScan;
 import io.sentimentstreams.topics.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -168,46 +162,24 @@ public final class Publisher {
     public static List<Held> held(final String bootstrap) throws IOException {
         final Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "sentiment-publish-" + UUID.randomUUID());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
-        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         final Map<String, Held> held = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
-            final List<TopicPartition> parts = new ArrayList<>();
-            final var infos = c.partitionsFor(Topics.MODELS.name(), TIMEOUT);
-            if (infos == null || infos.isEmpty()) {
-                return List.of();
-            }
-            infos.forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            final Map<TopicPartition, Long> end = c.endOffsets(parts, TIMEOUT);
-            final long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp, TIMEOUT) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("timed out reading " + Topics.MODELS.name() + " to see what it holds");
+        try {
+            TopicScan.readAll(p, Topics.MODELS.name(), TIMEOUT, r -> {
+                if (r.key() == null) {
+                    return;
                 }
-                for (final ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    if (r.key() == null) {
-                        continue;
-                    }
-                    if (r.value() == null) {
-                        held.remove(r.key());
-                        continue;
-                    }
-                    final Header h = r.headers().lastHeader(BundleArchive.DIGEST_HEADER);
-                    held.put(r.key(), new Held(r.key(), h == null ? "" : new String(h.value(), StandardCharsets.UTF_8),
-                            r.value().length, r.partition(), r.offset(), r.timestamp()));
+                if (r.value() == null) {
+                    held.remove(r.key());
+                    return;
                 }
-            }
-        } catch (org.apache.kafka.common.KafkaException e) {
-            throw new IOException("cannot read " + Topics.MODELS.name() + " on " + bootstrap + ": " + e.getMessage(),
-                    e);
+                final Header h = r.headers().lastHeader(BundleArchive.DIGEST_HEADER);
+                held.put(r.key(), new Held(r.key(), h == null ? "" : new String(h.value(), StandardCharsets.UTF_8),
+                        r.value().length, r.partition(), r.offset(), r.timestamp()));
+            });
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + " (on " + bootstrap + ")", e);
         }
         return held.values().stream().sorted(Comparator.comparing((Held h) -> nameOf(h.key()))
                 .thenComparingInt(h -> versionOf(h.key(), nameOf(h.key())))).toList();

@@ -3,6 +3,7 @@ package io.sentimentstreams.cli.dlq;
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.topics.Topic;
+import io.sentimentstreams.topics.TopicScan;
 import io.sentimentstreams.topics.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,15 +19,11 @@ import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The dead letters on {@code reviews.dlq} in, their original payloads back on the topics they came from out,
@@ -174,39 +171,19 @@ final class DeadLetterReplay {
         }
     }
 
-    /** Reads a whole topic (read_committed) from the beginning to the end offsets of the moment. */
+    /** Reads a whole topic from the beginning to the end offsets of the moment. */
     private void readAll(final Topic<?, ?> topic, final BiConsumer<ConsumerRecord<String, byte[]>, byte[]> each)
             throws IOException {
         final Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            final var infos = c.partitionsFor(topic.name(), TIMEOUT);
-            if (infos == null || infos.isEmpty()) {
-                throw new IOException("topic " + topic.name() + " does not exist on " + bootstrap
-                        + " (./sentiment topics --bootstrap " + bootstrap + " creates the catalogue)");
+        final boolean exists = TopicScan.readAll(p, topic.name(), TIMEOUT, r -> {
+            if (r.value() != null) {
+                each.accept(r, r.value());
             }
-            final List<TopicPartition> parts = infos.stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            final Map<TopicPartition, Long> end = c.endOffsets(parts, TIMEOUT);
-            final long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp, TIMEOUT) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("timed out reading " + topic.name());
-                }
-                for (final ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    if (r.value() != null) {
-                        each.accept(r, r.value());
-                    }
-                }
-            }
-        } catch (KafkaException e) {
-            throw new IOException("cannot read " + topic.name() + " on " + bootstrap + ": " + e.getMessage(), e);
+        });
+        if (!exists) {
+            throw new IOException("topic " + topic.name() + " does not exist on " + bootstrap
+                    + " (./sentiment topics --bootstrap " + bootstrap + " creates the catalogue)");
         }
     }
 }

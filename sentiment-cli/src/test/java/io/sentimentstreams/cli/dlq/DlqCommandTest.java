@@ -2,7 +2,6 @@ package io.sentimentstreams.cli.dlq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sentimentstreams.broker.BrokerProcess;
 import io.sentimentstreams.cli.Command;
 import io.sentimentstreams.cli.Main;
 import io.sentimentstreams.contracts.DeadLetter;
@@ -10,12 +9,12 @@ import io.sentimentstreams.contracts.Reason;
 import io.sentimentstreams.contracts.Review;
 import io.sentimentstreams.contracts.Stage;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.testkit.TestBroker;
 import io.sentimentstreams.topics.TopicAdmin;
 import io.sentimentstreams.topics.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,10 +31,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./sentiment dlq} on a real broker: letters listed and filtered; a replay sends each selected original
@@ -44,24 +41,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DlqCommandTest {
 
-    @TempDir
-    static Path tmp;
-    private static BrokerProcess broker;
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @BeforeAll
-    static void startBroker() throws Exception {
-        broker = BrokerProcess.start(BrokerProcess.Options.defaults(tmp.resolve("broker")).withPort(0));
-        TopicAdmin.createAll(broker.bootstrapServers(), (short) 1);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    static void createTopics() throws Exception {
+        TopicAdmin.createAll(TestBroker.bootstrapServers(), (short) 1);
     }
 
     private int dlq(final String... args) {
@@ -69,7 +55,7 @@ class DlqCommandTest {
         err.reset();
         final List<String> argv = new ArrayList<>(List.of("dlq"));
         argv.addAll(List.of(args));
-        argv.addAll(List.of("--bootstrap", broker.bootstrapServers()));
+        argv.addAll(List.of("--bootstrap", TestBroker.bootstrapServers()));
         return Main.run(argv.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
@@ -106,7 +92,7 @@ class DlqCommandTest {
 
         assertThat(dlq("replay", "--reason", "NO_MODEL")).isZero();
         assertThat(stderr()).contains("replayed 2, already replayed 0, cannot replay 1");
-        final List<ConsumerRecord<String, byte[]>> raw = committed(Topics.RAW.name());
+        final List<ConsumerRecord<String, byte[]>> raw = committedAtLeast(Topics.RAW.name(), 2);
         assertThat(raw).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("nm-a", "nm-b");
         assertThat(raw).anySatisfy(r -> {
             assertThat(r.key()).isEqualTo("nm-a");
@@ -114,7 +100,7 @@ class DlqCommandTest {
             assertThat(new String(r.headers().lastHeader(DeadLetterReplay.REPLAY_HEADER).value(), StandardCharsets.UTF_8))
                     .startsWith(Topics.DLQ.name() + "/");
         });
-        assertThat(committed(Topics.DLQ_REPLAYS.name())).hasSize(2);
+        assertThat(committedAtLeast(Topics.DLQ_REPLAYS.name(), 2)).hasSize(2);
 
         assertThat(dlq("replay", "--reason", "NO_MODEL")).isZero();
         assertThat(stderr()).contains("replayed 0, already replayed 2, cannot replay 1");
@@ -133,16 +119,31 @@ class DlqCommandTest {
 
     private static void write(final DeadLetter d) throws Exception {
         final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new StringSerializer())) {
             producer.send(new ProducerRecord<>(Topics.DLQ.name(), d.id(), Json.write(d))).get();
         }
     }
 
+    /**
+     * The committed records once at least {@code n} are visible: the coordinator writes a transaction's commit
+     * markers after it answers the commit, so read_committed readers see the records a moment later.
+     */
+    private static List<ConsumerRecord<String, byte[]>> committedAtLeast(final String topic, final int n)
+            throws InterruptedException {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<ConsumerRecord<String, byte[]>> records = committed(topic);
+        while (records.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            records = committed(topic);
+        }
+        return records;
+    }
+
     private static List<ConsumerRecord<String, byte[]>> committed(final String topic) {
         final Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sentimentstreams.broker.BrokerProcess;
 import io.sentimentstreams.cli.Main;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.testkit.TestBroker;
 import io.sentimentstreams.topics.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,8 +25,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,27 +39,14 @@ class PublishCommandTest {
 
     @TempDir
     static Path tmp;
-    private static BrokerProcess broker;
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = BrokerProcess.start(BrokerProcess.Options.defaults(tmp.resolve("broker")).withPort(0));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
     private int publish(final String... extra) {
         out.reset();
         err.reset();
-        final List<String> argv = new ArrayList<>(List.of("publish", "--bootstrap", broker.bootstrapServers()));
+        final List<String> argv = new ArrayList<>(List.of("publish", "--bootstrap", TestBroker.bootstrapServers()));
         argv.addAll(List.of(extra));
         return Main.run(argv.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -95,7 +80,7 @@ class PublishCommandTest {
                 Map.entry("imdb-en@" + (version + 1), 1));
 
         out.reset();
-        assertThat(Main.run(new String[] {"models", "list", "--bootstrap", broker.bootstrapServers(), "--output",
+        assertThat(Main.run(new String[] {"models", "list", "--bootstrap", TestBroker.bootstrapServers(), "--output",
             "jsonl"}, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
             StandardCharsets.UTF_8))).isZero();
         final List<String> listed = out.toString(StandardCharsets.UTF_8).lines().toList();
@@ -128,7 +113,7 @@ class PublishCommandTest {
 
     private static Map<String, Integer> recordsByKey() {
         final Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers());
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
         final Map<String, Integer> counts = new java.util.TreeMap<>();
