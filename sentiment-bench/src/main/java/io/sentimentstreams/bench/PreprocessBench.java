@@ -229,7 +229,7 @@ public final class PreprocessBench implements Command {
                 .withPort(0))) {
             final String bootstrap = broker.bootstrapServers();
             TopicAdmin.createAll(bootstrap, (short) 1);
-            Publisher.publish(bundle.dir(), bootstrap, bundle.manifest().version(), false);
+            Publisher.publish(bundle.dir(), bootstrap, null, false);
             produceBacklog(bootstrap, raw, err);
             final Path workDir = runDir.resolve("preprocess-service");
             final Map<String, String> env = new LinkedHashMap<>();

@@ -23,7 +23,8 @@ public record DeadLetter(
         String sourceTopic,
         Integer partition,
         Long offset,
-        Instant at) {
+        Instant at,
+        Integer originalLength) {
 
     public static final int SCHEMA = 1;
     /** Longest payload kept verbatim; larger payloads are cut and the cut is said in the message. */
@@ -47,7 +48,25 @@ public record DeadLetter(
             }
         }
         return new DeadLetter(SCHEMA, stage, reason, note, id, text, base64, sourceTopic, partition, offset,
-                Instant.now());
+                Instant.now(), original == null ? null : original.length);
+    }
+
+    /** This letter saying that its payload is the first bytes of one of {@code length} bytes (cut to fit). */
+    public DeadLetter withOriginalLength(final int length) {
+        return new DeadLetter(schema, stage, reason, message, id, payload, payloadBase64, sourceTopic, partition, offset,
+                at, length);
+    }
+
+    /**
+     * Whether the kept payload is shorter than the original (cut to fit the topic): such a letter can be read but
+     * not replayed. Letters written before {@code originalLength} existed say so only in their message.
+     */
+    public boolean truncated() {
+        final byte[] kept = originalBytes();
+        if (originalLength != null) {
+            return kept == null || kept.length < originalLength;
+        }
+        return message != null && message.contains(" bytes cut to ");
     }
 
     /** The original payload bytes, whichever way they were stored. */

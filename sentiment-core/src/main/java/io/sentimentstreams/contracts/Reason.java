@@ -33,6 +33,11 @@ public enum Reason {
     SCORING_ERROR,
     /** The review id was already encoded within the idempotency window with a different text. */
     ID_CONFLICT,
+    /**
+     * Not written any more: earlier builds dead-lettered every repeated id this way, and such letters stay readable
+     * on reviews.dlq for its retention. A repeat is now dropped and counted; another text is {@link #ID_CONFLICT}.
+     */
+    DUPLICATE,
     /** {@code text} contains control characters (other than tab, newline, carriage return) or unpaired surrogates. */
     INVALID_TEXT,
     /** The review object has a field the envelope does not define (the envelope is closed, see review-input.schema.json). */

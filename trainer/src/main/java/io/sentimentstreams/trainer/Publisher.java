@@ -1,6 +1,7 @@
 package io.sentimentstreams.trainer;
 
 import io.sentimentstreams.bundle.BundleArchive;
+import io.sentimentstreams.bundle.BundleDirs;
 import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
@@ -18,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -58,8 +58,24 @@ public final class Publisher {
     private Publisher() {
     }
 
+    /** Publishes under the bundle's own version, or {@code version} when given (re-stamping the bundle). */
     public static Published publish(final Path bundleDir, final String bootstrap, final Integer version,
                                     final boolean createTopics) throws IOException, BundleException {
+        return publish(bundleDir, bootstrap, version, false, createTopics);
+    }
+
+    /**
+     * Publishes under the newest version of the bundle's name on the topic + 1; when the newest already is this
+     * bundle (a retry after a lost answer), nothing is sent and that version is reported.
+     */
+    public static Published publishNext(final Path bundleDir, final String bootstrap, final boolean createTopics)
+            throws IOException, BundleException {
+        return publish(bundleDir, bootstrap, null, true, createTopics);
+    }
+
+    private static Published publish(final Path bundleDir, final String bootstrap, final Integer version,
+                                     final boolean next, final boolean createTopics)
+            throws IOException, BundleException {
         final ModelBundle original = ModelBundle.load(bundleDir);
         if (createTopics) {
             try {
@@ -69,18 +85,29 @@ public final class Publisher {
             }
         }
         final String name = original.manifest().name();
-        final int v = version != null ? version : original.manifest().version();
         final Path staging = Files.createTempDirectory("publish-" + name + "-");
-        try {
-            final ModelBundle bundle = v == original.manifest().version() ? original : restamp(original, v, staging);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(bootstrap, name))) {
+            // One transactional id per model name: a publish of this name still open is fenced (and aborts), one
+            // that committed is visible to the scan below, so the check and the send cannot interleave with it.
+            producer.initTransactions();
+            final Map<String, String> onTopic = digestsOnTopic(bootstrap);
+            final int newest = onTopic.keySet().stream().mapToInt(k -> versionOf(k, name)).max().orElse(0);
+            if (next && newest > 0) {
+                final ModelBundle asNewest = stamped(original, newest, staging.resolve("newest"));
+                if (asNewest.digest().equals(onTopic.get(name + "@" + newest))) {
+                    return new Published(name + "@" + newest, newest, asNewest.digest(), 0, -1, -1, true);
+                }
+            }
+            final int v = next ? newest + 1 : version != null ? version : original.manifest().version();
+            final ModelBundle bundle = stamped(original, v, staging.resolve("v" + v));
             final String key = name + "@" + v;
-            final String onTopic = digestsOnTopic(bootstrap).get(key);
-            if (bundle.digest().equals(onTopic)) {
+            final String held = onTopic.get(key);
+            if (bundle.digest().equals(held)) {
                 return new Published(key, v, bundle.digest(), 0, -1, -1, true);
             }
-            if (onTopic != null) {
+            if (held != null) {
                 throw new VersionTakenException(key + " is already on " + Topics.MODELS.name() + " as another bundle "
-                        + "(digest " + onTopic + "; this one is " + bundle.digest() + "); a version names one bundle "
+                        + "(digest " + held + "; this one is " + bundle.digest() + "); a version names one bundle "
                         + "everywhere, so publish this one under a new version (--version next, or --version N)");
             }
             final byte[] archive = BundleArchive.pack(bundle);
@@ -90,21 +117,32 @@ public final class Publisher {
             }
             final ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.MODELS.name(), key, archive);
             record.headers().add(BundleArchive.DIGEST_HEADER, bundle.digest().getBytes(StandardCharsets.UTF_8));
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(bootstrap))) {
-                final RecordMetadata md = producer.send(record).get(TIMEOUT.toSeconds(),
-                        java.util.concurrent.TimeUnit.SECONDS);
-                return new Published(key, v, bundle.digest(), archive.length, md.partition(), md.offset(), false);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while publishing " + key, e);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                final Throwable cause = e.getCause() == null ? e : e.getCause();
-                throw new IOException("publishing " + key + " to " + bootstrap + " failed: " + cause.getMessage(),
-                        cause);
-            }
+            producer.beginTransaction();
+            final java.util.concurrent.Future<RecordMetadata> sent = producer.send(record);
+            producer.commitTransaction();
+            final RecordMetadata md = sent.get();
+            return new Published(key, v, bundle.digest(), archive.length, md.partition(), md.offset(), false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while publishing " + name, e);
+        } catch (java.util.concurrent.ExecutionException | org.apache.kafka.common.KafkaException e) {
+            final Throwable cause = e.getCause() != null && e instanceof java.util.concurrent.ExecutionException
+                    ? e.getCause() : e;
+            throw new IOException("publishing " + name + " to " + bootstrap + " failed, nothing was published: "
+                    + cause.getMessage(), cause);
         } finally {
-            deleteTree(staging);
+            BundleDirs.delete(staging, (path, e) -> { });
         }
+    }
+
+    /** The bundle itself when it already carries {@code version}, else a copy re-stamped with it in {@code dir}. */
+    private static ModelBundle stamped(final ModelBundle original, final int version, final Path dir)
+            throws IOException, BundleException {
+        if (version == original.manifest().version()) {
+            return original;
+        }
+        Files.createDirectories(dir);
+        return restamp(original, version, dir);
     }
 
     /** A copy of {@code b} in {@code dir} whose bundle.json carries {@code version}. */
@@ -118,8 +156,9 @@ public final class Publisher {
         return ModelBundle.load(dir);
     }
 
-    static Properties producerProps(final String bootstrap) {
+    static Properties producerProps(final String bootstrap, final String name) {
         final Properties p = new Properties();
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, Topics.PREFIX + "sentiment-publish-" + name);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -133,15 +172,6 @@ public final class Publisher {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "sentiment-publish");
         return p;
-    }
-
-    /** The largest version of {@code name} on the topic (0 when there is none), read from the beginning. */
-    public static int newestVersion(final String bootstrap, final String name) throws IOException {
-        int newest = 0;
-        for (final String key : digestsOnTopic(bootstrap).keySet()) {
-            newest = Math.max(newest, versionOf(key, name));
-        }
-        return newest;
     }
 
     /** One bundle the topic holds: its key, digest header ("" when it has none), size and place. */
@@ -165,8 +195,9 @@ public final class Publisher {
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
         final Map<String, Held> held = new HashMap<>();
+        final boolean exists;
         try {
-            TopicScan.readAll(p, Topics.MODELS.name(), TIMEOUT, r -> {
+            exists = TopicScan.readAll(p, Topics.MODELS.name(), TIMEOUT, r -> {
                 if (r.key() == null) {
                     return;
                 }
@@ -180,6 +211,10 @@ public final class Publisher {
             });
         } catch (IOException e) {
             throw new IOException(e.getMessage() + " (on " + bootstrap + ")", e);
+        }
+        if (!exists) {
+            throw new IOException("topic " + Topics.MODELS.name() + " does not exist on " + bootstrap
+                    + " (./sentiment topics --bootstrap " + bootstrap + " creates the catalogue)");
         }
         return held.values().stream().sorted(Comparator.comparing((Held h) -> nameOf(h.key()))
                 .thenComparingInt(h -> versionOf(h.key(), nameOf(h.key())))).toList();
@@ -203,14 +238,6 @@ public final class Publisher {
             return Integer.parseInt(key.substring(at + 1));
         } catch (NumberFormatException e) {
             return 0;
-        }
-    }
-
-    private static void deleteTree(final Path root) {
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A leftover temporary copy is harmless.
         }
     }
 }

@@ -93,7 +93,7 @@ public final class InboundProcessor implements Processor<byte[], byte[], String,
             }
             letter = DeadLetter.of(Stage.INGEST, reason, message + " (payload of " + original.length
                     + " bytes cut to " + cut + " bytes to fit the dead-letter topic)", null,
-                    Arrays.copyOf(original, cut), topic, partition, offset);
+                    Arrays.copyOf(original, cut), topic, partition, offset).withOriginalLength(original.length);
         }
         return letter;
     }

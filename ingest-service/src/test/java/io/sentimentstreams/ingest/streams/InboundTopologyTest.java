@@ -140,6 +140,8 @@ class InboundTopologyTest {
         final DeadLetter letter = dlq.readValue();
         assertThat(Json.writeBytes(letter).length).isLessThanOrEqualTo(InboundProcessor.MAX_DEAD_LETTER_BYTES);
         assertThat(letter.message()).contains("cut to");
+        assertThat(letter.originalLength()).as("the letter says how long the original was").isEqualTo(600 * 1024);
+        assertThat(letter.truncated()).as("so a replay can tell it is not the whole payload").isTrue();
     }
 
     @Test

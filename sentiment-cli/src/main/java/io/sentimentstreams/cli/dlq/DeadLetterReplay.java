@@ -38,6 +38,8 @@ final class DeadLetterReplay {
     static final String REPLAY_HEADER = "sentiment.replay.of";
     private static final String TRANSACTIONAL_ID = "sentiment-dlq-replay";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** Letters per replay transaction: up to 512 KiB each, so a chunk stays far below the transaction timeout. */
+    static final int PER_TRANSACTION = 200;
 
     /** A dead letter and where it sits on {@code reviews.dlq}. */
     record Letter(DeadLetter letter, int partition, long offset) {
@@ -47,7 +49,7 @@ final class DeadLetterReplay {
     }
 
     /** What a replay did (or would do, on a dry run). */
-    record Outcome(List<Letter> replayed, int alreadyReplayed, List<Letter> unreplayable) {
+    record Outcome(List<Letter> replayed, int alreadyReplayed, List<Letter> unreplayable, int unreadable) {
     }
 
     private final String bootstrap;
@@ -56,17 +58,28 @@ final class DeadLetterReplay {
         this.bootstrap = bootstrap;
     }
 
-    /** Every dead letter now on the topic, oldest first per partition (unreadable records are skipped). */
-    List<Letter> letters() throws IOException {
+    /** The selected dead letters now on the topic, oldest first per partition, and how many records were unreadable. */
+    Selection letters(final Predicate<Letter> selected) throws IOException {
         final List<Letter> out = new ArrayList<>();
+        final int[] unreadable = {0};
         readAll(Topics.DLQ, (r, value) -> {
+            final Letter l;
             try {
-                out.add(new Letter(Json.MAPPER.readValue(value, DeadLetter.class), r.partition(), r.offset()));
+                l = new Letter(Json.MAPPER.readValue(value, DeadLetter.class), r.partition(), r.offset());
             } catch (IOException e) {
-                // Not a DeadLetter this build understands: list nothing rather than guess.
+                unreadable[0]++;
+                return;
+            }
+            // Filtered while reading, so only the selection is held (a letter can carry 512 KiB of payload).
+            if (selected.test(l)) {
+                out.add(l);
             }
         });
-        return out;
+        return new Selection(out, unreadable[0]);
+    }
+
+    /** Letters chosen by a filter, and the records of the topic that are not a dead letter this build reads. */
+    record Selection(List<Letter> letters, int unreadable) {
     }
 
     /** The coordinates of every letter already replayed. */
@@ -104,10 +117,8 @@ final class DeadLetterReplay {
         final List<Letter> todo = new ArrayList<>();
         final List<Letter> unreplayable = new ArrayList<>();
         int already = 0;
-        for (final Letter l : letters()) {
-            if (!selected.test(l)) {
-                continue;
-            }
+        final Selection selection = letters(selected);
+        for (final Letter l : selection.letters()) {
             if (done.contains(l.coordinates())) {
                 already++;
             } else if (whyNot(l.letter()) != null) {
@@ -116,7 +127,7 @@ final class DeadLetterReplay {
                 todo.add(l);
             }
         }
-        return new Outcome(todo, already, unreplayable);
+        return new Outcome(todo, already, unreplayable, selection.unreadable());
     }
 
     /** Why a letter cannot be sent back as it came, or null when it can. */
@@ -127,8 +138,9 @@ final class DeadLetterReplay {
         if (d.sourceTopic() == null || d.sourceTopic().isBlank()) {
             return "it does not say which topic it came from";
         }
-        if (d.message() != null && d.message().contains(" cut to " + DeadLetter.MAX_PAYLOAD_BYTES + ")")) {
-            return "its payload was cut to " + DeadLetter.MAX_PAYLOAD_BYTES + " bytes when it was dead-lettered";
+        if (d.truncated()) {
+            return "its payload was cut to fit the dead-letter topic (" + d.originalBytes().length + " of "
+                    + (d.originalLength() == null ? "more" : String.valueOf(d.originalLength())) + " bytes kept)";
         }
         return null;
     }
@@ -143,31 +155,40 @@ final class DeadLetterReplay {
         return p;
     }
 
+    /**
+     * Sends the letters in transactions of at most {@link #PER_TRANSACTION} (payload and ledger entry together),
+     * so a large replay stays well inside the transaction timeout; a failed chunk aborts and stops the replay,
+     * and the chunks before it stay done (the ledger says so).
+     */
     private static void send(final KafkaProducer<byte[], byte[]> producer, final List<Letter> letters)
             throws IOException {
-        producer.beginTransaction();
-        try {
-            for (final Letter l : letters) {
-                final DeadLetter d = l.letter();
-                final byte[] key = d.id() == null ? null : d.id().getBytes(StandardCharsets.UTF_8);
-                final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(d.sourceTopic(), key,
-                        d.originalBytes());
-                record.headers().add(REPLAY_HEADER, (Topics.DLQ.name() + "/" + l.partition() + "/" + l.offset())
-                        .getBytes(StandardCharsets.UTF_8));
-                producer.send(record);
-                producer.send(new ProducerRecord<>(Topics.DLQ_REPLAYS.name(),
-                        l.coordinates().getBytes(StandardCharsets.UTF_8),
-                        Json.writeBytes(Map.of("to", d.sourceTopic(), "id", String.valueOf(d.id()),
-                                "reason", String.valueOf(d.reason()), "at", Instant.now().toString()))));
-            }
-            producer.commitTransaction();
-        } catch (KafkaException e) {
+        for (int from = 0; from < letters.size(); from += PER_TRANSACTION) {
+            final List<Letter> chunk = letters.subList(from, Math.min(letters.size(), from + PER_TRANSACTION));
+            producer.beginTransaction();
             try {
-                producer.abortTransaction();
-            } catch (KafkaException fenced) {
-                // Fenced by a newer replay: the broker aborts this transaction itself.
+                for (final Letter l : chunk) {
+                    final DeadLetter d = l.letter();
+                    final byte[] key = d.id() == null ? null : d.id().getBytes(StandardCharsets.UTF_8);
+                    final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(d.sourceTopic(), key,
+                            d.originalBytes());
+                    record.headers().add(REPLAY_HEADER, (Topics.DLQ.name() + "/" + l.partition() + "/"
+                            + l.offset()).getBytes(StandardCharsets.UTF_8));
+                    producer.send(record);
+                    producer.send(new ProducerRecord<>(Topics.DLQ_REPLAYS.name(),
+                            l.coordinates().getBytes(StandardCharsets.UTF_8),
+                            Json.writeBytes(Map.of("to", d.sourceTopic(), "id", String.valueOf(d.id()),
+                                    "reason", String.valueOf(d.reason()), "at", Instant.now().toString()))));
+                }
+                producer.commitTransaction();
+            } catch (KafkaException e) {
+                try {
+                    producer.abortTransaction();
+                } catch (KafkaException fenced) {
+                    // Fenced by a newer replay: the broker aborts this transaction itself.
+                }
+                throw new IOException("replay aborted after " + from + " of " + letters.size() + " letters (those "
+                        + "are recorded as replayed; run it again for the rest): " + e.getMessage(), e);
             }
-            throw new IOException("replay aborted, nothing was sent: " + e.getMessage(), e);
         }
     }
 

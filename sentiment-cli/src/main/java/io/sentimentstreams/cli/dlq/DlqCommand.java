@@ -65,11 +65,13 @@ public final class DlqCommand implements Command {
         final Predicate<DeadLetterReplay.Letter> selected = selection(a);
         final DeadLetterReplay dlq = new DeadLetterReplay(a.require("bootstrap"));
         if (!replay) {
-            final List<DeadLetterReplay.Letter> letters = dlq.letters().stream().filter(selected).toList();
+            final DeadLetterReplay.Selection selection = dlq.letters(selected);
+            final List<DeadLetterReplay.Letter> letters = selection.letters();
             for (final DeadLetterReplay.Letter l : letters) {
                 out.println(output.equals("jsonl") ? Json.write(json(l)) : line(l));
             }
-            err.println(letters.size() + " dead letters" + (letters.isEmpty() ? "" : " " + byReason(letters)));
+            err.println(letters.size() + " dead letters" + (letters.isEmpty() ? "" : " " + byReason(letters))
+                    + unreadable(selection.unreadable()));
             return 0;
         }
         final DeadLetterReplay.Outcome o = dlq.replay(selected, a.has("dry-run"));
@@ -80,9 +82,9 @@ public final class DlqCommand implements Command {
         for (final DeadLetterReplay.Letter l : o.unreplayable()) {
             err.println("cannot replay " + l.coordinates() + ": " + DeadLetterReplay.whyNot(l.letter()));
         }
-        err.printf(Locale.ROOT, "%s %d, already replayed %d, cannot replay %d%n",
+        err.printf(Locale.ROOT, "%s %d, already replayed %d, cannot replay %d%s%n",
                 a.has("dry-run") ? "would replay" : "replayed", o.replayed().size(), o.alreadyReplayed(),
-                o.unreplayable().size());
+                o.unreplayable().size(), unreadable(o.unreadable()));
         return 0;
     }
 
@@ -137,6 +139,11 @@ public final class DlqCommand implements Command {
         n.put("dlqPartition", l.partition());
         n.put("dlqOffset", l.offset());
         return n;
+    }
+
+    private static String unreadable(final int n) {
+        return n == 0 ? "" : "; " + n + " records on " + io.sentimentstreams.topics.Topics.DLQ.name()
+                + " are not dead letters this build reads (skipped)";
     }
 
     private static Map<String, Integer> byReason(final List<DeadLetterReplay.Letter> letters) {

@@ -69,9 +69,8 @@ public final class PublishCommand implements Command {
         final String bootstrap = a.require("bootstrap");
         final Publisher.Published p;
         try {
-            p = Publisher.publish(model, bootstrap, next
-                    ? Integer.valueOf(Publisher.newestVersion(bootstrap, ModelBundle.load(model).manifest().name()) + 1)
-                    : version, a.has("create-topics"));
+            p = next ? Publisher.publishNext(model, bootstrap, a.has("create-topics"))
+                    : Publisher.publish(model, bootstrap, version, a.has("create-topics"));
         } catch (Publisher.VersionTakenException e) {
             err.println("sentiment publish: refused: " + e.getMessage());
             return VERSION_TAKEN;

@@ -1,7 +1,6 @@
 package io.sentimentstreams.cli.run;
 
 import io.sentimentstreams.broker.BrokerProcess;
-import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.topics.TopicAdmin;
 import io.sentimentstreams.topics.Topics;
 import io.sentimentstreams.trainer.Publisher;
@@ -60,8 +59,7 @@ public final class Stack implements AutoCloseable {
             });
             step("models", () -> {
                 for (final Path dir : modelDirs) {
-                    publishedModels.add(Publisher.publish(dir, broker.bootstrapServers(),
-                            ModelBundle.load(dir).manifest().version(), false).key());
+                    publishedModels.add(Publisher.publish(dir, broker.bootstrapServers(), null, false).key());
                 }
                 return publishedModels.isEmpty() ? "none found" : String.join(", ", publishedModels);
             });

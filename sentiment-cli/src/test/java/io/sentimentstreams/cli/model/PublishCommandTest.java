@@ -76,6 +76,10 @@ class PublishCommandTest {
 
         assertThat(publish("--model", other.toString(), "--version", "next")).as(err.toString()).isZero();
         assertThat(printed().get("key").asText()).isEqualTo("imdb-en@" + (version + 1));
+        assertThat(publish("--model", other.toString(), "--version", "next")).as(err.toString()).isZero();
+        assertThat(printed().get("key").asText()).as("a retry of next finds itself as the newest")
+                .isEqualTo("imdb-en@" + (version + 1));
+        assertThat(printed().get("already_published").asBoolean()).isTrue();
         assertThat(recordsByKey()).containsOnly(Map.entry("imdb-en@" + version, 1),
                 Map.entry("imdb-en@" + (version + 1), 1));
 
