@@ -144,6 +144,10 @@ public final class ModelsTopicFollower implements AutoCloseable {
         while (running) {
             try (Consumer<String, byte[]> c = consumers.get()) {
                 consumer = c;
+                if (!running) {
+                    // close() ran before this consumer was published, so its wakeup could not reach it.
+                    return;
+                }
                 follow(c);
             } catch (WakeupException e) {
                 if (running) {
