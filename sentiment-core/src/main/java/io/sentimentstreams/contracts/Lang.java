@@ -10,8 +10,8 @@ import java.util.List;
  * the constant out.
  */
 public enum Lang implements WireName {
-    EN(Lang.EN_NAME, "eng"),
-    KO(Lang.KO_NAME, "kor");
+    EN(Lang.EN_NAME),
+    KO(Lang.KO_NAME);
 
     /** {@link #EN}'s wire name as a compile-time constant, for annotations that cannot call {@link #wireName()}. */
     public static final String EN_NAME = "en";
@@ -22,11 +22,9 @@ public enum Lang implements WireName {
     public static final List<String> NAMES = WireName.names(Lang.class);
 
     private final String wireName;
-    private final String iso6392;
 
-    Lang(final String wireName, final String iso6392) {
+    Lang(final String wireName) {
         this.wireName = wireName;
-        this.iso6392 = iso6392;
     }
 
     /** The constant named exactly {@code name}; otherwise an error naming the value and the allowed ones. */
@@ -39,11 +37,6 @@ public enum Lang implements WireName {
     @JsonValue
     public String wireName() {
         return wireName;
-    }
-
-    /** The ISO 639-2 code ({@code eng}, {@code kor}), which declared language tags may use. */
-    public String iso6392() {
-        return iso6392;
     }
 
     /** The wire name, so log lines, metric tags and messages read as before the enum. */

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -24,9 +23,6 @@ import org.jboss.logging.Logger;
  * file's sha256, key equal to the manifest, supported language, and a pipeline whose rows fit the network.
  */
 public final class BundleVerifier {
-
-    /** The languages the services serve; a bundle for any other language is refused. */
-    public static final List<String> LANGUAGES = Lang.NAMES;
 
     private static final Logger LOG = Logger.getLogger(BundleVerifier.class);
 
@@ -98,7 +94,7 @@ public final class BundleVerifier {
         }
         final Lang lang = m.lang();
         if (lang == null) {
-            throw refused(a, RefusalReason.UNSUPPORTED_LANG, "bundle has no language; it must be one of " + LANGUAGES);
+            throw refused(a, RefusalReason.UNSUPPORTED_LANG, "bundle has no language; it must be one of " + Lang.NAMES);
         }
         final PipelineConfig p = m.pipeline();
         if (p.lang() != null && p.lang() != lang) {

@@ -1,11 +1,9 @@
 package io.sentimentstreams.text;
 
 import io.sentimentstreams.contracts.Lang;
-import java.util.Locale;
 
 /**
- * A declared language or a text in, a {@link Lang} out: a declared language (a {@link Lang}, or a tag
- * such as {@code ko}/{@code en} in any case, {@code ko-KR}, {@code en_US}...) wins; otherwise the text is
+ * A declared {@link Lang} or a text in, a {@link Lang} out: a declared language wins; otherwise the text is
  * Korean when Hangul makes up at least {@link #HANGUL_SHARE} of its letters (so brand names and English
  * loanwords in a Korean review do not flip it), and English otherwise, including texts without letters.
  * Stateless and thread-safe.
@@ -45,23 +43,5 @@ public final class LanguageDetector {
     /** The declared language, else {@link #detect}. */
     public static Lang resolve(final Lang declared, final String text) {
         return declared != null ? declared : detect(text);
-    }
-
-    /**
-     * The language a declared tag names when it is Korean or English (the wire name, its ISO 639-2 code
-     * {@code kor}/{@code eng}, or a locale such as {@code ko-KR}), else {@link #detect}.
-     */
-    public static Lang resolveTag(final String declared, final String text) {
-        if (declared != null) {
-            final String d = declared.trim().toLowerCase(Locale.ROOT);
-            for (final Lang lang : Lang.values()) {
-                final String code = lang.wireName();
-                if (d.equals(code) || d.startsWith(code + "-") || d.startsWith(code + "_")
-                        || d.equals(lang.iso6392())) {
-                    return lang;
-                }
-            }
-        }
-        return detect(text);
     }
 }

@@ -10,15 +10,12 @@ import java.util.List;
  */
 public final class Padding {
 
-    public static final String PRE = PadSide.PRE.wireName();
-    public static final String POST = PadSide.POST.wireName();
-
     private Padding() {
     }
 
     /** Keras defaults: {@code maxlen} = longest, {@code padding='pre'}, {@code truncating='pre'}, value 0. */
     public static int[][] padSequences(final List<int[]> sequences) {
-        return padSequences(sequences, -1, PRE, PRE, 0);
+        return padSequences(sequences, -1, PadSide.PRE.wireName(), PadSide.PRE.wireName(), 0);
     }
 
     /**

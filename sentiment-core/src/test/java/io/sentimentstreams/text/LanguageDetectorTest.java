@@ -28,10 +28,5 @@ class LanguageDetectorTest {
         assertThat(LanguageDetector.resolve(Lang.KO, "English words only")).isEqualTo(Lang.KO);
         assertThat(LanguageDetector.resolve(Lang.EN, "한국어 문장")).isEqualTo(Lang.EN);
         assertThat(LanguageDetector.resolve((Lang) null, "한국어 문장")).isEqualTo(Lang.KO);
-        assertThat(LanguageDetector.resolveTag("ko-KR", "English words only")).isEqualTo(Lang.KO);
-        assertThat(LanguageDetector.resolveTag("EN", "한국어 문장")).isEqualTo(Lang.EN);
-        assertThat(LanguageDetector.resolveTag("kor", "English words only")).isEqualTo(Lang.KO);
-        assertThat(LanguageDetector.resolveTag("fr", "한국어 문장")).isEqualTo(Lang.KO);
-        assertThat(LanguageDetector.resolveTag(null, "plain")).isEqualTo(Lang.EN);
     }
 }

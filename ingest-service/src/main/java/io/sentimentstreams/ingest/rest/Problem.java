@@ -37,6 +37,7 @@ public record Problem(String type, String title, int status, String detail, Stri
             Map.entry("BODY_TOO_LARGE", "Request body too large"),
             Map.entry("TOO_MANY_ITEMS", "Too many reviews in one request"),
             Map.entry("UNSUPPORTED_MEDIA_TYPE", "Unsupported content type"),
+            Map.entry("INVALID_PARAMETER", "Invalid query parameter"),
             Map.entry("UNAUTHORIZED", "Missing or wrong API key"),
             Map.entry("OVERLOADED", "Too many requests in flight"),
             Map.entry("BROKER_UNAVAILABLE", "Kafka is unavailable; nothing was accepted"),

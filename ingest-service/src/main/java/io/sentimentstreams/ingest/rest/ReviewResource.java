@@ -16,10 +16,11 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -30,7 +31,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -50,6 +53,7 @@ public class ReviewResource {
 
     public static final String PATH = "/reviews";
     public static final String NDJSON = "application/x-ndjson";
+    static final String ATOMIC = "atomic";
 
     private static final Logger LOG = Logger.getLogger(ReviewResource.class);
     private static final Set<String> JSON_TYPES = Set.of("application/json", "text/json");
@@ -90,7 +94,8 @@ public class ReviewResource {
             + "atomic=true); rejected lists the refused items",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
     @APIResponse(responseCode = "400", description = "Nothing accepted: every item invalid, the body as a whole "
-            + "invalid, or (atomic=true) any item invalid; errors lists every violation and rejected each refused item",
+            + "invalid, or (atomic=true) any item invalid; errors lists every violation and rejected each refused "
+            + "item. Also atomic with a value other than true or false (INVALID_PARAMETER)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "401", description = "API key required and missing or wrong",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -106,11 +111,22 @@ public class ReviewResource {
             headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response submit(@HeaderParam(HttpHeaders.CONTENT_TYPE) final String contentType,
-                           @Parameter(description = "true: accept the request only as a whole (any invalid item "
-                                   + "refuses all); default false: accept the valid items, refuse the others one by one")
-                           @QueryParam("atomic") final boolean atomic,
+                           @Parameter(name = ATOMIC, in = ParameterIn.QUERY, description = "true: accept the "
+                                   + "request only as a whole (any invalid item refuses all); false or absent: accept "
+                                   + "the valid items, refuse the others one by one; any other value (also an empty "
+                                   + "or repeated one) is refused with INVALID_PARAMETER",
+                                   schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"))
+                           @Context final UriInfo uri,
                            final InputStream body) {
         final long start = System.nanoTime();
+        // Read from the query itself, not through @QueryParam, which cannot tell an empty atomic= from no atomic.
+        final List<String> atomicValues = uri.getQueryParameters().get(ATOMIC);
+        final Boolean atomic = flag(atomicValues);
+        if (atomic == null) {
+            return finish(start, new Outcome(Problem.of(400, "INVALID_PARAMETER", "query parameter atomic must be "
+                    + "true or false, not " + atomicValues.stream().map(v -> "'" + v + "'")
+                    .collect(Collectors.joining(" and "))).toResponse(), "INVALID_PARAMETER"));
+        }
         final RequestBodyReader.Format format = format(contentType);
         if (format == null) {
             return finish(start, new Outcome(Problem.of(415, "UNSUPPORTED_MEDIA_TYPE", "send application/json (one "
@@ -209,6 +225,21 @@ public class ReviewResource {
             LOG.debugf("refused POST /reviews: %d %s", status, outcome.code());
         }
         return outcome.response();
+    }
+
+    /**
+     * The atomic flag: absent is false, one exactly "true" or "false" as said, null for anything else, because a
+     * lenient reading (atomic=1 as false) would turn an all-or-nothing request into a partial write.
+     */
+    static Boolean flag(final List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return Boolean.FALSE;
+        }
+        if (values.size() > 1) {
+            return null;
+        }
+        final String value = values.get(0);
+        return value.equals("true") ? Boolean.TRUE : value.equals("false") ? Boolean.FALSE : null;
     }
 
     /** JSON (also when no Content-Type is sent) or NDJSON; null for anything else. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -60,6 +61,9 @@ class HealthAndMetricsTest {
                 .body(containsString("/reviews"))
                 .body(containsString("application/x-ndjson"))
                 .body(containsString("application/problem+json"))
-                .body(containsString("ReviewEnvelope"));
+                .body(containsString("ReviewEnvelope"))
+                .body("paths.'/reviews'.post.parameters.name", hasItem("atomic"))
+                .body("paths.'/reviews'.post.parameters.schema.type", hasItem("boolean"))
+                .body(containsString("INVALID_PARAMETER"));
     }
 }

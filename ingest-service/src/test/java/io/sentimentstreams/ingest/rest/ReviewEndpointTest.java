@@ -308,6 +308,52 @@ class ReviewEndpointTest extends MetricsScrapeDumping {
         committedUpToSentinel();
     }
 
+    @ParameterizedTest
+    @MethodSource("notABooleanFlag")
+    void atomicOtherThanTrueOrFalseIsRefusedNamingTheValueAndAcceptsNone(final String value) {
+        raw.mark();
+        given().contentType(JSON).queryParam("atomic", value).body(("[{\"id\":\"" + uniqueId()
+                        + "\",\"text\":\"fine\"},{\"text\":\"\"}]").getBytes(StandardCharsets.UTF_8))
+                .when().post("/reviews").then()
+                .statusCode(400)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("reason", equalTo("INVALID_PARAMETER"))
+                .body("title", equalTo("Invalid query parameter"))
+                .body("type", equalTo(Problem.TYPE_PREFIX + "invalid-parameter"))
+                .body("detail", equalTo("query parameter atomic must be true or false, not '" + value + "'"));
+        committedUpToSentinel();
+    }
+
+    static Stream<String> notABooleanFlag() {
+        return Stream.of("1", "yes", "TRUE", "0", "");
+    }
+
+    @Test
+    void atomicGivenTwiceIsRefusedNamingBothValues() {
+        raw.mark();
+        given().contentType(JSON).body(("{\"id\":\"" + uniqueId() + "\",\"text\":\"fine\"}")
+                        .getBytes(StandardCharsets.UTF_8))
+                .when().post("/reviews?atomic=true&atomic=false").then()
+                .statusCode(400)
+                .body("reason", equalTo("INVALID_PARAMETER"))
+                .body("detail", equalTo("query parameter atomic must be true or false, not 'true' and 'false'"));
+        committedUpToSentinel();
+    }
+
+    @Test
+    void atomicFalseSaidExplicitlyJudgesEachItemOnItsOwn() {
+        raw.mark();
+        final String good = uniqueId();
+        given().contentType(JSON).queryParam("atomic", "false").body(("[{\"id\":\"" + good
+                        + "\",\"text\":\"fine\"},{\"text\":\"\"}]").getBytes(StandardCharsets.UTF_8))
+                .when().post("/reviews").then()
+                .statusCode(202)
+                .body("accepted", equalTo(1))
+                .body("ids", equalTo(List.of(good)))
+                .body("rejected.index", equalTo(List.of(1)));
+        assertThat(raw.readUntilKey(good)).extracting(ConsumerRecord::key).containsExactly(good);
+    }
+
     @Test
     void chunkedBodyOverTheLimitIsRefusedWhileReading() {
         raw.mark();

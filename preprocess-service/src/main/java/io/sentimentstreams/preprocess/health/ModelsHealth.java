@@ -1,6 +1,6 @@
 package io.sentimentstreams.preprocess.health;
 
-import io.sentimentstreams.models.BundleVerifier;
+import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.models.ModelsTopicFollower;
 import io.sentimentstreams.preprocess.model.ActiveModel;
 import io.sentimentstreams.preprocess.model.ModelRegistry;
@@ -24,7 +24,7 @@ public final class ModelsHealth {
     }
 
     static HealthCheckResponseBuilder withModels(final HealthCheckResponseBuilder b, final ModelRegistry registry) {
-        for (final String lang : BundleVerifier.LANGUAGES) {
+        for (final String lang : Lang.NAMES) {
             final Map<String, ActiveModel> active = registry.snapshot();
             b.withData(lang, active.containsKey(lang) ? active.get(lang).ref().toString() : "none");
         }

@@ -6,12 +6,11 @@ import io.quarkus.runtime.StartupEvent;
 import io.sentimentstreams.models.ModelsTopicFollower;
 import io.sentimentstreams.preprocess.config.PreprocessConfig;
 import io.sentimentstreams.preprocess.metrics.PreprocessMetrics;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Configuration and the meter registry in; the one {@link PreprocessMetrics}, {@link ModelRegistry} and
@@ -37,8 +36,10 @@ public class ModelBeans {
     @Produces
     @Singleton
     ModelsTopicFollower follower(final ModelRegistry registry, final PreprocessConfig config,
-                                 @ConfigProperty(name = "kafka.bootstrap.servers") final String bootstrap) {
-        return new ModelsTopicFollower(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), CLIENT_ID,
+                                 @Identifier("default-kafka-broker") final Map<String, Object> kafka) {
+        // The service's whole kafka.* client configuration (TLS included), not only the bootstrap servers: on a
+        // secured cluster a follower with bootstrap alone never reads the models topic.
+        return new ModelsTopicFollower(kafka, CLIENT_ID,
                 config.models().pollTimeout(), registry::offer, registry::markCaughtUp);
     }
 

@@ -54,7 +54,7 @@ public final class ModelRegistry {
     public ModelRegistry(final Path cacheDir, final PreprocessMetrics metrics) {
         this.verifier = new BundleVerifier(cacheDir);
         this.metrics = metrics;
-        for (final String lang : BundleVerifier.LANGUAGES) {
+        for (final String lang : Lang.NAMES) {
             active.put(lang, new AtomicReference<>());
             metrics.activeVersionGauge(lang, this, r -> r.active(lang).map(m -> (double) m.ref().version())
                     .orElse(0.0));

@@ -42,6 +42,8 @@ final class PreprocessProcessor implements Processor<byte[], byte[], String, Out
     private final ModelRegistry models;
     private final PreprocessMetrics metrics;
     private final TopologySettings settings;
+    // One digest for the processor's life: Kafka Streams calls a processor instance from one thread only.
+    private final MessageDigest sha256 = sha256();
     private ProcessorContext<String, Outcome> context;
     private WindowStore<String, Long> seen;
 
@@ -175,14 +177,17 @@ final class PreprocessProcessor implements Processor<byte[], byte[], String, Out
     }
 
     /** The first 64 bits of the text's SHA-256: equal texts match, different ones collide with odds of 2^-64. */
-    static long fingerprint(final String text) {
-        final byte[] digest;
+    long fingerprint(final String text) {
+        // digest() resets the digest, so the next record starts from a clean state.
+        return ByteBuffer.wrap(sha256.digest(text.getBytes(StandardCharsets.UTF_8))).getLong();
+    }
+
+    private static MessageDigest sha256() {
         try {
-            digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (final NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
-        return ByteBuffer.wrap(digest).getLong();
     }
 
     private Outcome dead(final Reason reason, final String message, final String id, final byte[] raw) {

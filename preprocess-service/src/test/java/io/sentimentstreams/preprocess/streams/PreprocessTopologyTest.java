@@ -318,6 +318,24 @@ class PreprocessTopologyTest {
     }
 
     @Test
+    void anOlderTimestampWithinTheWindowStillFindsTheEncodingSoClockSkewBetweenIngestsIsCovered() {
+        start(true);
+        publish("movies-en", 1, "en", List.of("great"));
+        final Instant t0 = Instant.parse("2026-11-27T03:00:00Z");
+        raw.pipeInput("r-1", review("r-1", "great", null), t0);
+        raw.pipeInput("r-1", review("r-1", "great", null), t0.minusSeconds(30));
+        raw.pipeInput("r-1", review("r-1", "not great", null), t0.minusSeconds(30));
+
+        assertThat(encoded.readValuesToList()).as("the skewed repeat is dropped, not encoded again")
+                .extracting(EncodedReview::id).containsExactly("r-1");
+        assertThat(meters.get(PreprocessMetrics.REPEATS).counter().count()).isEqualTo(1.0);
+        final DeadLetter d = dlq.readValue();
+        assertThat(d.reason()).isEqualTo(Reason.ID_CONFLICT);
+        assertThat(d.id()).isEqualTo("r-1");
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
     void deadLetteredReviewsAreNotRememberedSoAReplayIsEncoded() {
         start(true);
         raw.pipeInput("r-1", review("r-1", "great", Lang.EN));

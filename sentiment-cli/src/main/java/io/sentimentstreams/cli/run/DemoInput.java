@@ -87,10 +87,36 @@ public record DemoInput(String id, String text, String lang, Integer label, int 
         for (int i = 0; i < count; i++) {
             final DemoInput r = shuffled.get(i % shuffled.size());
             final int round = i / shuffled.size();
-            out.add(round == 0 ? r : new DemoInput(r.id() + "-" + round, r.text(), r.lang(), r.label(), r.line(),
-                    r.raw()));
+            if (round == 0) {
+                out.add(r);
+            } else {
+                final String id = r.id() + "-" + round;
+                out.add(new DemoInput(id, r.text(), r.lang(), r.label(), r.line(), withId(r.raw(), id)));
+            }
         }
         return out;
+    }
+
+    /**
+     * A row sent as written carries its id inside the JSON: a copy keeps its new id there too, else ingest and
+     * preprocess would see a repeat of the original. Only a string id is replaced, so a row refused for its id's
+     * type is refused again; anything that is not a JSON object goes unchanged.
+     */
+    private static String withId(final String raw, final String id) {
+        if (raw == null) {
+            return null;
+        }
+        final JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(raw);
+        } catch (IOException e) {
+            return raw;
+        }
+        if (!(node instanceof ObjectNode object) || !object.path("id").isTextual()) {
+            return raw;
+        }
+        object.put("id", id);
+        return Json.write(object);
     }
 
     private static List<DemoInput> readJsonl(final BufferedReader reader, final String origin) throws IOException {

@@ -2,6 +2,8 @@ package io.sentimentstreams.cli.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sentimentstreams.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,5 +51,39 @@ class DemoInputTest {
         assertThat(DemoInput.read(file)).extracting(DemoInput::id).containsExactly("r1");
         assertThat(rows).containsExactly(new DemoInput("r1", "good one", null, 1, 2, null),
                 new DemoInput("r2", "   ", null, 0, 3, null), new DemoInput("r3", null, null, null, 4, null));
+    }
+
+    @Test
+    void cycledCopiesOfARowSentAsWrittenCarryTheirNewIdInsideTheJson() throws Exception {
+        final Path file = dir.resolve("in.jsonl");
+        Files.writeString(file, String.join("\n",
+                "{\"id\":\"a\",\"text\":\"with attributes\",\"attributes\":{\"k\":\"v\"}}",
+                "not json at all",
+                "{\"id\":7,\"text\":\"numeric id\"}"), StandardCharsets.UTF_8);
+        final List<DemoInput> rows = DemoInput.readEveryRow(file);
+        final List<DemoInput> taken = DemoInput.take(rows, 6, 1L);
+        for (int i = 3; i < 6; i++) {
+            final DemoInput copy = taken.get(i);
+            final DemoInput original = taken.get(i - 3);
+            assertThat(copy.id()).isEqualTo(original.id() + "-1");
+            assertThat(copy.line()).isEqualTo(original.line());
+            if (original.line() == 1) {
+                final JsonNode json = Json.MAPPER.readTree(copy.raw());
+                assertThat(json.get("id").asText()).as("the id inside the JSON is the copy's").isEqualTo("a-1");
+                assertThat(json.get("attributes").get("k").asText()).isEqualTo("v");
+                assertThat(json.get("text").asText()).isEqualTo("with attributes");
+            } else {
+                assertThat(copy.raw()).as("not a JSON object or no string id: sent as written again")
+                        .isEqualTo(original.raw());
+            }
+        }
+        assertThat(taken.subList(0, 3)).containsExactlyInAnyOrderElementsOf(rows);
+    }
+
+    @Test
+    void cycledCopiesOfAPlainRowGetANewIdAndNoRaw() {
+        final DemoInput plain = new DemoInput("p", "fine", "en", 1);
+        assertThat(DemoInput.take(List.of(plain), 3, 1L)).containsExactly(plain,
+                new DemoInput("p-1", "fine", "en", 1, 0, null), new DemoInput("p-2", "fine", "en", 1, 0, null));
     }
 }
