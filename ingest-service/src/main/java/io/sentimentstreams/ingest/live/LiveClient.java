@@ -110,7 +110,8 @@ final class LiveClient {
         // A client that never reads again would hold the connection (and the frames still queued) for good.
         vertx.setTimer(graceMillis, t -> {
             if (!flushed.get() && !response.closed()) {
-                response.close();
+                // closes an HTTP/1.x connection; resets only this stream on HTTP/2
+                response.reset();
             }
         });
     }

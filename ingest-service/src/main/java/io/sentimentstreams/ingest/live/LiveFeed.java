@@ -1,5 +1,6 @@
 package io.sentimentstreams.ingest.live;
 
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.sentimentstreams.contracts.LabeledReview;
 import io.sentimentstreams.topics.Topics;
@@ -163,16 +164,23 @@ public class LiveFeed {
         }
     }
 
-    void stop(@Observes final ShutdownEvent event) {
+    /**
+     * Ends every stream and refuses new ones. Runs in Quarkus's pre-shutdown phase, before the HTTP server waits
+     * for running requests to finish (quarkus.shutdown.timeout): an open stream never finishes by itself.
+     */
+    void endStreams(@Observes final ShutdownDelayInitiatedEvent event) {
         synchronized (this) {
             running = false;
         }
+        List.copyOf(clients).forEach(LiveClient::close);
+    }
+
+    void stop(@Observes final ShutdownEvent event) {
+        endStreams(null);
         stopped.countDown();
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
         }
-        // End the streams first: open connections would otherwise hold the HTTP server's shutdown.
-        List.copyOf(clients).forEach(LiveClient::close);
         if (thread != null) {
             // wakeup, not interrupt: an interrupted consumer cannot close its fetch sessions cleanly
             consumer.wakeup();
