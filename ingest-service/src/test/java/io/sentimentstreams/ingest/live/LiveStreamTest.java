@@ -152,6 +152,22 @@ class LiveStreamTest extends MetricsScrapeDumping {
     }
 
     @Test
+    void openApiDescribesTheStreamAndItsFilters() {
+        given().when().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.'/reviews/stream'.get.summary", containsString("Server-Sent Events"))
+                .body("paths.'/reviews/stream'.get.parameters.name", org.hamcrest.Matchers.hasItems("lang", "label"))
+                .body("paths.'/reviews/stream'.get.responses.'200'.content", org.hamcrest.Matchers.hasKey(
+                        "text/event-stream"));
+    }
+
+    @Test
+    void theLivePageIsServedAtTheRoot() {
+        given().when().get("/").then().statusCode(200).contentType(containsString("text/html"))
+                .body(containsString("live.js")).body(containsString("id=\"api-key\""));
+        given().when().get("/live.js").then().statusCode(200).body(containsString("/reviews/stream"));
+    }
+
+    @Test
     void anIdleStreamGetsHeartbeats() throws Exception {
         try (SseReader client = new SseReader(stream.toString())) {
             await().atMost(Duration.ofSeconds(10)).until(() -> client.comments().contains("heartbeat"));
