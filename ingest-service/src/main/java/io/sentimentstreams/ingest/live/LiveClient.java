@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -16,7 +17,7 @@ import org.jboss.logging.Logger;
  * One open {@code GET /reviews/stream}: frames from the shared consumer in, SSE bytes to the client's connection
  * out, with at most {@code capacity} frames outstanding. A frame is outstanding from the moment it is handed to
  * the connection until Netty has passed it to the socket; a client that does not read keeps its frames
- * outstanding, and the one frame too many ends its stream with {@code event: overflow} instead of being queued,
+ * outstanding, and the one frame too many (by count or by bytes) ends its stream with {@code event: overflow} instead of being queued,
  * so neither memory nor the shared consumer depends on how fast a client reads.
  */
 final class LiveClient {
@@ -27,11 +28,13 @@ final class LiveClient {
     private final HttpServerResponse response;
     private final LiveFilter filter;
     private final int capacity;
+    private final long capacityBytes;
     private final long graceMillis;
     private final Vertx vertx;
     private final LiveMetrics metrics;
     private final Consumer<LiveClient> onEnd;
     private final AtomicInteger outstanding = new AtomicInteger();
+    private final AtomicLong outstandingBytes = new AtomicLong();
     private final AtomicBoolean open = new AtomicBoolean(true);
 
     LiveClient(final HttpServerResponse response, final LiveFilter filter, final LiveConfig config,
@@ -39,6 +42,7 @@ final class LiveClient {
         this.response = response;
         this.filter = filter;
         this.capacity = Math.max(1, config.bufferEvents());
+        this.capacityBytes = Math.max(1, config.bufferBytes());
         this.graceMillis = Math.max(1, config.overflowGrace().toMillis());
         this.vertx = vertx;
         this.metrics = metrics;
@@ -70,13 +74,17 @@ final class LiveClient {
         if (!open.get()) {
             return false;
         }
-        if (outstanding.incrementAndGet() > capacity) {
-            overflow();
+        final int events = outstanding.incrementAndGet();
+        final long bytes = outstandingBytes.addAndGet(frame.length);
+        // One frame is always let through, however large, so a single long review never overflows an idle client.
+        if (events > capacity || (bytes > capacityBytes && events > 1)) {
+            overflow(events > capacity ? capacity + " events" : bytes - frame.length + " bytes");
             return false;
         }
         try {
             response.write(Buffer.buffer(frame)).onComplete(done -> {
                 outstanding.decrementAndGet();
+                outstandingBytes.addAndGet(-frame.length);
                 if (done.failed()) {
                     close();
                 }
@@ -89,17 +97,18 @@ final class LiveClient {
         }
     }
 
-    private void overflow() {
+    private void overflow(final String waiting) {
         if (!open.compareAndSet(true, false)) {
             return;
         }
         metrics.overflow();
         onEnd.accept(this);
-        LOG.infof("live stream client fell %d events behind; ending its stream with an overflow event", capacity);
-        final String reason = "the client fell behind: " + capacity + " events were waiting to be sent "
-                + "(sentiment.ingest.live.buffer-events); reconnect to continue from the newest results";
-        final byte[] last = ("event: overflow\ndata: " + Json.write(Map.of("reason", reason, "bufferEvents", capacity))
-                + "\n\n").getBytes(StandardCharsets.UTF_8);
+        LOG.infof("live stream client fell behind (%s waiting); ending its stream with an overflow event", waiting);
+        final String reason = "the client fell behind: " + waiting + " were waiting to be sent (limits "
+                + "sentiment.ingest.live.buffer-events=" + capacity + ", buffer-bytes=" + capacityBytes
+                + "); reconnect to continue from the newest results";
+        final byte[] last = ("event: overflow\ndata: " + Json.write(Map.of("reason", reason, "bufferEvents", capacity,
+                "bufferBytes", capacityBytes)) + "\n\n").getBytes(StandardCharsets.UTF_8);
         final AtomicBoolean flushed = new AtomicBoolean();
         try {
             response.write(Buffer.buffer(last));

@@ -18,6 +18,13 @@ public interface LiveConfig {
     @WithDefault("1000")
     int bufferEvents();
 
+    /**
+     * Bytes a client may have outstanding, the same bound in bytes (long reviews make large events); whichever
+     * of the two is reached first ends the stream. The service's worst case is max-clients times this.
+     */
+    @WithDefault("1048576")
+    long bufferBytes();
+
     /** Open streams at once; one more is refused with 503. */
     @WithDefault("256")
     int maxClients();

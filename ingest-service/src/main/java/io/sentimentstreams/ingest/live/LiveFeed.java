@@ -181,7 +181,7 @@ public class LiveFeed {
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
         }
-        if (thread != null) {
+        if (thread != null && thread.isAlive()) {
             // wakeup, not interrupt: an interrupted consumer cannot close its fetch sessions cleanly
             consumer.wakeup();
             try {

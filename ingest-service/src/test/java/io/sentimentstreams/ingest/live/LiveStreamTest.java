@@ -209,6 +209,7 @@ class LiveStreamTest extends MetricsScrapeDumping {
                 await().atMost(Duration.ofSeconds(30)).until(() -> fast.ids().size() >= expected);
             }
             System.err.printf("slow client dropped after %d results%n", sent.size());
+            final List<String> sentBeforeDrop = List.copyOf(sent);
             assertThat(metric("sentiment_ingest_live_overflows_total")).as("the slow client was dropped")
                     .isEqualTo(overflowsBefore + 1);
 
@@ -229,8 +230,10 @@ class LiveStreamTest extends MetricsScrapeDumping {
             final Map<?, ?> overflow = Json.read(last.substring(last.indexOf("data: ") + 6), Map.class);
             assertThat((String) overflow.get("reason")).contains("fell behind").contains("buffer-events");
             assertThat(overflow.get("bufferEvents")).isEqualTo(BUFFER);
-            final long received = events.stream().filter(e -> e.contains("\ndata: {")).count();
-            assertThat(received).as("results before the overflow").isLessThan(sent.size());
+            final List<String> slowIds = events.stream().filter(e -> e.startsWith("id: "))
+                    .map(e -> e.substring(4, e.indexOf('\n'))).toList();
+            assertThat(slowIds).as("results queued before the overflow; nothing after it")
+                    .isSubsetOf(sentBeforeDrop).doesNotContain(run + "-after");
             assertThat(metric("sentiment_ingest_live_events_total")).isGreaterThanOrEqualTo(sent.size());
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> metric("sentiment_ingest_live_clients") == 0);
