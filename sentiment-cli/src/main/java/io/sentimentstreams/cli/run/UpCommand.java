@@ -53,7 +53,7 @@ public final class UpCommand implements Command {
         out.println("Try:");
         out.println("  curl -s -X POST " + ingest + "/reviews -H 'Content-Type: application/json' \\");
         out.println("       -d '{\"text\": \"What a wonderful, moving film.\"}'");
-        out.println("  curl -N " + ingest + "/reviews/stream?lang=en");
+        out.println("  curl -N '" + ingest + "/reviews/stream?lang=en'");
         out.println();
         out.flush();
         final ResultCollector collector = args.has("quiet") ? null : new ResultCollector(stack.bootstrapServers(),
