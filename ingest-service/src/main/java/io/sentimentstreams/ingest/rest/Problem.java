@@ -41,6 +41,7 @@ public record Problem(String type, String title, int status, String detail, Stri
             Map.entry("UNAUTHORIZED", "Missing or wrong API key"),
             Map.entry("OVERLOADED", "Too many requests in flight"),
             Map.entry("BROKER_UNAVAILABLE", "Kafka is unavailable; nothing was accepted"),
+            Map.entry("TOO_MANY_STREAMS", "Too many live streams open"),
             Map.entry("UNREADABLE_BODY", "The request body could not be read"));
 
     /** A problem about the request as a whole (no per-item errors). */

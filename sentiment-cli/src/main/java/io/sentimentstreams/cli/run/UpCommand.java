@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./sentiment up}: the demo's system without the demo stream; keeps running, prints where
- * producers and Prometheus can reach it, shows labeled results as they arrive, and stops on Ctrl-C.
+ * producers, the live page and Prometheus can reach it, shows labeled results as they arrive, and stops on Ctrl-C.
  */
 public final class UpCommand implements Command {
 
@@ -22,7 +22,8 @@ public final class UpCommand implements Command {
         final Args args = Args.parse(argv, Set.of("models"), Set.of("quiet", "help"));
         if (args.has("help")) {
             out.println("usage: ./sentiment up [--models DIR,DIR] [--quiet]\n"
-                    + "  runs broker + services until Ctrl-C; --quiet does not print labeled results");
+                    + "  runs broker + services until Ctrl-C and prints their addresses, among them the live page\n"
+                    + "  (ingest-service's /: submit a review, watch labels arrive); --quiet does not print labeled results");
             return 0;
         }
         final Path home = Launcher.home();
@@ -40,7 +41,9 @@ public final class UpCommand implements Command {
         out.println();
         out.println("Sentiment Streams is up. Ctrl-C stops it.");
         out.println("  Kafka bootstrap   : " + stack.bootstrapServers());
+        out.println("  live page         : " + ingest + "/   (submit a review, watch labels arrive)");
         out.println("  ingest (HTTP)      : " + ingest + "/reviews   (OpenAPI: " + ingest + "/q/openapi)");
+        out.println("  results (SSE)     : " + ingest + "/reviews/stream");
         for (final String svc : Stack.SERVICES) {
             out.printf("  %-18s: %s/q/metrics  %s/q/health%n", svc, stack.service(svc).baseUrl(),
                     stack.service(svc).baseUrl());
@@ -50,6 +53,7 @@ public final class UpCommand implements Command {
         out.println("Try:");
         out.println("  curl -s -X POST " + ingest + "/reviews -H 'Content-Type: application/json' \\");
         out.println("       -d '{\"text\": \"What a wonderful, moving film.\"}'");
+        out.println("  curl -N '" + ingest + "/reviews/stream?lang=en'");
         out.println();
         out.flush();
         final ResultCollector collector = args.has("quiet") ? null : new ResultCollector(stack.bootstrapServers(),
