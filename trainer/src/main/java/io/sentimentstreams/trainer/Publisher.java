@@ -6,6 +6,8 @@ import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.kafka.KafkaClientSettings;
+import io.sentimentstreams.kafka.KafkaClients;
 import io.sentimentstreams.topics.TopicAdmin;
 import io.sentimentstreams.topics.TopicScan;
 import io.sentimentstreams.topics.Topics;
@@ -86,7 +88,8 @@ public final class Publisher {
         }
         final String name = original.manifest().name();
         final Path staging = Files.createTempDirectory("publish-" + name + "-");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(bootstrap, name))) {
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(
+                KafkaClientSettings.forBootstrap(bootstrap), producerProps(name), null, null)) {
             // One transactional id per model name: a publish of this name still open is fenced (and aborts), one
             // that committed is visible to the scan below, so the check and the send cannot interleave with it.
             producer.initTransactions();
@@ -156,10 +159,9 @@ public final class Publisher {
         return ModelBundle.load(dir);
     }
 
-    static Properties producerProps(final String bootstrap, final String name) {
+    static Properties producerProps(final String name) {
         final Properties p = new Properties();
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, Topics.PREFIX + "sentiment-publish-" + name);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -191,13 +193,12 @@ public final class Publisher {
      */
     public static List<Held> held(final String bootstrap) throws IOException {
         final Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
         final Map<String, Held> held = new HashMap<>();
         final boolean exists;
         try {
-            exists = TopicScan.readAll(p, Topics.MODELS.name(), TIMEOUT, r -> {
+            exists = TopicScan.readAll(KafkaClientSettings.forBootstrap(bootstrap), p, Topics.MODELS.name(), TIMEOUT, r -> {
                 if (r.key() == null) {
                     return;
                 }
