@@ -179,8 +179,7 @@ public final class Stack implements AutoCloseable {
 
     private BrokerProcess.Options brokerOptions(final int port) {
         final BrokerProcess.Options options = BrokerProcess.Options.defaults(runDir.resolve("kafka")).withPort(port);
-        // TLS on both listeners makes the start slower (the controller link's handshakes); on a loaded 2-core
-        // machine a secured start took 92 s, beyond the default 90.
+        // On the loaded 2-core development machine a secured start once took 92 s, beyond the default 90.
         return security == null ? options : new BrokerProcess.Options(options.dataDir(), options.port(),
                 options.heap(), options.startTimeout().multipliedBy(2), security.broker());
     }
