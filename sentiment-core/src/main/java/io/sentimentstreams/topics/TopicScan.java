@@ -28,6 +28,16 @@ public final class TopicScan {
     }
 
     /**
+     * As {@link #readAll(KafkaClientSettings, Properties, String, Duration, Consumer)} with this process's settings
+     * ({@link KafkaClientSettings#forBootstrap}) on the {@code bootstrap.servers} named in {@code client}.
+     */
+    public static boolean readAll(final Properties client, final String topic, final Duration timeout,
+                                  final Consumer<ConsumerRecord<String, byte[]>> each) throws IOException {
+        return readAll(KafkaClientSettings.forBootstrap(client.getProperty(KafkaClientSettings.BOOTSTRAP)), client,
+                topic, timeout, each);
+    }
+
+    /**
      * Reads {@code topic} connecting with {@code settings}, with the consumer settings in {@code client} (fetch
      * sizes for large records); returns false, having read nothing, when the topic does not exist.
      */
