@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,9 +38,11 @@ public final class BrokerProcess implements AutoCloseable {
     private final int controllerPort;
     private final Process process;
     private final Path logFile;
+    private final Security security;
 
     private BrokerProcess(final Path dataDir, final int port, final int controllerPort, final Process process,
-                          final Path logFile) {
+                          final Path logFile, final Security security) {
+        this.security = security;
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
@@ -47,15 +50,61 @@ public final class BrokerProcess implements AutoCloseable {
         this.logFile = logFile;
     }
 
-    /** Settings for {@link #start}; {@code port} 0 picks a free port, a taken port falls back to a free one. */
-    public record Options(Path dataDir, int port, String heap, Duration startTimeout) {
+    /**
+     * Settings for {@link #start}; {@code port} 0 picks a free port, a taken port falls back to a free one;
+     * {@code security} null runs PLAINTEXT without authorization.
+     */
+    public record Options(Path dataDir, int port, String heap, Duration startTimeout, Security security) {
+
+        public Options(final Path dataDir, final int port, final String heap, final Duration startTimeout) {
+            this(dataDir, port, heap, startTimeout, null);
+        }
 
         public static Options defaults(final Path dataDir) {
             return new Options(dataDir, DEFAULT_PORT, "768m", Duration.ofSeconds(90));
         }
 
         public Options withPort(final int newPort) {
-            return new Options(dataDir, newPort, heap, startTimeout);
+            return new Options(dataDir, newPort, heap, startTimeout, security);
+        }
+
+        public Options withSecurity(final Security newSecurity) {
+            return new Options(dataDir, port, heap, startTimeout, newSecurity);
+        }
+    }
+
+    /**
+     * A TLS-only broker that requires client certificates (mTLS) on its client and controller listeners and
+     * authorizes with KRaft's {@code StandardAuthorizer}: a client's principal is {@code User:} followed by the
+     * subject of its certificate ({@code User:CN=ingest-service}), as with Strimzi's {@code tls} KafkaUsers.
+     *
+     * @param keystore     PKCS12 key store with the broker's key and certificate chain (its subject a super user)
+     * @param truststore   PKCS12 trust store with the CA that signs client certificates
+     * @param password     password of both stores
+     * @param superUsers   principals allowed everything, e.g. {@code User:CN=broker}, {@code User:CN=admin}
+     * @param adminClient  client properties (security and key material) of a super user, for the readiness probe
+     */
+    public record Security(Path keystore, Path truststore, String password, List<String> superUsers,
+                           Map<String, String> adminClient) {
+
+        public Security {
+            superUsers = List.copyOf(superUsers);
+            adminClient = Map.copyOf(adminClient);
+        }
+
+        List<String> serverProperties() {
+            return List.of(
+                    "ssl.keystore.type=PKCS12",
+                    "ssl.keystore.location=" + keystore.toAbsolutePath(),
+                    "ssl.keystore.password=" + password,
+                    "ssl.key.password=" + password,
+                    "ssl.truststore.type=PKCS12",
+                    "ssl.truststore.location=" + truststore.toAbsolutePath(),
+                    "ssl.truststore.password=" + password,
+                    "ssl.client.auth=required",
+                    "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                    "allow.everyone.if.no.acl.found=false",
+                    "super.users=" + String.join(";", superUsers));
         }
     }
 
@@ -69,7 +118,7 @@ public final class BrokerProcess implements AutoCloseable {
         final int port = options.port() > 0 && isFree(options.port()) ? options.port() : freePort();
         final int controllerPort = freePort();
         final Path config = dataDir.resolve("server.properties");
-        writeServerProperties(config, storage, port, controllerPort);
+        writeServerProperties(config, storage, port, controllerPort, options.security());
         final Path log4j = dataDir.resolve("log4j2.properties");
         writeLog4j(log4j, logDir);
 
@@ -93,7 +142,8 @@ public final class BrokerProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(out.toFile())
                 .start();
-        final BrokerProcess broker = new BrokerProcess(dataDir, port, controllerPort, process, out);
+        final BrokerProcess broker = new BrokerProcess(dataDir, port, controllerPort, process, out,
+                options.security());
         try {
             broker.awaitReady(options.startTimeout());
         } catch (IOException | RuntimeException | InterruptedException e) {
@@ -146,6 +196,9 @@ public final class BrokerProcess implements AutoCloseable {
     private void awaitReady(final Duration timeout) throws IOException, InterruptedException {
         final long deadline = System.nanoTime() + timeout.toNanos();
         final Properties props = new Properties();
+        if (security != null) {
+            props.putAll(security.adminClient());
+        }
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
@@ -173,17 +226,21 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     private static void writeServerProperties(final Path file, final Path storage, final int port,
-                                              final int controllerPort) throws IOException {
-        final List<String> lines = List.of(
+                                              final int controllerPort, final Security security) throws IOException {
+        // Secured, the client listener is SSL and the controller listener too (mTLS with the broker's own
+        // certificate): a PLAINTEXT controller listener would need ANONYMOUS as a super user.
+        final String client = security == null ? "PLAINTEXT" : "SSL";
+        final String controller = security == null ? "PLAINTEXT" : "SSL";
+        final List<String> lines = new ArrayList<>(List.of(
                 "# Written by Sentiment Streams (kafka-broker) on every start; edits are overwritten.",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=" + client + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=" + client + "://127.0.0.1:" + port,
                 "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=" + client,
+                "listener.security.protocol.map=" + client + ":" + client + ",CONTROLLER:" + controller,
                 "log.dirs=" + storage,
                 "num.partitions=1",
                 "default.replication.factor=1",
@@ -200,7 +257,10 @@ public final class BrokerProcess implements AutoCloseable {
                 "auto.create.topics.enable=false",
                 "log.retention.check.interval.ms=60000",
                 "log.segment.bytes=67108864",
-                "socket.request.max.bytes=134217728");
+                "socket.request.max.bytes=134217728"));
+        if (security != null) {
+            lines.addAll(security.serverProperties());
+        }
         Files.write(file, lines, StandardCharsets.UTF_8);
     }
 

@@ -13,6 +13,8 @@ import io.sentimentstreams.cli.run.RunDirs;
 import io.sentimentstreams.cli.run.Stack;
 import io.sentimentstreams.contracts.LabeledReview;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.kafka.KafkaClientSettings;
+import io.sentimentstreams.kafka.KafkaClients;
 import io.sentimentstreams.topics.Topics;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -252,10 +254,10 @@ public final class EndToEndBench implements Command {
     private static void sendInbound(final Stack stack, final List<DemoInput> reviews, final int rate, final long t0)
             throws Exception {
         final Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(
+                KafkaClientSettings.forBootstrap(stack.bootstrapServers()), props, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < reviews.size(); i++) {
                 pace(i, rate, t0);
@@ -392,8 +394,8 @@ public final class EndToEndBench implements Command {
     private static String runTool(final String cp, final String main, final List<String> args, final Stack stack,
                                   final boolean createTopic) throws Exception {
         if (createTopic) {
-            try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
-                    stack.bootstrapServers()))) {
+            try (var admin = KafkaClients.admin(KafkaClientSettings.forBootstrap(stack.bootstrapServers()),
+                    Map.of())) {
                 admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("perf-ceiling", 6, (short) 1)))
                         .all().get(30, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {

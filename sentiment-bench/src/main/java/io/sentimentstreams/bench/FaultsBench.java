@@ -16,6 +16,8 @@ import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.LabeledReview;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.contracts.Stage;
+import io.sentimentstreams.kafka.KafkaClientSettings;
+import io.sentimentstreams.kafka.KafkaClients;
 import io.sentimentstreams.topics.Topics;
 import io.sentimentstreams.trainer.Publisher;
 import java.io.InputStream;
@@ -269,10 +271,10 @@ public final class FaultsBench implements Command {
             archive[i] ^= (byte) 0x5A;
         }
         final Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(Topics.MODEL_MAX_BYTES));
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(2L * Topics.MODEL_MAX_BYTES));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props,
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(
+                KafkaClientSettings.forBootstrap(bootstrap), props,
                 new org.apache.kafka.common.serialization.StringSerializer(), new ByteArraySerializer())) {
             final ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.MODELS.name(),
                     bundle.manifest().name() + "@" + version, archive);
@@ -290,10 +292,10 @@ public final class FaultsBench implements Command {
 
     private static int sendMalformed(final String bootstrap, final int n) throws Exception {
         final Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(8 * 1024 * 1024));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(
+                KafkaClientSettings.forBootstrap(bootstrap), props, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (final MalformedInputs.Payload p : MalformedInputs.generate(n, 9L, 100_000, 1000)) {
                 producer.send(new ProducerRecord<>(Topics.INBOUND.name(), p.bytes()));

@@ -12,6 +12,8 @@ import io.sentimentstreams.cli.run.Stack;
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.Stage;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.kafka.KafkaClientSettings;
+import io.sentimentstreams.kafka.KafkaClients;
 import io.sentimentstreams.topics.Topics;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -73,7 +75,6 @@ public final class FuzzBench implements Command {
             final int inbound = payloads.size() - half;
             final Map<String, List<Long>> rssRounds = new TreeMap<>();
             final Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(8 * 1024 * 1024));
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos((long) args.getInt("timeout", 300) * rounds);
@@ -111,7 +112,8 @@ public final class FuzzBench implements Command {
                     validIndex += batch.size();
                     client.post(batch, "fuzz");
                 }
-                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(
+                        KafkaClientSettings.forBootstrap(stack.bootstrapServers()), props, new ByteArraySerializer(),
                         new ByteArraySerializer())) {
                     for (int i = half; i < payloads.size(); i++) {
                         producer.send(new ProducerRecord<>(Topics.INBOUND.name(), payloads.get(i).bytes()));

@@ -3,6 +3,8 @@ package io.sentimentstreams.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.contracts.Lang;
+import io.sentimentstreams.kafka.KafkaClientSettings;
+import io.sentimentstreams.kafka.KafkaClients;
 import io.sentimentstreams.trainer.Publisher;
 import io.sentimentstreams.bundle.Architecture;
 import io.sentimentstreams.bundle.BundleException;
@@ -293,13 +295,13 @@ public final class PreprocessBench implements Command {
     private static void produceBacklog(final String bootstrap, final List<byte[]> raw, final PrintStream err)
             throws Exception {
         final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(KafkaClientSettings.forBootstrap(bootstrap), p,
+                new StringSerializer(),
                 new ByteArraySerializer())) {
             final List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sends =
                     new ArrayList<>(raw.size());
@@ -354,12 +356,12 @@ public final class PreprocessBench implements Command {
     /** The encodedAt stamps (microseconds) of all encoded reviews, read committed after the service is done. */
     private static long[] readEncodedAt(final String bootstrap, final int expected) {
         final Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         final long[] out = new long[expected];
         int n = 0;
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
+        try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(KafkaClientSettings.forBootstrap(bootstrap), p,
+                new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             final List<TopicPartition> parts = c.partitionsFor(Topics.ENCODED.name()).stream()
                     .map(i -> new TopicPartition(i.topic(), i.partition())).toList();

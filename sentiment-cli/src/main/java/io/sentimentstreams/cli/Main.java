@@ -1,6 +1,11 @@
 package io.sentimentstreams.cli;
 
+import io.sentimentstreams.kafka.KafkaClientSettings;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +21,7 @@ public final class Main {
     }
 
     private static final Map<String, Entry> COMMANDS = new LinkedHashMap<>();
+    private static final String KAFKA_CONFIG = "--kafka-config";
 
     static {
         register("demo", "io.sentimentstreams.cli.run.DemoCommand",
@@ -83,7 +89,13 @@ public final class Main {
             err.println("sentiment: cannot start command '" + argv[0] + "': " + e);
             return 1;
         }
-        final List<String> args = List.of(Arrays.copyOfRange(argv, 1, argv.length));
+        final List<String> args;
+        try {
+            args = installKafkaConfig(List.of(Arrays.copyOfRange(argv, 1, argv.length)));
+        } catch (UsageException | IOException e) {
+            err.println("sentiment " + argv[0] + ": " + e.getMessage());
+            return Command.USAGE;
+        }
         try {
             return command.run(args, System.in, out, err);
         } catch (UsageException e) {
@@ -98,6 +110,36 @@ public final class Main {
         }
     }
 
+    /**
+     * Takes {@code --kafka-config FILE} (anywhere after the command) out of {@code args} and makes that client
+     * properties file, over the {@code KAFKA_*} environment variables, what every Kafka client of the command uses.
+     */
+    static List<String> installKafkaConfig(final List<String> args) throws UsageException, IOException {
+        final List<String> rest = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            final String a = args.get(i);
+            String file = null;
+            if (a.equals(KAFKA_CONFIG)) {
+                if (i + 1 >= args.size()) {
+                    throw new UsageException(KAFKA_CONFIG + " needs a file (Java client properties)");
+                }
+                file = args.get(++i);
+            } else if (a.startsWith(KAFKA_CONFIG + "=")) {
+                file = a.substring(KAFKA_CONFIG.length() + 1);
+            }
+            if (file == null) {
+                rest.add(a);
+                continue;
+            }
+            final Path path = Path.of(file);
+            if (!Files.isRegularFile(path)) {
+                throw new UsageException(KAFKA_CONFIG + " " + file + ": no such file");
+            }
+            KafkaClientSettings.install(KafkaClientSettings.fromFile(path));
+        }
+        return rest;
+    }
+
     private static String oneLine(final Throwable e) {
         final String message = e.getMessage();
         final String text = message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
@@ -110,5 +152,9 @@ public final class Main {
         for (final Map.Entry<String, Entry> e : COMMANDS.entrySet()) {
             out.printf("  %-9s %s%n", e.getKey(), e.getValue().summary());
         }
+        out.println();
+        out.println("Kafka connection and security for every command's clients: KAFKA_* environment variables");
+        out.println("(KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_KEYSTORE_LOCATION, KAFKA_SASL_JAAS_CONFIG, ...), then");
+        out.println("--kafka-config FILE (Java client properties, e.g. .sentiment/secure/client.properties).");
     }
 }

@@ -1,6 +1,8 @@
 package io.sentimentstreams.models;
 
 import io.sentimentstreams.bundle.BundleArchive;
+import io.sentimentstreams.kafka.KafkaClientSettings;
+import io.sentimentstreams.kafka.KafkaClients;
 import io.sentimentstreams.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,7 +15,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -66,7 +67,7 @@ public final class ModelsTopicFollower implements AutoCloseable {
      */
     public ModelsTopicFollower(final Map<String, Object> kafka, final String clientId, final Duration pollTimeout,
                                final RecordHandler onRecord, final Runnable onCaughtUp) {
-        this(kafkaConsumers(consumerConfig(kafka, clientId)), clientId, pollTimeout, onRecord, onCaughtUp);
+        this(kafkaConsumers(KafkaClientSettings.of(kafka), consumerConfig(kafka, clientId)), clientId, pollTimeout, onRecord, onCaughtUp);
     }
 
     /** With any consumer source (tests pass MockConsumers); a new consumer is asked for on every reconnect. */
@@ -95,8 +96,9 @@ public final class ModelsTopicFollower implements AutoCloseable {
         return Map.copyOf(c);
     }
 
-    private static Supplier<Consumer<String, byte[]>> kafkaConsumers(final Map<String, Object> config) {
-        return () -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    private static Supplier<Consumer<String, byte[]>> kafkaConsumers(final KafkaClientSettings settings,
+                                                                     final Map<String, Object> config) {
+        return () -> KafkaClients.consumer(settings, config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Starts the follower thread (daemon); call once. */

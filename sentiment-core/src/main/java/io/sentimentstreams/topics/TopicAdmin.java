@@ -1,5 +1,7 @@
 package io.sentimentstreams.topics;
 
+import io.sentimentstreams.kafka.KafkaClientSettings;
+import io.sentimentstreams.kafka.KafkaClients;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +24,17 @@ public final class TopicAdmin {
     /** Creates every missing catalogue topic with its partitions and configs; returns the names created. */
     public static List<String> createAll(final String bootstrap, final short replicationFactor)
             throws InterruptedException, TimeoutException {
+        return createAll(KafkaClientSettings.forBootstrap(bootstrap), replicationFactor);
+    }
+
+    /** As {@link #createAll(String, short)}, connecting with {@code settings}. */
+    public static List<String> createAll(final KafkaClientSettings settings, final short replicationFactor)
+            throws InterruptedException, TimeoutException {
         final Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-        try (Admin admin = Admin.create(props)) {
+        final String bootstrap = settings.bootstrap();
+        try (Admin admin = KafkaClients.admin(settings, props)) {
             final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             final List<NewTopic> missing = new ArrayList<>();
             for (final Topic<?, ?> topic : Topics.ALL) {

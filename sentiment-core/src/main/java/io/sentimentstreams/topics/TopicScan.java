@@ -1,5 +1,7 @@
 package io.sentimentstreams.topics;
 
+import io.sentimentstreams.kafka.KafkaClientSettings;
+import io.sentimentstreams.kafka.KafkaClients;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -26,17 +28,28 @@ public final class TopicScan {
     }
 
     /**
-     * Reads {@code topic} with the client settings in {@code client} (bootstrap and security; fetch sizes for
-     * large records); returns false, having read nothing, when the topic does not exist.
+     * As {@link #readAll(KafkaClientSettings, Properties, String, Duration, Consumer)} with this process's settings
+     * ({@link KafkaClientSettings#forBootstrap}) on the {@code bootstrap.servers} named in {@code client}.
      */
     public static boolean readAll(final Properties client, final String topic, final Duration timeout,
+                                  final Consumer<ConsumerRecord<String, byte[]>> each) throws IOException {
+        return readAll(KafkaClientSettings.forBootstrap(client.getProperty(KafkaClientSettings.BOOTSTRAP)), client,
+                topic, timeout, each);
+    }
+
+    /**
+     * Reads {@code topic} connecting with {@code settings}, with the consumer settings in {@code client} (fetch
+     * sizes for large records); returns false, having read nothing, when the topic does not exist.
+     */
+    public static boolean readAll(final KafkaClientSettings settings, final Properties client, final String topic,
+                                  final Duration timeout,
                                   final Consumer<ConsumerRecord<String, byte[]>> each) throws IOException {
         final Properties p = new Properties();
         p.putAll(client);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
+        try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(settings, p, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             final var infos = c.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {

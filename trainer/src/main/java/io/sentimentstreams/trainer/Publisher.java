@@ -6,6 +6,8 @@ import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.kafka.KafkaClientSettings;
+import io.sentimentstreams.kafka.KafkaClients;
 import io.sentimentstreams.topics.TopicAdmin;
 import io.sentimentstreams.topics.TopicScan;
 import io.sentimentstreams.topics.Topics;
@@ -61,7 +63,13 @@ public final class Publisher {
     /** Publishes under the bundle's own version, or {@code version} when given (re-stamping the bundle). */
     public static Published publish(final Path bundleDir, final String bootstrap, final Integer version,
                                     final boolean createTopics) throws IOException, BundleException {
-        return publish(bundleDir, bootstrap, version, false, createTopics);
+        return publish(bundleDir, KafkaClientSettings.forBootstrap(bootstrap), version, createTopics);
+    }
+
+    /** As {@link #publish(Path, String, Integer, boolean)}, connecting with {@code kafka}. */
+    public static Published publish(final Path bundleDir, final KafkaClientSettings kafka, final Integer version,
+                                    final boolean createTopics) throws IOException, BundleException {
+        return publish(bundleDir, kafka, version, false, createTopics);
     }
 
     /**
@@ -70,27 +78,29 @@ public final class Publisher {
      */
     public static Published publishNext(final Path bundleDir, final String bootstrap, final boolean createTopics)
             throws IOException, BundleException {
-        return publish(bundleDir, bootstrap, null, true, createTopics);
+        return publish(bundleDir, KafkaClientSettings.forBootstrap(bootstrap), null, true, createTopics);
     }
 
-    private static Published publish(final Path bundleDir, final String bootstrap, final Integer version,
+    private static Published publish(final Path bundleDir, final KafkaClientSettings kafka, final Integer version,
                                      final boolean next, final boolean createTopics)
             throws IOException, BundleException {
+        final String bootstrap = kafka.bootstrap();
         final ModelBundle original = ModelBundle.load(bundleDir);
         if (createTopics) {
             try {
-                TopicAdmin.createAll(bootstrap, (short) 1);
+                TopicAdmin.createAll(kafka, (short) 1);
             } catch (Exception e) {
                 throw new IOException("cannot create topics on " + bootstrap + ": " + e.getMessage(), e);
             }
         }
         final String name = original.manifest().name();
         final Path staging = Files.createTempDirectory("publish-" + name + "-");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(bootstrap, name))) {
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(kafka, producerProps(name),
+                null, null)) {
             // One transactional id per model name: a publish of this name still open is fenced (and aborts), one
             // that committed is visible to the scan below, so the check and the send cannot interleave with it.
             producer.initTransactions();
-            final Map<String, String> onTopic = digestsOnTopic(bootstrap);
+            final Map<String, String> onTopic = digestsOnTopic(kafka);
             final int newest = onTopic.keySet().stream().mapToInt(k -> versionOf(k, name)).max().orElse(0);
             if (next && newest > 0) {
                 final ModelBundle asNewest = stamped(original, newest, staging.resolve("newest"));
@@ -156,10 +166,9 @@ public final class Publisher {
         return ModelBundle.load(dir);
     }
 
-    static Properties producerProps(final String bootstrap, final String name) {
+    static Properties producerProps(final String name) {
         final Properties p = new Properties();
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, Topics.PREFIX + "sentiment-publish-" + name);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -179,9 +188,9 @@ public final class Publisher {
     }
 
     /** Every key the topic holds now with the digest header of its latest record (a tombstone removes its key). */
-    static Map<String, String> digestsOnTopic(final String bootstrap) throws IOException {
+    static Map<String, String> digestsOnTopic(final KafkaClientSettings kafka) throws IOException {
         final Map<String, String> digests = new HashMap<>();
-        held(bootstrap).forEach(h -> digests.put(h.key(), h.digest()));
+        held(kafka).forEach(h -> digests.put(h.key(), h.digest()));
         return digests;
     }
 
@@ -190,14 +199,19 @@ public final class Publisher {
      * offsets of the moment (for each key its latest record; a tombstone removes its key).
      */
     public static List<Held> held(final String bootstrap) throws IOException {
+        return held(KafkaClientSettings.forBootstrap(bootstrap));
+    }
+
+    /** As {@link #held(String)}, connecting with {@code kafka}. */
+    public static List<Held> held(final KafkaClientSettings kafka) throws IOException {
+        final String bootstrap = kafka.bootstrap();
         final Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
         final Map<String, Held> held = new HashMap<>();
         final boolean exists;
         try {
-            exists = TopicScan.readAll(p, Topics.MODELS.name(), TIMEOUT, r -> {
+            exists = TopicScan.readAll(kafka, p, Topics.MODELS.name(), TIMEOUT, r -> {
                 if (r.key() == null) {
                     return;
                 }

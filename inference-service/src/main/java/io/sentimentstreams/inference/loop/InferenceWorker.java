@@ -5,6 +5,8 @@ import io.sentimentstreams.inference.loop.BatchScorer.Abandoned;
 import io.sentimentstreams.inference.loop.BatchScorer.Result;
 import io.sentimentstreams.inference.metrics.InferenceMetrics;
 import io.sentimentstreams.inference.model.ModelRegistry;
+import io.sentimentstreams.kafka.KafkaClientSettings;
+import io.sentimentstreams.kafka.KafkaClients;
 import io.sentimentstreams.topics.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,9 +22,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -122,7 +122,9 @@ public final class InferenceWorker implements Runnable {
     private static Clients kafkaClients(final Map<String, Object> baseKafkaConfig, final Settings settings) {
         final Map<String, Object> consumerConfig = consumerConfig(baseKafkaConfig, settings);
         final Map<String, Object> producerConfig = producerConfig(baseKafkaConfig, settings);
-        return new Clients(() -> new KafkaConsumer<>(consumerConfig), () -> new KafkaProducer<>(producerConfig));
+        final KafkaClientSettings kafka = KafkaClientSettings.of(baseKafkaConfig);
+        return new Clients(() -> KafkaClients.consumer(kafka, consumerConfig, null, null),
+                () -> KafkaClients.producer(kafka, producerConfig, null, null));
     }
 
     static Map<String, Object> consumerConfig(final Map<String, Object> baseKafkaConfig, final Settings settings) {

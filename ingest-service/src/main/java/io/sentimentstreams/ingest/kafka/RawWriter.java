@@ -4,9 +4,13 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sentimentstreams.contracts.Review;
 import io.sentimentstreams.ingest.config.IngestConfig;
+import io.sentimentstreams.kafka.KafkaClientSettings;
+import io.sentimentstreams.kafka.KafkaClients;
 import io.sentimentstreams.topics.Topics;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -22,7 +26,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,16 +42,18 @@ public class RawWriter {
     /** After a failed write, requests that find no free producer are told 503 rather than 429 for this long. */
     private static final long TROUBLE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    private final String bootstrap;
+    private final KafkaClientSettings kafka;
     private final IngestConfig.Kafka settings;
     private final String instanceId;
     private final BlockingQueue<Slot> idle;
     private volatile long lastFailureNanos;
     private volatile boolean failing;
 
+    /** @param kafka the service's {@code kafka.*} configuration: bootstrap and security of every producer */
+    @Inject
     public RawWriter(final IngestConfig config,
-                     @ConfigProperty(name = "kafka.bootstrap.servers") final String bootstrap) {
-        this.bootstrap = bootstrap;
+                     @Identifier("default-kafka-broker") final Map<String, Object> kafka) {
+        this.kafka = KafkaClientSettings.of(kafka);
         this.settings = config.kafka();
         this.instanceId = settings.instanceId().orElseGet(RawWriter::hostName);
         final int size = Math.max(1, settings.producers());
@@ -159,7 +164,6 @@ public class RawWriter {
     private Map<String, Object> producerConfig(final String transactionalId) {
         final long timeoutMs = settings.timeout().toMillis();
         final Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -201,7 +205,7 @@ public class RawWriter {
 
         Producer<String, Review> producer() {
             if (producer == null) {
-                final KafkaProducer<String, Review> created = new KafkaProducer<>(producerConfig(transactionalId),
+                final KafkaProducer<String, Review> created = KafkaClients.producer(kafka, producerConfig(transactionalId),
                         Topics.RAW.keySerde().serializer(), Topics.RAW.valueSerde().serializer());
                 try {
                     created.initTransactions();

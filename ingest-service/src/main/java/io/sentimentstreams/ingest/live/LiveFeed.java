@@ -3,12 +3,16 @@ package io.sentimentstreams.ingest.live;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.sentimentstreams.contracts.LabeledReview;
+import io.sentimentstreams.kafka.KafkaClientSettings;
+import io.sentimentstreams.kafka.KafkaClients;
 import io.sentimentstreams.topics.Topics;
+import io.smallrye.common.annotation.Identifier;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +27,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,7 +42,7 @@ public class LiveFeed {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final long RETRY_MILLIS = 1000;
 
-    private final String bootstrap;
+    private final KafkaClientSettings kafka;
     private final LiveConfig config;
     private final LiveMetrics metrics;
     private final Vertx vertx;
@@ -51,9 +54,10 @@ public class LiveFeed {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
 
-    public LiveFeed(@ConfigProperty(name = "kafka.bootstrap.servers") final String bootstrap,
+    /** @param kafka the service's {@code kafka.*} configuration: bootstrap and security of the consumer */
+    public LiveFeed(@Identifier("default-kafka-broker") final Map<String, Object> kafka,
                     final LiveConfig config, final LiveMetrics metrics, final Vertx vertx) {
-        this.bootstrap = bootstrap;
+        this.kafka = KafkaClientSettings.of(kafka);
         this.config = config;
         this.metrics = metrics;
         this.vertx = vertx;
@@ -84,11 +88,10 @@ public class LiveFeed {
             return;
         }
         final Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "sentiment-ingest-live");
-        consumer = new KafkaConsumer<>(p, Topics.LABELED.keySerde().deserializer(),
+        consumer = KafkaClients.consumer(kafka, p, Topics.LABELED.keySerde().deserializer(),
                 Topics.LABELED.valueSerde().deserializer());
         thread = new Thread(this::run, "ingest-live-feed");
         thread.setDaemon(true);

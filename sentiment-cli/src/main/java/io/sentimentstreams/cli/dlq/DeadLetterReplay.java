@@ -2,6 +2,8 @@ package io.sentimentstreams.cli.dlq;
 
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.kafka.KafkaClientSettings;
+import io.sentimentstreams.kafka.KafkaClients;
 import io.sentimentstreams.topics.Topic;
 import io.sentimentstreams.topics.TopicScan;
 import io.sentimentstreams.topics.Topics;
@@ -17,7 +19,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -97,7 +98,8 @@ final class DeadLetterReplay {
         if (dryRun) {
             return plan(selected);
         }
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(),
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(settings(), producerProps(),
+                new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             // The ledger is read after initTransactions: a replay still open under the same id is fenced (and
             // aborts) by then, and one that committed before is in the ledger, so no letter goes out twice.
@@ -145,9 +147,12 @@ final class DeadLetterReplay {
         return null;
     }
 
+    private KafkaClientSettings settings() {
+        return KafkaClientSettings.forBootstrap(bootstrap);
+    }
+
     private Properties producerProps() {
         final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, Topics.PREFIX + TRANSACTIONAL_ID);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * DeadLetter.MAX_PAYLOAD_BYTES);
@@ -196,8 +201,7 @@ final class DeadLetterReplay {
     private void readAll(final Topic<?, ?> topic, final BiConsumer<ConsumerRecord<String, byte[]>, byte[]> each)
             throws IOException {
         final Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        final boolean exists = TopicScan.readAll(p, topic.name(), TIMEOUT, r -> {
+        final boolean exists = TopicScan.readAll(settings(), p, topic.name(), TIMEOUT, r -> {
             if (r.value() != null) {
                 each.accept(r, r.value());
             }

@@ -8,6 +8,8 @@ import io.sentimentstreams.cli.UsageException;
 import io.sentimentstreams.contracts.Label;
 import io.sentimentstreams.contracts.LabeledReview;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.kafka.KafkaClientSettings;
+import io.sentimentstreams.kafka.KafkaClients;
 import io.sentimentstreams.topics.Topics;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -358,9 +360,9 @@ public class DemoCommand implements Command {
             return;
         }
         final Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KafkaClientSettings.forBootstrap(bootstrap),
+                props, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (final String p : payloads) {
                 producer.send(new ProducerRecord<>(Topics.INBOUND.name(), null, p.getBytes(StandardCharsets.UTF_8)))

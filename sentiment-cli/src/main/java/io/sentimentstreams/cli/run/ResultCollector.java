@@ -3,6 +3,8 @@ package io.sentimentstreams.cli.run;
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.LabeledReview;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.kafka.KafkaClientSettings;
+import io.sentimentstreams.kafka.KafkaClients;
 import io.sentimentstreams.topics.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,11 +41,11 @@ public final class ResultCollector implements AutoCloseable {
     public ResultCollector(final String bootstrap, final Consumer<LabeledReview> onLabeled,
                            final Consumer<DeadLetter> onDeadLetter) {
         final Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        final KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(KafkaClientSettings.forBootstrap(bootstrap),
+                props, new StringDeserializer(),
                 new ByteArrayDeserializer());
         // Assigned, not subscribed: a group member that loses its group (the broker restarts, the
         // coordinator moves) resets to the earliest offset with nothing committed and reads everything again,
@@ -140,12 +142,12 @@ public final class ResultCollector implements AutoCloseable {
      */
     public static Map<String, Integer> encodedVersions(final String bootstrap, final String keyPrefix) {
         final Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "sentiment-encoded-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         final Map<String, Integer> versions = new java.util.HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(
+                KafkaClientSettings.forBootstrap(bootstrap), props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.ENCODED.name()));
             int idle = 0;

@@ -1,6 +1,8 @@
 package io.sentimentstreams.cli.run;
 
 import io.sentimentstreams.broker.BrokerProcess;
+import io.sentimentstreams.cli.secure.LocalSecurity;
+import io.sentimentstreams.kafka.KafkaClientSettings;
 import io.sentimentstreams.topics.TopicAdmin;
 import io.sentimentstreams.topics.Topics;
 import io.sentimentstreams.trainer.Publisher;
@@ -31,6 +33,8 @@ public final class Stack implements AutoCloseable {
     private BrokerProcess broker;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final List<String> publishedModels = new ArrayList<>();
+    private Path secureDir;
+    private LocalSecurity security;
 
     /**
      * @param runDir  broker data and per-service state (throw-away)
@@ -43,23 +47,47 @@ public final class Stack implements AutoCloseable {
         this.progress = progress;
     }
 
+    /**
+     * Runs the broker secured (mTLS listener, {@code StandardAuthorizer}, the ACLs of the KafkaUser manifests in
+     * {@code deploy/k8s/base}) with its certificates and client files in {@code dir}; each service connects as its
+     * own KafkaUser, models are published as {@code trainer}, and this JVM's other clients connect as the super user
+     * {@value LocalSecurity#ADMIN}. Call before {@link #start}.
+     */
+    public Stack secured(final Path dir) {
+        this.secureDir = dir;
+        return this;
+    }
+
     /** Starts everything; on failure stops what was started and rethrows. */
     public Stack start(final List<Path> modelDirs, final Duration serviceTimeout) throws Exception {
         try {
             for (final String module : SERVICES) {
                 ServiceProcess.runJar(home, module);
             }
-            step("Kafka broker (KRaft, child JVM)", () -> {
-                broker = BrokerProcess.start(BrokerProcess.Options.defaults(runDir.resolve("kafka")).withPort(0));
-                return broker.bootstrapServers();
-            });
+            if (secureDir != null) {
+                step("certificates (a CA, the broker, one per KafkaUser)", () -> {
+                    security = LocalSecurity.create(secureDir, home.resolve("deploy/k8s/base"));
+                    return String.join(", ", security.userNames()) + " in " + secureDir;
+                });
+            }
+            step(security == null ? "Kafka broker (KRaft, child JVM)" : "Kafka broker (KRaft, child JVM, mTLS + ACLs)",
+                    () -> {
+                        broker = BrokerProcess.start(brokerOptions(0));
+                        return broker.bootstrapServers();
+                    });
+            if (security != null) {
+                KafkaClientSettings.install(security.client(LocalSecurity.ADMIN, broker.bootstrapServers()));
+                security.writeClientFiles(broker.bootstrapServers());
+                step("ACLs of deploy/k8s/base/03x-KafkaUser-*.yaml", () -> security.applyAcls(broker.bootstrapServers())
+                        + " bindings for " + security.users().size() + " users");
+            }
             step("topics", () -> {
                 TopicAdmin.createAll(broker.bootstrapServers(), (short) 1);
                 return Topics.ALL.size() + " topics";
             });
             step("models", () -> {
                 for (final Path dir : modelDirs) {
-                    publishedModels.add(Publisher.publish(dir, broker.bootstrapServers(), null, false).key());
+                    publishedModels.add(Publisher.publish(dir, publisher(), null, false).key());
                 }
                 return publishedModels.isEmpty() ? "none found" : String.join(", ", publishedModels);
             });
@@ -106,6 +134,9 @@ public final class Stack implements AutoCloseable {
         Files.createDirectories(workDir);
         final Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        if (security != null) {
+            env.putAll(security.environment(module));
+        }
         env.put("QUARKUS_KAFKA_STREAMS_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         env.put("KAFKA_STREAMS_STATE_DIR", workDir.resolve("streams-state").toString());
         env.put("SENTIMENT_WORK_DIR", workDir.toString());
@@ -140,10 +171,28 @@ public final class Stack implements AutoCloseable {
         } else {
             broker.close();
         }
-        broker = BrokerProcess.start(BrokerProcess.Options.defaults(runDir.resolve("kafka")).withPort(port));
+        broker = BrokerProcess.start(brokerOptions(port));
         if (broker.port() != port) {
             throw new IOException("broker came back on port " + broker.port() + " instead of " + port);
         }
+    }
+
+    private BrokerProcess.Options brokerOptions(final int port) {
+        final BrokerProcess.Options options = BrokerProcess.Options.defaults(runDir.resolve("kafka")).withPort(port);
+        // On the loaded 2-core development machine a secured start once took 92 s, beyond the default 90.
+        return security == null ? options : new BrokerProcess.Options(options.dataDir(), options.port(),
+                options.heap(), options.startTimeout().multipliedBy(2), security.broker());
+    }
+
+    /** How models are published: as the trainer's KafkaUser when secured, so its ACLs are exercised too. */
+    private KafkaClientSettings publisher() {
+        return security == null ? KafkaClientSettings.forBootstrap(broker.bootstrapServers())
+                : security.client("trainer", broker.bootstrapServers());
+    }
+
+    /** The certificates and client settings of a secured stack; null when it runs PLAINTEXT. */
+    public LocalSecurity security() {
+        return security;
     }
 
     /** The shipped default bundles ({@code models/*} with a {@code bundle.json}). */
@@ -186,6 +235,9 @@ public final class Stack implements AutoCloseable {
         services.clear();
         if (broker != null) {
             broker.close();
+        }
+        if (security != null) {
+            KafkaClientSettings.uninstall();
         }
     }
 

@@ -2,6 +2,7 @@ package io.sentimentstreams.cli.run;
 
 import io.sentimentstreams.cli.Args;
 import io.sentimentstreams.cli.Command;
+import io.sentimentstreams.topics.Topics;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -19,16 +20,24 @@ public final class UpCommand implements Command {
     @Override
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
             throws Exception {
-        final Args args = Args.parse(argv, Set.of("models"), Set.of("quiet", "help"));
+        final Args args = Args.parse(argv, Set.of("models"), Set.of("quiet", "secure", "help"));
         if (args.has("help")) {
-            out.println("usage: ./sentiment up [--models DIR,DIR] [--quiet]\n"
+            out.println("usage: ./sentiment up [--models DIR,DIR] [--quiet] [--secure]\n"
                     + "  runs broker + services until Ctrl-C and prints their addresses, among them the live page\n"
-                    + "  (ingest-service's /: submit a review, watch labels arrive); --quiet does not print labeled results");
+                    + "  (ingest-service's /: submit a review, watch labels arrive); --quiet does not print labeled results\n"
+                    + "  --secure: the broker with an mTLS listener, the StandardAuthorizer and exactly the ACLs of\n"
+                    + "  deploy/k8s/base/03x-KafkaUser-*.yaml; each service connects as its own KafkaUser\n"
+                    + "  (certificate subject CN=<user>, principal User:CN=<user>); certificates, keys and\n"
+                    + "  client.properties / kcat.conf (super user admin) are written to .sentiment/secure/");
             return 0;
         }
         final Path home = Launcher.home();
         final Path runDir = home.resolve(".sentiment/runs/up");
         final Stack stack = new Stack(home, runDir, home.resolve(".sentiment/logs"), err);
+        final Path secureDir = home.resolve(".sentiment/secure");
+        if (args.has("secure")) {
+            stack.secured(secureDir);
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("Stopping services and broker ...");
@@ -49,6 +58,14 @@ public final class UpCommand implements Command {
                     stack.service(svc).baseUrl());
         }
         out.println("  logs              : " + stack.logDir());
+        if (stack.security() != null) {
+            out.println("  security          : mTLS, ACLs of deploy/k8s/base/03x-KafkaUser-*.yaml; each service as its"
+                    + " own user");
+            out.println("  client settings   : " + secureDir.resolve("client.properties") + " (super user admin; "
+                    + "<user>.properties per KafkaUser)");
+            out.println("  read results      : kcat -F " + secureDir.resolve("kcat.conf") + " -C -t "
+                    + Topics.LABELED.name() + " -o beginning -e");
+        }
         out.println();
         out.println("Try:");
         out.println("  curl -s -X POST " + ingest + "/reviews -H 'Content-Type: application/json' \\");
