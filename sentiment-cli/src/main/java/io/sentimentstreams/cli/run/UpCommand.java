@@ -2,11 +2,14 @@ package io.sentimentstreams.cli.run;
 
 import io.sentimentstreams.cli.Args;
 import io.sentimentstreams.cli.Command;
+import io.sentimentstreams.cli.UsageException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -19,12 +22,15 @@ public final class UpCommand implements Command {
     @Override
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
             throws Exception {
-        final Args args = Args.parse(argv, Set.of("models"), Set.of("quiet", "help"));
+        final Args args = Args.parse(argv, Set.of("models", "replicas"), Set.of("quiet", "help"));
         if (args.has("help")) {
-            out.println("usage: ./sentiment up [--models DIR,DIR] [--quiet]\n"
-                    + "  runs broker + services until Ctrl-C; --quiet does not print labeled results");
+            out.println("usage: ./sentiment up [--models DIR,DIR] [--replicas SERVICE=N,...] [--quiet]\n"
+                    + "  runs broker + services until Ctrl-C; --quiet does not print labeled results;\n"
+                    + "  --replicas preprocess=2,inference=2 (ingest too) runs N instances of a service, each with\n"
+                    + "  its own identity (HOSTNAME), HTTP port, state directory and log file");
             return 0;
         }
+        final Map<String, Integer> replicas = replicas(args.get("replicas", ""));
         final Path home = Launcher.home();
         final Path runDir = home.resolve(".sentiment/runs/up");
         final Stack stack = new Stack(home, runDir, home.resolve(".sentiment/logs"), err);
@@ -35,15 +41,17 @@ public final class UpCommand implements Command {
             System.err.println("Stopped; broker data kept in " + runDir + ".");
             stopped.countDown();
         }, "up-stop"));
-        stack.start(DemoCommand.modelDirs(home, args.get("models", null)), Duration.ofSeconds(180));
+        stack.start(DemoCommand.modelDirs(home, args.get("models", null)), replicas, Duration.ofSeconds(180));
         final String ingest = stack.service("ingest-service").baseUrl();
         out.println();
         out.println("Sentiment Streams is up. Ctrl-C stops it.");
         out.println("  Kafka bootstrap   : " + stack.bootstrapServers());
         out.println("  ingest (HTTP)      : " + ingest + "/reviews   (OpenAPI: " + ingest + "/q/openapi)");
         for (final String svc : Stack.SERVICES) {
-            out.printf("  %-18s: %s/q/metrics  %s/q/health%n", svc, stack.service(svc).baseUrl(),
-                    stack.service(svc).baseUrl());
+            for (final ServiceProcess instance : stack.instances(svc)) {
+                out.printf("  %-18s: %s/q/metrics  %s/q/health%n", instance.instance(), instance.baseUrl(),
+                        instance.baseUrl());
+            }
         }
         out.println("  logs              : " + stack.logDir());
         out.println();
@@ -67,5 +75,34 @@ public final class UpCommand implements Command {
             collector.close();
         }
         return 0;
+    }
+
+    /** {@code preprocess=2,inference=3}: instances per service ({@code -service} may be left out), at least 1. */
+    static Map<String, Integer> replicas(final String spec) {
+        final Map<String, Integer> out = new LinkedHashMap<>();
+        for (final String part : spec.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            final int eq = part.indexOf('=');
+            final String name = eq < 0 ? part.trim() : part.substring(0, eq).trim();
+            final String module = name.endsWith("-service") ? name : name + "-service";
+            if (eq < 0 || !Stack.SERVICES.contains(module)) {
+                throw new UsageException("--replicas takes SERVICE=N with SERVICE one of ingest, preprocess, "
+                        + "inference; got '" + part.trim() + "'");
+            }
+            final int n;
+            try {
+                n = Integer.parseInt(part.substring(eq + 1).trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException("--replicas " + name + " needs a whole number of instances; got '"
+                        + part.substring(eq + 1).trim() + "'");
+            }
+            if (n < 1 || n > 8) {
+                throw new UsageException("--replicas " + name + "=" + n + ": between 1 and 8 instances");
+            }
+            out.put(module, n);
+        }
+        return out;
     }
 }
