@@ -121,13 +121,25 @@ public final class InferenceWorker implements Runnable {
     /** The loop with its collaborators given: tests pass mock clients, a scorer and a clock of their own. */
     InferenceWorker(final Settings settings, final Clients clients, final Scorer scorer,
                     final BooleanSupplier modelsReady, final InferenceMetrics metrics, final Clock clock) {
+        this(settings, clients, scorer, modelsReady, metrics, clock, new FencingWatch(clock.nanoTime()));
+    }
+
+    /** Real Kafka clients with a fencing history of the test's choosing (a worker started long ago, say). */
+    InferenceWorker(final Map<String, Object> baseKafkaConfig, final Settings settings, final Scorer scorer,
+                    final BooleanSupplier modelsReady, final InferenceMetrics metrics, final FencingWatch fencing) {
+        this(settings, kafkaClients(baseKafkaConfig, settings), scorer, modelsReady, metrics, Clock.SYSTEM, fencing);
+    }
+
+    private InferenceWorker(final Settings settings, final Clients clients, final Scorer scorer,
+                            final BooleanSupplier modelsReady, final InferenceMetrics metrics, final Clock clock,
+                            final FencingWatch fencing) {
         this.settings = settings;
         this.clients = clients;
         this.scorer = scorer;
         this.modelsReady = modelsReady;
         this.metrics = metrics;
         this.clock = clock;
-        this.fencing = new FencingWatch(clock.nanoTime());
+        this.fencing = fencing;
     }
 
     private static Clients kafkaClients(final Map<String, Object> baseKafkaConfig, final Settings settings) {
