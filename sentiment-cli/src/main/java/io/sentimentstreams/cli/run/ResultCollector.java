@@ -33,6 +33,8 @@ public final class ResultCollector implements AutoCloseable {
     private final Map<String, Long> nextOffset = new java.util.HashMap<>();
     private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
     private final List<String> unreadable = new CopyOnWriteArrayList<>();
+    /** System.nanoTime() when each id was first seen labeled, in arrival order. */
+    private final List<Long> labeledArrivals = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
@@ -81,6 +83,7 @@ public final class ResultCollector implements AutoCloseable {
             if (r.topic().equals(Topics.LABELED.name())) {
                 final LabeledReview review = Json.read(r.value(), LabeledReview.class);
                 if (labeledTimes.merge(review.id(), 1, Integer::sum) == 1) {
+                    labeledArrivals.add(System.nanoTime());
                     labeled.put(review.id(), review);
                     onLabeled.accept(review);
                 }
@@ -124,6 +127,27 @@ public final class ResultCollector implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /**
+     * The longest stretch, in seconds, between {@code fromNanos} and {@code toNanos} (System.nanoTime) in
+     * which no new review was labeled: the gaps before the first arrival, between arrivals, and after the
+     * last one. Measure only while work is pending, or idle time counts as a stall.
+     */
+    public double longestStall(final long fromNanos, final long toNanos) {
+        long previous = fromNanos;
+        long longest = 0;
+        synchronized (labeledArrivals) {
+            for (final long t : labeledArrivals) {
+                if (t < fromNanos || t > toNanos) {
+                    continue;
+                }
+                longest = Math.max(longest, t - previous);
+                previous = t;
+            }
+        }
+        longest = Math.max(longest, toNanos - previous);
+        return Math.round(longest / 1e8) / 10.0;
     }
 
     public List<DeadLetter> deadLetters() {
