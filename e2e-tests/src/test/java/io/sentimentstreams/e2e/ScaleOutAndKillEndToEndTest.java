@@ -37,7 +37,7 @@ class ScaleOutAndKillEndToEndTest {
     private static final int BATCH = 10;
     /** Reviews sent after the kills, flat out. */
     private static final int AFTER_KILL = 300;
-    private static final Duration READY = Duration.ofSeconds(240);
+    private static final Duration READY = Duration.ofSeconds(600);
 
     @TempDir
     Path tmp;

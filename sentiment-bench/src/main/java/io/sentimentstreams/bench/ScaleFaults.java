@@ -35,7 +35,7 @@ final class ScaleFaults {
     /** How long the stream should last so the scaling steps (JVM starts of several seconds each) happen in it. */
     private static final Duration STREAM = Duration.ofSeconds(150);
     private static final int BATCH = 50;
-    private static final Duration READY = Duration.ofSeconds(240);
+    private static final Duration READY = Duration.ofSeconds(600);
 
     private ScaleFaults() {
     }
