@@ -131,8 +131,9 @@ public final class ResultCollector implements AutoCloseable {
 
     /**
      * The longest stretch, in seconds, between {@code fromNanos} and {@code toNanos} (System.nanoTime) in
-     * which no new review was labeled: the gaps before the first arrival, between arrivals, and after the
-     * last one. Measure only while work is pending, or idle time counts as a stall.
+     * which no new review was labeled although more were still to come: the gap before the first arrival
+     * and the gaps between arrivals, not the idle time after the last one (the whole window when nothing
+     * arrived). Reviews that never arrive are the lost count's business.
      */
     public double longestStall(final long fromNanos, final long toNanos) {
         long previous = fromNanos;
@@ -146,7 +147,9 @@ public final class ResultCollector implements AutoCloseable {
                 previous = t;
             }
         }
-        longest = Math.max(longest, toNanos - previous);
+        if (previous == fromNanos) {
+            longest = toNanos - fromNanos;
+        }
         return Math.round(longest / 1e8) / 10.0;
     }
 
