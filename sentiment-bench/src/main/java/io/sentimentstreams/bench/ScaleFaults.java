@@ -33,7 +33,7 @@ final class ScaleFaults {
     static final List<String> SCENARIOS = List.of("scale-out-in", "kill-in-rebalance");
     static final List<String> SCALED = List.of("preprocess-service", "inference-service");
     /** How long the stream should last so the scaling steps (JVM starts of several seconds each) happen in it. */
-    private static final Duration STREAM = Duration.ofSeconds(150);
+    private static final Duration STREAM = Duration.ofSeconds(300);
     private static final int BATCH = 50;
     private static final Duration READY = Duration.ofSeconds(600);
 
