@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -110,7 +111,7 @@ public final class InferenceWorker implements Runnable {
     private volatile boolean conflicted;
     private volatile Consumer<String, byte[]> consumer;
     /** Released by {@link #stop()}: a worker parked after a transactional-id conflict waits on it. */
-    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     public InferenceWorker(final Map<String, Object> baseKafkaConfig, final Settings settings,
                            final BatchScorer scorer, final ModelRegistry registry, final InferenceMetrics metrics) {
