@@ -34,7 +34,8 @@ public final class BenchCommand implements Command {
         BENCHES.put("fuzz", new Bench(FuzzBench::new,
                 "10,000 malformed inputs over HTTP and reviews.inbound mixed with valid reviews"));
         BENCHES.put("faults", new Bench(FaultsBench::new,
-                "kill -9 / restart / bad input scenarios: lost, duplicated, mismatched"));
+                "kill -9 / restart / bad input / scale-out-in / kill in a rebalance: lost, duplicated, "
+                        + "mismatched, longest stall"));
         BENCHES.put("jmh", new Bench(JmhBench::new,
                 "JMH microbenchmarks (TextPipelineBenchmark: encode of one review per tokenizer)"));
     }

@@ -49,8 +49,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class FaultsBench implements Command {
 
-    static final List<String> SCENARIOS = List.of("kill-inference", "kill-preprocess", "kill-ingest",
-            "restart-broker", "models", "bad-input");
+    static final List<String> SCENARIOS = java.util.stream.Stream.of(List.of("kill-inference", "kill-preprocess",
+            "kill-ingest", "restart-broker", "models", "bad-input"), ScaleFaults.SCENARIOS)
+            .flatMap(List::stream).toList();
 
     @Override
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
@@ -124,6 +125,7 @@ public final class FaultsBench implements Command {
             batches.add(reviews.subList(i, Math.min(reviews.size(), i + 50)));
         }
         final AtomicInteger next = new AtomicInteger();
+        final long pause = ScaleFaults.senderPauseMillis(scenario, reviews.size(), senders);
         final List<Thread> threads = new ArrayList<>();
         for (int s = 0; s < senders; s++) {
             final Thread t = new Thread(() -> {
@@ -143,6 +145,14 @@ public final class FaultsBench implements Command {
                         return;
                     }
                     progress.addAndGet(batch.size());
+                    if (pause > 0) {
+                        try {
+                            TimeUnit.MILLISECONDS.sleep(pause);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
                 }
             }, "sender-" + s);
             t.start();
@@ -158,6 +168,7 @@ public final class FaultsBench implements Command {
                 || inboundDeadLetters(results) < malformedSent)) {
             TimeUnit.MILLISECONDS.sleep(250);
         }
+        final double longestStall = results.longestStall(t0, System.nanoTime());
         // Let late duplicates, if any, arrive before counting.
         TimeUnit.SECONDS.sleep(3);
         final Map<String, Integer> encoded = ResultCollector.encodedVersions(stack.bootstrapServers(), scenario + "-");
@@ -197,6 +208,11 @@ public final class FaultsBench implements Command {
         line.put("duplicated", duplicated);
         line.put("mismatched", mismatched);
         line.put("malformed_sent", malformedSent);
+        line.put("longest_stall_s", longestStall);
+        if (pause > 0) {
+            // Paced senders post a batch every pause / senders: a stall of about that is no fault's doing.
+            line.put("sender_pause_ms", pause);
+        }
         final ObjectNode reasons = line.putObject("dlq_reasons");
         dlqReasons.forEach(reasons::put);
         final ObjectNode ref = line.putObject("http_refused");
@@ -221,17 +237,30 @@ public final class FaultsBench implements Command {
             refusedBy.put("inference-service", refusals(stack.service("inference-service"),
                     "sentiment_inference_models_refused_total"));
         }
+        if (injected.details() != null) {
+            line.setAll(injected.details());
+        }
         line.put("seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
         return line;
     }
 
-    /** What a fault left to check: malformed payloads sent, the corrupted bundle's version (-1: none). */
-    private record Injected(int malformedSent, int corruptedVersion) {
+    /**
+     * What a fault left to check: malformed payloads sent, the corrupted bundle's version (-1: none), and
+     * fields of its own for the report (or null).
+     */
+    private record Injected(int malformedSent, int corruptedVersion, ObjectNode details) {
+
+        Injected(final int malformedSent, final int corruptedVersion) {
+            this(malformedSent, corruptedVersion, null);
+        }
     }
 
     /** Performs the scenario's fault while the senders run. */
     private static Injected inject(final Stack stack, final String scenario, final int total, final AtomicInteger progress,
                               final Path home, final Path runDir, final PrintStream err) throws Exception {
+        if (ScaleFaults.SCENARIOS.contains(scenario)) {
+            return new Injected(0, -1, ScaleFaults.inject(stack, scenario, total, progress, err));
+        }
         awaitProgress(progress, total / 2);
         final long t0 = System.nanoTime();
         switch (scenario) {

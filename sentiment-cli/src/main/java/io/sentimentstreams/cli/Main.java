@@ -27,7 +27,7 @@ public final class Main {
         register("demo", "io.sentimentstreams.cli.run.DemoCommand",
                 "run broker + all services, stream sample reviews, print labels and a summary, stop");
         register("up", "io.sentimentstreams.cli.run.UpCommand",
-                "like demo, but keep running and serve HTTP producers and the live page until Ctrl-C");
+                "like demo, but keep running and serve HTTP producers and the live page until Ctrl-C (--secure, --replicas)");
         register("broker", "io.sentimentstreams.cli.run.BrokerCommand",
                 "start a real Kafka broker (KRaft, child JVM) and print its bootstrap address");
         register("topics", "io.sentimentstreams.cli.run.TopicsCommand",

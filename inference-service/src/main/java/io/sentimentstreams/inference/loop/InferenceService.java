@@ -122,6 +122,11 @@ public class InferenceService {
         return !workers.isEmpty() && workers.stream().allMatch(InferenceWorker::polling);
     }
 
+    /** Transactional ids of the workers that stopped because another live instance uses the same id. */
+    public List<String> conflictedTransactionalIds() {
+        return workers.stream().filter(InferenceWorker::conflicted).map(InferenceWorker::transactionalId).toList();
+    }
+
     /** True when a worker thread or the models reader thread has ended (only expected during shutdown). */
     public boolean anyThreadFinished() {
         return workers.stream().anyMatch(InferenceWorker::finished) || reader != null && !reader.isAlive();

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -45,6 +46,9 @@ import org.jboss.logging.Logger;
  * (read_committed, no auto-commit), scores it with {@link BatchScorer}, and produces the results and the
  * consumed offsets in one Kafka transaction. Anything that fails before the commit aborts the transaction
  * and rewinds to the committed offsets, so an offset is never committed for a record not produced.
+ * A worker whose producer keeps being fenced shares its transactional id with another live instance
+ * ({@link FencingWatch}); the newer of the two stops consuming and reports the conflict instead of the
+ * two fencing each other forever.
  */
 public final class InferenceWorker implements Runnable {
 
@@ -52,6 +56,9 @@ public final class InferenceWorker implements Runnable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
     private static final Duration REGISTRY_POLL = Duration.ofMillis(50);
+    /** The setting that gives each instance its own transactional ids (InferenceConfig). */
+    public static final String ID_SETTING = "SENTIMENT_INFERENCE_TRANSACTIONAL_ID_PREFIX "
+            + "(sentiment.inference.transactional-id-prefix, default sentiment-inference-${HOSTNAME})";
 
     /** Worker settings, resolved from {@code InferenceConfig}. */
     public record Settings(String groupId, String transactionalId, int maxBatch, Duration maxWait,
@@ -94,13 +101,17 @@ public final class InferenceWorker implements Runnable {
     private final BooleanSupplier modelsReady;
     private final InferenceMetrics metrics;
     private final Clock clock;
+    private final FencingWatch fencing;
 
     /** Records fetched but not yet scored: the batch being filled, then records beyond its size. */
     private final List<ConsumerRecord<String, byte[]>> buffer = new ArrayList<>();
     private volatile boolean running = true;
     private volatile boolean polling;
     private volatile boolean finished;
+    private volatile boolean conflicted;
     private volatile Consumer<String, byte[]> consumer;
+    /** Released by {@link #stop()}: a worker parked after a transactional-id conflict waits on it. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     public InferenceWorker(final Map<String, Object> baseKafkaConfig, final Settings settings,
                            final BatchScorer scorer, final ModelRegistry registry, final InferenceMetrics metrics) {
@@ -111,12 +122,25 @@ public final class InferenceWorker implements Runnable {
     /** The loop with its collaborators given: tests pass mock clients, a scorer and a clock of their own. */
     InferenceWorker(final Settings settings, final Clients clients, final Scorer scorer,
                     final BooleanSupplier modelsReady, final InferenceMetrics metrics, final Clock clock) {
+        this(settings, clients, scorer, modelsReady, metrics, clock, new FencingWatch(clock.nanoTime()));
+    }
+
+    /** Real Kafka clients with a fencing history of the test's choosing (a worker started long ago, say). */
+    InferenceWorker(final Map<String, Object> baseKafkaConfig, final Settings settings, final Scorer scorer,
+                    final BooleanSupplier modelsReady, final InferenceMetrics metrics, final FencingWatch fencing) {
+        this(settings, kafkaClients(baseKafkaConfig, settings), scorer, modelsReady, metrics, Clock.SYSTEM, fencing);
+    }
+
+    private InferenceWorker(final Settings settings, final Clients clients, final Scorer scorer,
+                            final BooleanSupplier modelsReady, final InferenceMetrics metrics, final Clock clock,
+                            final FencingWatch fencing) {
         this.settings = settings;
         this.clients = clients;
         this.scorer = scorer;
         this.modelsReady = modelsReady;
         this.metrics = metrics;
         this.clock = clock;
+        this.fencing = fencing;
     }
 
     private static Clients kafkaClients(final Map<String, Object> baseKafkaConfig, final Settings settings) {
@@ -159,8 +183,13 @@ public final class InferenceWorker implements Runnable {
     public void run() {
         try {
             awaitRegistry();
-            while (running) {
+            while (running && !conflicted) {
                 runSession();
+            }
+            if (conflicted) {
+                // Parked, not ended: a finished thread fails liveness, and a restart would fence the other
+                // instance again. Readiness reports the conflict until an operator fixes the setting.
+                stopped.await();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -194,7 +223,7 @@ public final class InferenceWorker implements Runnable {
             LOG.infof("inference worker %s consuming %s (group %s, batch <= %d, wait <= %s)",
                     settings.transactionalId(), Topics.ENCODED.name(), settings.groupId(), settings.maxBatch(),
                     settings.maxWait());
-            while (running) {
+            while (running && !conflicted) {
                 polling = true;
                 final List<ConsumerRecord<String, byte[]>> batch = nextBatch(c);
                 if (batch.isEmpty()) {
@@ -311,11 +340,23 @@ public final class InferenceWorker implements Runnable {
                  | AuthorizationException | UnsupportedVersionException e) {
             // The producer is unusable (another instance took our transactional.id, or a fatal state).
             metrics.transaction("fenced");
+            if ((e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException)
+                    && fencing.fenced(clock.nanoTime())) {
+                conflicted = true;
+                polling = false;
+                buffer.clear();
+                LOG.errorf("worker %s: transactional id fenced %d times within %d s: another live instance uses "
+                                + "the same transactional id. This instance stops consuming and reports not ready; "
+                                + "give every instance its own HOSTNAME or set %s to a value unique per instance, "
+                                + "then restart it", settings.transactionalId(), fencing.count(),
+                        FencingWatch.WINDOW.toSeconds(), ID_SETTING);
+                // The session ends and closes it, and the consumer, which hands the partitions over.
+                return producer;
+            }
+            producer.close(Duration.ZERO);
             LOG.warnf("worker %s: producer fenced or failed fatally (%s); recreating it and rewinding %d records",
                     settings.transactionalId(), e.toString(), batch.size());
-            producer.close(Duration.ZERO);
-            rewind(c);
-            return newProducer();
+            return replaceProducer(c);
         } catch (KafkaException e) {
             metrics.transaction("aborted");
             LOG.warnf("worker %s: transaction failed (%s); aborting and rewinding %d records",
@@ -324,8 +365,7 @@ public final class InferenceWorker implements Runnable {
                 producer.abortTransaction();
             } catch (KafkaException abortError) {
                 producer.close(Duration.ZERO);
-                rewind(c);
-                return newProducer();
+                return replaceProducer(c);
             }
             rewind(c);
             return producer;
@@ -334,6 +374,17 @@ public final class InferenceWorker implements Runnable {
         result.onCommit().forEach(Runnable::run);
         metrics.batch(batch.size(), clock.nanoTime() - start);
         return producer;
+    }
+
+    /**
+     * A new producer, then the rewind. In this order because initTransactions ends the old producer's open
+     * transaction, whose pending offsets would otherwise make the rewind's committed() (read_committed asks
+     * for stable offsets) wait until the broker times that transaction out.
+     */
+    private Producer<String, byte[]> replaceProducer(final Consumer<String, byte[]> c) {
+        final Producer<String, byte[]> p = newProducer();
+        rewind(c);
+        return p;
     }
 
     static Map<TopicPartition, OffsetAndMetadata> nextOffsets(final List<ConsumerRecord<String, byte[]>> batch) {
@@ -403,6 +454,11 @@ public final class InferenceWorker implements Runnable {
         return finished;
     }
 
+    /** True once the worker stopped consuming because another live instance uses its transactional id. */
+    public boolean conflicted() {
+        return conflicted;
+    }
+
     public String transactionalId() {
         return settings.transactionalId();
     }
@@ -410,6 +466,7 @@ public final class InferenceWorker implements Runnable {
     /** Asks the loop to stop after the batch in hand; a wait for a model ends early and is not committed. */
     public void stop() {
         running = false;
+        stopped.countDown();
         final Consumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();

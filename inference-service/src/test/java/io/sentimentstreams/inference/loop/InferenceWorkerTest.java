@@ -143,6 +143,54 @@ class InferenceWorkerTest {
     }
 
     @Test
+    void aNewWorkerFencedAgainAndAgainStepsBackWithNothingCommittedAndStaysParkedUntilStopped() throws Exception {
+        // Another live instance with the same transactional id re-initialises after every fencing.
+        final LoopHarness h = new LoopHarness(3, Duration.ZERO);
+        fill(h, P0, "a", 6);
+        h.beforeCommit(LoopHarness.TxProducer::fenceProducer);
+        final InferenceWorker worker = h.worker(scorer(h));
+        final Thread t = new Thread(worker, "conflicted-worker");
+        t.start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(worker::conflicted);
+
+        assertThat(t.isAlive()).as("parked, not ended: liveness stays up").isTrue();
+        assertThat(worker.polling()).isFalse();
+        assertThat(worker.finished()).isFalse();
+        assertThat(h.transactions("fenced")).isEqualTo(FencingWatch.YOUNG_LIMIT);
+        assertThat(h.txns).hasSize(FencingWatch.YOUNG_LIMIT).allMatch(x -> x.outcome() == Outcome.ABANDONED);
+        assertThat(h.committedOffsets()).isEmpty();
+        // The consumer is closed, so the group hands this worker's partitions to the other instance.
+        assertThat(h.consumers).hasSize(1).allMatch(c -> c.closed());
+        assertThat(h.producers).allMatch(p -> p.closed());
+
+        worker.stop();
+        t.join(10_000);
+        assertThat(t.isAlive()).isFalse();
+        assertThat(worker.finished()).isTrue();
+    }
+
+    @Test
+    void aWorkerRunningForMinutesRidesOutAFewFencingsAndCommitsEverythingOnce() throws Exception {
+        final int fencings = FencingWatch.LIMIT - 1;
+        final LoopHarness h = new LoopHarness(3, Duration.ZERO);
+        fill(h, P0, "a", 6);
+        h.atPoll(1, c -> h.clock.sleep(FencingWatch.WINDOW.multipliedBy(2)));
+        h.beforeCommit(p -> {
+            if (p.index < fencings && p.commitCount() == 0) {
+                p.fenceProducer();
+            }
+        });
+        final InferenceWorker worker = h.worker(scorer(h));
+        worker.run();
+
+        assertThat(h.converged()).isTrue();
+        assertThat(worker.conflicted()).isFalse();
+        assertThat(h.transactions("fenced")).isEqualTo(fencings);
+        assertThat(h.producers).hasSize(fencings + 1);
+        assertExactlyOnce(h, List.of());
+    }
+
+    @Test
     void anAbortedTransactionRewindsToTheCommittedOffsetsAndDropsWhatWasBuffered() throws Exception {
         final LoopHarness h = new LoopHarness(3, Duration.ofMillis(50));
         fill(h, P0, "a", 5);

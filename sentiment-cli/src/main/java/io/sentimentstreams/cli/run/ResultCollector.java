@@ -35,6 +35,8 @@ public final class ResultCollector implements AutoCloseable {
     private final Map<String, Long> nextOffset = new java.util.HashMap<>();
     private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
     private final List<String> unreadable = new CopyOnWriteArrayList<>();
+    /** System.nanoTime() when each id was first seen labeled, in arrival order. */
+    private final List<Long> labeledArrivals = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
@@ -83,6 +85,7 @@ public final class ResultCollector implements AutoCloseable {
             if (r.topic().equals(Topics.LABELED.name())) {
                 final LabeledReview review = Json.read(r.value(), LabeledReview.class);
                 if (labeledTimes.merge(review.id(), 1, Integer::sum) == 1) {
+                    labeledArrivals.add(System.nanoTime());
                     labeled.put(review.id(), review);
                     onLabeled.accept(review);
                 }
@@ -126,6 +129,30 @@ public final class ResultCollector implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /**
+     * The longest stretch, in seconds, between {@code fromNanos} and {@code toNanos} (System.nanoTime) in
+     * which no new review was labeled although more were still to come: the gap before the first arrival
+     * and the gaps between arrivals, not the idle time after the last one (the whole window when nothing
+     * arrived). Reviews that never arrive are the lost count's business.
+     */
+    public double longestStall(final long fromNanos, final long toNanos) {
+        long previous = fromNanos;
+        long longest = 0;
+        synchronized (labeledArrivals) {
+            for (final long t : labeledArrivals) {
+                if (t < fromNanos || t > toNanos) {
+                    continue;
+                }
+                longest = Math.max(longest, t - previous);
+                previous = t;
+            }
+        }
+        if (previous == fromNanos) {
+            longest = toNanos - fromNanos;
+        }
+        return Math.round(longest / 1e8) / 10.0;
     }
 
     public List<DeadLetter> deadLetters() {

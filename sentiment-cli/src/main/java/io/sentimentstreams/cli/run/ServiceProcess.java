@@ -22,12 +22,15 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
+    private final String instance;
     private final int httpPort;
     private final Process process;
     private final Path log;
 
-    private ServiceProcess(final String name, final int httpPort, final Process process, final Path log) {
+    private ServiceProcess(final String name, final String instance, final int httpPort, final Process process,
+                           final Path log) {
         this.name = name;
+        this.instance = instance;
         this.httpPort = httpPort;
         this.process = process;
         this.log = log;
@@ -45,8 +48,18 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(final Path home, final String module, final int httpPort,
                                        final Map<String, String> env, final List<String> jvmArgs,
                                        final Path logDir) throws IOException {
+        return start(home, module, module, httpPort, env, jvmArgs, logDir);
+    }
+
+    /**
+     * @param instance the instance's identity (its {@code HOSTNAME} when the caller sets one), also the name
+     *                 of its log file, {@code <instance>.log}
+     */
+    public static ServiceProcess start(final Path home, final String module, final String instance,
+                                       final int httpPort, final Map<String, String> env,
+                                       final List<String> jvmArgs, final Path logDir) throws IOException {
         Files.createDirectories(logDir);
-        final Path log = logDir.resolve(module + ".log");
+        final Path log = logDir.resolve(instance + ".log");
         final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
@@ -58,7 +71,7 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
-        return new ServiceProcess(module, httpPort, pb.start(), log);
+        return new ServiceProcess(module, instance, httpPort, pb.start(), log);
     }
 
     /** Waits until {@code /q/health/ready} answers 200; fails early with the log tail if the JVM dies. */
@@ -70,7 +83,7 @@ public final class ServiceProcess implements AutoCloseable {
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException(name + " exited with code " + process.exitValue() + "; log " + log + ":\n"
+                throw new IOException(instance + " exited with code " + process.exitValue() + "; log " + log + ":\n"
                         + BrokerProcess.tail(log));
             }
             try {
@@ -84,12 +97,17 @@ public final class ServiceProcess implements AutoCloseable {
             }
             TimeUnit.MILLISECONDS.sleep(300);
         }
-        throw new IOException(name + " not ready within " + timeout.toSeconds() + " s (last: " + last + "); log "
+        throw new IOException(instance + " not ready within " + timeout.toSeconds() + " s (last: " + last + "); log "
                 + log + ":\n" + BrokerProcess.tail(log));
     }
 
     public String name() {
         return name;
+    }
+
+    /** The instance's identity: the module name for the first instance, {@code <module>-<n>} for the others. */
+    public String instance() {
+        return instance;
     }
 
     public String baseUrl() {

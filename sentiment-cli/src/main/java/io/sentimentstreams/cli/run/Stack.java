@@ -20,7 +20,9 @@ import java.util.stream.Stream;
 /**
  * The whole system on one host: a Kafka broker (child JVM), the catalogue topics, the shipped model
  * bundles published to {@code sentiment.models}, and the three services as separate JVMs, started in
- * dependency order with progress on stderr and stopped in reverse order.
+ * dependency order with progress on stderr and stopped in reverse order. A service can run as several
+ * instances, each with its own identity ({@code HOSTNAME}, from which the services derive their transactional
+ * and client ids), HTTP port, work and state directory, and log file.
  */
 public final class Stack implements AutoCloseable {
 
@@ -32,6 +34,10 @@ public final class Stack implements AutoCloseable {
     private final PrintStream progress;
     private BrokerProcess broker;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    /** Instances beyond the first, by module, oldest first. */
+    private final Map<String, List<ServiceProcess>> extraInstances = new LinkedHashMap<>();
+    /** The highest instance number used per module, so a stopped instance's identity is never reused. */
+    private final Map<String, Integer> lastInstance = new LinkedHashMap<>();
     private final List<String> publishedModels = new ArrayList<>();
     private Path secureDir;
     private LocalSecurity security;
@@ -60,6 +66,15 @@ public final class Stack implements AutoCloseable {
 
     /** Starts everything; on failure stops what was started and rethrows. */
     public Stack start(final List<Path> modelDirs, final Duration serviceTimeout) throws Exception {
+        return start(modelDirs, Map.of(), serviceTimeout);
+    }
+
+    /**
+     * Starts everything, with {@code replicas} instances of the services it names (one of the others);
+     * on failure stops what was started and rethrows.
+     */
+    public Stack start(final List<Path> modelDirs, final Map<String, Integer> replicas, final Duration serviceTimeout)
+            throws Exception {
         try {
             for (final String module : SERVICES) {
                 ServiceProcess.runJar(home, module);
@@ -98,6 +113,12 @@ public final class Stack implements AutoCloseable {
                     svc.awaitReady(serviceTimeout);
                     return svc.baseUrl() + " (pid " + svc.pid() + ")";
                 });
+                for (int n = 2; n <= replicas.getOrDefault(module, 1); n++) {
+                    step(module + " instance " + n, () -> {
+                        final ServiceProcess svc = addInstance(module, serviceTimeout);
+                        return svc.baseUrl() + " (pid " + svc.pid() + ", " + svc.instance() + ")";
+                    });
+                }
             }
             return this;
         } catch (Exception e) {
@@ -109,6 +130,46 @@ public final class Stack implements AutoCloseable {
     /** Starts one service JVM on a free port. */
     public ServiceProcess startService(final String module) throws IOException {
         return startService(module, BrokerProcess.freePort());
+    }
+
+    /**
+     * Starts one more instance of a service under a new identity ({@code <module>-<n>}) on a free port and
+     * waits until it is ready; the group's rebalance gives it its share of the partitions.
+     */
+    public ServiceProcess addInstance(final String module, final Duration timeout)
+            throws IOException, InterruptedException {
+        final int n = lastInstance.merge(module, 2, (a, b) -> a + 1);
+        final ServiceProcess svc = startInstance(module, module + "-" + n, BrokerProcess.freePort());
+        extraInstances.computeIfAbsent(module, m -> new ArrayList<>()).add(svc);
+        svc.awaitReady(timeout);
+        return svc;
+    }
+
+    /**
+     * Stops an instance started by {@link #addInstance}: SIGTERM (a clean shutdown that hands its partitions
+     * over) or, with {@code crash}, SIGKILL.
+     */
+    public void stopInstance(final ServiceProcess svc, final boolean crash) throws InterruptedException {
+        final List<ServiceProcess> extra = extraInstances.getOrDefault(svc.name(), List.of());
+        if (!extra.contains(svc)) {
+            throw new IllegalArgumentException(svc.instance() + " is not an added instance of this stack");
+        }
+        if (crash) {
+            svc.kill();
+        } else {
+            svc.close();
+        }
+        extra.remove(svc);
+    }
+
+    /** Every running instance of a service, the first one first. */
+    public List<ServiceProcess> instances(final String module) {
+        final List<ServiceProcess> all = new ArrayList<>();
+        if (services.containsKey(module)) {
+            all.add(services.get(module));
+        }
+        all.addAll(extraInstances.getOrDefault(module, List.of()));
+        return all;
     }
 
     /**
@@ -130,9 +191,19 @@ public final class Stack implements AutoCloseable {
     }
 
     private ServiceProcess startService(final String module, final int httpPort) throws IOException {
-        final Path workDir = runDir.resolve(module);
+        final ServiceProcess svc = startInstance(module, module, httpPort);
+        services.put(module, svc);
+        return svc;
+    }
+
+    /** One JVM of a service; its identity names its work directory (state survives its restarts) and log. */
+    private ServiceProcess startInstance(final String module, final String instance, final int httpPort)
+            throws IOException {
+        final Path workDir = runDir.resolve(instance);
         Files.createDirectories(workDir);
         final Map<String, String> env = new LinkedHashMap<>();
+        // The identity a pod's name gives in Kubernetes: inference's and ingest's transactional ids derive from it.
+        env.put("HOSTNAME", instance);
         env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         if (security != null) {
             env.putAll(security.environment(module));
@@ -148,9 +219,7 @@ public final class Stack implements AutoCloseable {
             jvm.add("--add-modules");
             jvm.add("jdk.incubator.vector");
         }
-        final ServiceProcess svc = ServiceProcess.start(home, module, httpPort, env, jvm, logDir);
-        services.put(module, svc);
-        return svc;
+        return ServiceProcess.start(home, module, instance, httpPort, env, jvm, logDir);
     }
 
     private static String heap(final String module) {
@@ -230,9 +299,14 @@ public final class Stack implements AutoCloseable {
     public void close() {
         final List<String> names = new ArrayList<>(services.keySet());
         for (int i = names.size() - 1; i >= 0; i--) {
+            final List<ServiceProcess> extra = extraInstances.getOrDefault(names.get(i), List.of());
+            for (int j = extra.size() - 1; j >= 0; j--) {
+                extra.get(j).close();
+            }
             services.get(names.get(i)).close();
         }
         services.clear();
+        extraInstances.clear();
         if (broker != null) {
             broker.close();
         }

@@ -3,11 +3,14 @@ package io.sentimentstreams.cli.run;
 import io.sentimentstreams.cli.Args;
 import io.sentimentstreams.cli.Command;
 import io.sentimentstreams.topics.Topics;
+import io.sentimentstreams.cli.UsageException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -20,17 +23,20 @@ public final class UpCommand implements Command {
     @Override
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
             throws Exception {
-        final Args args = Args.parse(argv, Set.of("models"), Set.of("quiet", "secure", "help"));
+        final Args args = Args.parse(argv, Set.of("models", "replicas"), Set.of("quiet", "secure", "help"));
         if (args.has("help")) {
-            out.println("usage: ./sentiment up [--models DIR,DIR] [--quiet] [--secure]\n"
+            out.println("usage: ./sentiment up [--models DIR,DIR] [--replicas SERVICE=N,...] [--quiet] [--secure]\n"
                     + "  runs broker + services until Ctrl-C and prints their addresses, among them the live page\n"
                     + "  (ingest-service's /: submit a review, watch labels arrive); --quiet does not print labeled results\n"
+                    + "  --replicas preprocess=2,inference=2 (ingest too) runs N instances of a service, each with\n"
+                    + "  its own identity (HOSTNAME), HTTP port, state directory and log file\n"
                     + "  --secure: the broker with an mTLS listener, the StandardAuthorizer and exactly the ACLs of\n"
                     + "  deploy/k8s/base/03x-KafkaUser-*.yaml; each service connects as its own KafkaUser\n"
                     + "  (certificate subject CN=<user>, principal User:CN=<user>); certificates, keys and\n"
                     + "  client.properties / kcat.conf (super user admin) are written to .sentiment/secure/");
             return 0;
         }
+        final Map<String, Integer> replicas = replicas(args.get("replicas", ""));
         final Path home = Launcher.home();
         final Path runDir = home.resolve(".sentiment/runs/up");
         final Stack stack = new Stack(home, runDir, home.resolve(".sentiment/logs"), err);
@@ -45,17 +51,19 @@ public final class UpCommand implements Command {
             System.err.println("Stopped; broker data kept in " + runDir + ".");
             stopped.countDown();
         }, "up-stop"));
-        stack.start(DemoCommand.modelDirs(home, args.get("models", null)), Duration.ofSeconds(180));
+        stack.start(DemoCommand.modelDirs(home, args.get("models", null)), replicas, Duration.ofSeconds(180));
         final String ingest = stack.service("ingest-service").baseUrl();
         out.println();
         out.println("Sentiment Streams is up. Ctrl-C stops it.");
         out.println("  Kafka bootstrap   : " + stack.bootstrapServers());
         out.println("  live page         : " + ingest + "/   (submit a review, watch labels arrive)");
-        out.println("  ingest (HTTP)      : " + ingest + "/reviews   (OpenAPI: " + ingest + "/q/openapi)");
+        out.println("  ingest (HTTP)     : " + ingest + "/reviews   (OpenAPI: " + ingest + "/q/openapi)");
         out.println("  results (SSE)     : " + ingest + "/reviews/stream");
         for (final String svc : Stack.SERVICES) {
-            out.printf("  %-18s: %s/q/metrics  %s/q/health%n", svc, stack.service(svc).baseUrl(),
-                    stack.service(svc).baseUrl());
+            for (final ServiceProcess instance : stack.instances(svc)) {
+                out.printf("  %-18s: %s/q/metrics  %s/q/health%n", instance.instance(), instance.baseUrl(),
+                        instance.baseUrl());
+            }
         }
         out.println("  logs              : " + stack.logDir());
         if (stack.security() != null) {
@@ -88,5 +96,34 @@ public final class UpCommand implements Command {
             collector.close();
         }
         return 0;
+    }
+
+    /** {@code preprocess=2,inference=3}: instances per service ({@code -service} may be left out), at least 1. */
+    static Map<String, Integer> replicas(final String spec) {
+        final Map<String, Integer> out = new LinkedHashMap<>();
+        for (final String part : spec.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            final int eq = part.indexOf('=');
+            final String name = eq < 0 ? part.trim() : part.substring(0, eq).trim();
+            final String module = name.endsWith("-service") ? name : name + "-service";
+            if (eq < 0 || !Stack.SERVICES.contains(module)) {
+                throw new UsageException("--replicas takes SERVICE=N with SERVICE one of ingest, preprocess, "
+                        + "inference; got '" + part.trim() + "'");
+            }
+            final int n;
+            try {
+                n = Integer.parseInt(part.substring(eq + 1).trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException("--replicas " + name + " needs a whole number of instances; got '"
+                        + part.substring(eq + 1).trim() + "'");
+            }
+            if (n < 1 || n > 8) {
+                throw new UsageException("--replicas " + name + "=" + n + ": between 1 and 8 instances");
+            }
+            out.put(module, n);
+        }
+        return out;
     }
 }
