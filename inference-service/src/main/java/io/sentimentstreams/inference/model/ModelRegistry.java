@@ -297,7 +297,7 @@ public final class ModelRegistry {
 
     /** What the registry holds, for the REST view and logs. */
     public record Snapshot(List<ModelView> loaded, List<String> onDisk, Map<String, String> refused,
-                           Map<String, Integer> inService) {
+                           Map<String, Integer> inService, List<String> retired) {
     }
 
     public record ModelView(String model, int version, String engine, String canary, String digest,
@@ -314,7 +314,8 @@ public final class ModelRegistry {
         final List<String> disk = known.keySet().stream().map(ModelRef::toString).sorted().toList();
         final Map<String, String> ref = new java.util.TreeMap<>();
         refused.forEach((k, v) -> ref.put(k.toString(), v));
-        return new Snapshot(views, disk, ref, new java.util.TreeMap<>(newestLoaded));
+        final List<String> gone = retiredAt.keySet().stream().map(ModelRef::toString).sorted().toList();
+        return new Snapshot(views, disk, ref, new java.util.TreeMap<>(newestLoaded), gone);
     }
 
     /** Closes every engine; the registry is unusable afterwards. */

@@ -241,7 +241,10 @@ public final class ModelRegistry {
     private LoadOutcome retire(final ModelRef ref, final long offset) {
         final Long before = retiredAt.get(ref);
         retiredAt.put(ref, before == null ? offset : Math.max(before, offset));
-        metrics.modelRetired(ref.name());
+        if (before == null || offset > before) {
+            // A replay reads the same tombstone again: count each retirement once.
+            metrics.modelRetired(ref.name());
+        }
         final String lang = langOfName.get(ref.name());
         final AtomicReference<ActiveModel> slot = lang == null ? null : active.get(lang);
         final ActiveModel current = slot == null ? null : slot.get();
