@@ -16,7 +16,8 @@ import java.util.Set;
  * Renders a Kustomize directory (kustomization.yaml) into the list of objects {@code kubectl kustomize}
  * would print, for the subset of features deploy/k8s uses: resources (files and directories),
  * patches (strategic merge for built-in kinds, JSON merge for custom resources; by name or target),
- * namespace, labels, replicas and images. Any other kustomization field is refused, so the renderer can
+ * namespace, labels, replicas, images, and ConfigMaps generated from files without a name hash
+ * (configMapGenerator with files, generatorOptions). Any other kustomization field is refused, so the renderer can
  * never silently ignore something the real tool would apply. {@code KustomizeTest} compares it with
  * {@code kubectl kustomize} where that is installed.
  */
@@ -43,7 +44,10 @@ final class Kustomize {
     }
 
     private static final Set<String> SUPPORTED_FIELDS =
-            Set.of("apiVersion", "kind", "namespace", "labels", "resources", "patches", "images", "replicas");
+            Set.of("apiVersion", "kind", "namespace", "labels", "resources", "patches", "images", "replicas",
+                    "configMapGenerator", "generatorOptions");
+    private static final Set<String> GENERATOR_FIELDS = Set.of("name", "files", "options");
+    private static final Set<String> OPTION_FIELDS = Set.of("labels", "annotations", "disableNameSuffixHash");
     private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
             "CustomResourceDefinition", "PersistentVolume", "StorageClass", "PriorityClass");
     /** Strategic-merge keys of the list fields deploy/k8s patches (from the Kubernetes API's patchMergeKey). */
@@ -79,6 +83,9 @@ final class Kustomize {
                 throw new IllegalArgumentException(file + ": resource '" + entry.asText() + "' does not exist");
             }
         }
+        for (final JsonNode generator : k.path("configMapGenerator")) {
+            out.add(generateConfigMap(dir, file, generator, k.path("generatorOptions")));
+        }
         for (final JsonNode patch : k.path("patches")) {
             applyPatch(dir, file, patch, out);
         }
@@ -99,6 +106,66 @@ final class Kustomize {
             }
         }
         return out;
+    }
+
+    /**
+     * A ConfigMap of files (key {@code name} or the file name), with the generator's and the kustomization's
+     * options merged. Only without the name hash: kustomize's hash is not reproduced here.
+     */
+    private static Rendered generateConfigMap(final Path dir, final Path file, final JsonNode generator,
+                                              final JsonNode globalOptions) {
+        generator.fieldNames().forEachRemaining(f -> {
+            if (!GENERATOR_FIELDS.contains(f)) {
+                throw new IllegalArgumentException(file + ": configMapGenerator field '" + f + "' is not supported by"
+                        + " this renderer (supported: " + GENERATOR_FIELDS + ")");
+            }
+        });
+        final ObjectNode options = JsonNodeFactory.instance.objectNode();
+        for (final JsonNode o : List.of(globalOptions, generator.path("options"))) {
+            o.fieldNames().forEachRemaining(f -> {
+                if (!OPTION_FIELDS.contains(f)) {
+                    throw new IllegalArgumentException(file + ": generator option '" + f + "' is not supported by this"
+                            + " renderer (supported: " + OPTION_FIELDS + ")");
+                }
+            });
+            if (o.has("disableNameSuffixHash")) {
+                options.put("disableNameSuffixHash", o.get("disableNameSuffixHash").asBoolean());
+            }
+            for (final String map : List.of("labels", "annotations")) {
+                o.path(map).fields().forEachRemaining(e -> options.with(map).put(e.getKey(), e.getValue().asText()));
+            }
+        }
+        if (!options.path("disableNameSuffixHash").asBoolean(false)) {
+            throw new IllegalArgumentException(file + ": configMapGenerator '" + generator.path("name").asText()
+                    + "' needs disableNameSuffixHash: true (this renderer does not compute kustomize's name hash)");
+        }
+        final ObjectNode cm = JsonNodeFactory.instance.objectNode();
+        cm.put("apiVersion", "v1");
+        cm.put("kind", "ConfigMap");
+        final ObjectNode meta = cm.putObject("metadata");
+        meta.put("name", generator.path("name").asText());
+        for (final String map : List.of("labels", "annotations")) {
+            if (options.has(map)) {
+                meta.set(map, options.get(map).deepCopy());
+            }
+        }
+        final ObjectNode data = cm.putObject("data");
+        for (final JsonNode entry : generator.path("files")) {
+            final String spec = entry.asText();
+            final int eq = spec.indexOf('=');
+            final String rel = eq < 0 ? spec : spec.substring(eq + 1);
+            final Path source = dir.resolve(rel).normalize();
+            if (!source.startsWith(dir.normalize())) {
+                throw new IllegalArgumentException(file + ": generator file '" + rel + "' is outside the kustomization"
+                        + " root, which kustomize refuses by default");
+            }
+            try {
+                data.put(eq < 0 ? source.getFileName().toString() : spec.substring(0, eq), Files.readString(source));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(file + ": generator file '" + rel + "' cannot be read: " + e, e);
+            }
+        }
+        return new Rendered(cm, relative(file));
     }
 
     private static Path kustomizationFile(final Path dir) {

@@ -99,9 +99,34 @@ class KustomizeTest {
 
     @Test
     void refusesFeaturesItDoesNotImplement() throws IOException {
-        write("kustomization.yaml", "resources: []\nconfigMapGenerator: [{name: x, literals: [a=b]}]\n");
+        write("kustomization.yaml", "resources: []\nsecretGenerator: [{name: x, literals: [a=b]}]\n");
         assertThatThrownBy(() -> Kustomize.build(dir))
-                .hasMessageContaining("kustomization field 'configMapGenerator' is not supported");
+                .hasMessageContaining("kustomization field 'secretGenerator' is not supported");
+        write("kustomization.yaml", "resources: []\ngeneratorOptions: {disableNameSuffixHash: true}\n"
+                + "configMapGenerator: [{name: x, literals: [a=b]}]\n");
+        assertThatThrownBy(() -> Kustomize.build(dir))
+                .hasMessageContaining("configMapGenerator field 'literals' is not supported");
+        write("kustomization.yaml", "resources: []\nconfigMapGenerator: [{name: x, files: [a.json]}]\n");
+        assertThatThrownBy(() -> Kustomize.build(dir)).hasMessageContaining("needs disableNameSuffixHash: true");
+    }
+
+    @Test
+    void configMapGeneratorReadsFilesAndMergesOptionsUnderTheNamespace() throws IOException {
+        write("gen/kustomization.yaml", "generatorOptions: {disableNameSuffixHash: true, labels: {a: '1'}}\n"
+                + "configMapGenerator: [{name: dash, files: [d/one.json, renamed.json=d/two.json],"
+                + " options: {annotations: {f: Folder}}}]\n");
+        write("gen/d/one.json", "{\"one\": 1}\n");
+        write("gen/d/two.json", "{\"two\": 2}\n");
+        write("kustomization.yaml", "namespace: ns\nresources: [gen]\n");
+        final List<Kustomize.Rendered> out = Kustomize.build(dir);
+        assertThat(out).hasSize(1);
+        final JsonNode cm = out.get(0).object();
+        assertThat(cm.at("/metadata/name").asText()).isEqualTo("dash");
+        assertThat(cm.at("/metadata/namespace").asText()).isEqualTo("ns");
+        assertThat(cm.at("/metadata/labels/a").asText()).isEqualTo("1");
+        assertThat(cm.at("/metadata/annotations/f").asText()).isEqualTo("Folder");
+        assertThat(cm.at("/data/one.json").asText()).isEqualTo("{\"one\": 1}\n");
+        assertThat(cm.at("/data/renamed.json").asText()).isEqualTo("{\"two\": 2}\n");
     }
 
     @Test

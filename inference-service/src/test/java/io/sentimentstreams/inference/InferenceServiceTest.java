@@ -268,6 +268,45 @@ class InferenceServiceTest {
         RestAssured.get("/q/health/ready").then().statusCode(200);
     }
 
+    @Test
+    void aRetiredVersionIsDroppedAndItsInFlightRecordsAreDeadLetteredAsRetired() throws Exception {
+        final ModelBundle v1 = TestBundles.write(bundles, "retire-en", 1, 61);
+        final ModelBundle v2 = TestBundles.write(bundles, "retire-en", 2, 62);
+        publish("retire-en@1", TestBundles.archive(v1), v1.digest());
+        publish("retire-en@2", TestBundles.archive(v2), v2.digest());
+        awaitLoaded("retire-en", 2);
+        final String before = "retire-before-" + UUID.randomUUID();
+        sendEncoded(encoded(before, "retire-en", 2, TestBundles.rows(1, 3)[0]));
+        producer.flush();
+        assertThat(readUntil(Topics.LABELED, List.of(before), 1)).containsKey(before);
+
+        producer.send(new ProducerRecord<>(Topics.MODELS.name(), "retire-en@2", null)).get(30, TimeUnit.SECONDS);
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            final Map<?, ?> snapshot = Json.read(RestAssured.get("/models").asString(), Map.class);
+            return ((List<?>) snapshot.get("retired")).contains("retire-en@2")
+                    && !((List<?>) snapshot.get("onDisk")).contains("retire-en@2")
+                    && ((List<?>) snapshot.get("loaded")).stream().map(m -> (Map<?, ?>) m)
+                    .noneMatch(m -> "retire-en".equals(m.get("model")) && Integer.valueOf(2).equals(m.get("version")));
+        });
+        assertThat(RestAssured.get("/q/metrics").asString())
+                .contains("sentiment_inference_model_version{model=\"retire-en\"} 1.0")
+                .contains("sentiment_inference_models_retired_total{model=\"retire-en\"} 1.0");
+
+        // A record encoded with @2 just before the tombstone, and one encoded with the live @1.
+        final String inFlight = "retire-inflight-" + UUID.randomUUID();
+        final String live = "retire-live-" + UUID.randomUUID();
+        sendEncoded(encoded(inFlight, "retire-en", 2, TestBundles.rows(1, 4)[0]));
+        sendEncoded(encoded(live, "retire-en", 1, TestBundles.rows(1, 5)[0]));
+        producer.flush();
+        final DeadLetter dl = readUntil(Topics.DLQ, List.of(inFlight), 1).get(inFlight);
+        assertThat(dl.reason()).isEqualTo(Reason.MODEL_VERSION_RETIRED);
+        assertThat(dl.stage()).isEqualTo(Stage.INFERENCE);
+        assertThat(dl.message()).contains("retire-en@2 was retired");
+        assertThat(Json.read(dl.originalBytes(), EncodedReview.class).id()).isEqualTo(inFlight);
+        assertThat(readUntil(Topics.LABELED, List.of(live), 1).get(live).modelVersion()).isEqualTo(1);
+        assertThat(readUntil(Topics.LABELED, List.of(inFlight), 0)).doesNotContainKey(inFlight);
+    }
+
     // ---- helpers ----
 
     private static EncodedReview encoded(final String id, final String model, final int version, final int[] ids) {

@@ -93,17 +93,69 @@ class ModelRegistryTest {
     }
 
     @Test
-    void badKeysAreRefusedAndTombstonesIgnoredWhileTheServingVersionStays() {
+    void badKeysAreRefusedWhileTheServingVersionStays() {
         registry.markCaughtUp();
         final ModelBundle good = TestBundles.write(tmp, "k", 1, 1);
         offer(good);
         registry.offer("k-without-version", TestBundles.archive(good), good.digest());
-        registry.offer("k@1", null, null);
-        assertThat(refused("BAD_KEY")).isEqualTo(1.0);
+        registry.offer("k-without-version", null, null);
+        assertThat(refused("BAD_KEY")).isEqualTo(2.0);
         assertThat(meters.find("sentiment.inference.models.refused").tag("model", "unknown").counter().count())
-                .isEqualTo(1.0);
+                .isEqualTo(2.0);
         assertThat(registry.loadedRefs()).containsExactly(new ModelRef("k", 1));
         assertThat(registry.snapshot().refused()).isEmpty();
+    }
+
+    private long bundleDirs() throws java.io.IOException {
+        try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(tmp.resolve("cache"))) {
+            return dirs.count();
+        }
+    }
+
+    @Test
+    void aRetiredVersionServesNoNewLeaseAndIsClosedAndDeletedWhenItsLastLeaseReturns() throws Exception {
+        registry.markCaughtUp();
+        final ModelBundle one = TestBundles.write(tmp, "a", 1, 1);
+        final ModelBundle two = TestBundles.write(tmp, "a", 2, 2);
+        registry.offer("a@1", TestBundles.archive(one), one.digest(), 0);
+        registry.offer("a@2", TestBundles.archive(two), two.digest(), 1);
+        assertThat(registry.snapshot().inService()).containsEntry("a", 2);
+        final ModelRegistry.Lookup inFlight = registry.await(new ModelRef("a", 2), 0, () -> false);
+        assertThat(inFlight.model()).as(inFlight.unavailable()).isNotNull();
+        final long dirsBefore = bundleDirs();
+
+        registry.offer("a@2", null, null, 2);
+        assertThat(registry.snapshot().onDisk()).containsExactly("a@1");
+        assertThat(registry.snapshot().inService()).as("the newest live version takes over").containsEntry("a", 1);
+        assertThat(registry.loadedRefs()).containsExactly(new ModelRef("a", 1));
+        final ModelRegistry.Lookup after = registry.await(new ModelRef("a", 2), TimeUnit.SECONDS.toNanos(30),
+                () -> false);
+        assertThat(after.model()).isNull();
+        assertThat(after.reason()).isEqualTo(io.sentimentstreams.contracts.Reason.MODEL_VERSION_RETIRED);
+        assertThat(after.unavailable()).contains("a@2 was retired").contains("offset 2");
+        assertThat(bundleDirs()).as("the worker holding a lease still scores with it").isEqualTo(dirsBefore);
+        assertThat(inFlight.model().engine().score(new int[][] {new int[TestBundles.MAXLEN]})).hasSize(1);
+
+        inFlight.model().release();
+        assertThat(bundleDirs()).as("gone once nothing uses it").isEqualTo(dirsBefore - 1);
+        assertThat(meters.find("sentiment.inference.models.retired").tag("model", "a").counter().count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void aBundleBeforeItsTombstoneStaysRetiredAndOnePublishedAfterItServesAgain() throws Exception {
+        registry.markCaughtUp();
+        final ModelBundle one = TestBundles.write(tmp, "r", 1, 1);
+        registry.offer("r@1", TestBundles.archive(one), one.digest(), 0);
+        registry.offer("r@1", null, null, 1);
+        assertThat(bundleDirs()).isZero();
+        // A reconnect replays the topic before compaction removed the bundle record.
+        registry.offer("r@1", TestBundles.archive(one), one.digest(), 0);
+        assertThat(registry.loadedRefs()).isEmpty();
+        assertThat(registry.await(new ModelRef("r", 1), 0, () -> false).reason())
+                .isEqualTo(io.sentimentstreams.contracts.Reason.MODEL_VERSION_RETIRED);
+        registry.offer("r@1", TestBundles.archive(one), one.digest(), 2);
+        assertThat(registry.loadedRefs()).containsExactly(new ModelRef("r", 1));
     }
 
     @Test

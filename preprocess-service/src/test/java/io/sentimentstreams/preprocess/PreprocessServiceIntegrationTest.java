@@ -218,4 +218,23 @@ class PreprocessServiceIntegrationTest {
         }
         given().get("/q/health/ready").then().statusCode(200);
     }
+
+    @Test
+    @Order(5)
+    void retiringTheActiveVersionRollsBackToTheNewestLiveOne() {
+        send(Topics.MODELS.name(), "it-en@2", null);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(activeRef("en")).isEqualTo("it-en@1"));
+        assertThat(metrics()).containsPattern(
+                "sentiment_preprocess_models_retired_total\\{[^}]*model=\"it-en\"[^}]*\\} 1\\.0");
+        assertThat(metrics()).containsPattern("sentiment_preprocess_model_version\\{[^}]*lang=\"en\"[^}]*\\} 1\\.0");
+        try (TopicReader<EncodedReview> encoded = new TopicReader<>(bootstrap(), Topics.ENCODED)) {
+            sendReview(RUN + "-after-retire", "great movie");
+            await().atMost(WAIT).untilAsserted(() -> assertThat(encodedWithPrefix(encoded, RUN + "-after-retire"))
+                    .singleElement().satisfies(e -> {
+                        assertThat(e.modelRef()).isEqualTo("it-en@1");
+                        assertThat(e.ids()).endsWith(2, 3);
+                    }));
+        }
+        given().get("/q/health/ready").then().statusCode(200);
+    }
 }

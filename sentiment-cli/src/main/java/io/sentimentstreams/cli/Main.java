@@ -41,7 +41,7 @@ public final class Main {
         register("publish", "io.sentimentstreams.cli.model.PublishCommand",
                 "publish a bundle to the sentiment.models topic");
         register("models", "io.sentimentstreams.cli.model.ModelsCommand",
-                "list what the sentiment.models topic holds (models list --bootstrap HOST:PORT)");
+                "list what the sentiment.models topic holds, or retire a version (models list|retire NAME@V --bootstrap HOST:PORT)");
         register("dlq", "io.sentimentstreams.cli.dlq.DlqCommand",
                 "list dead letters (dlq list) and send the originals of chosen ones back, each once (dlq replay)");
         register("canary", "io.sentimentstreams.cli.model.CanaryCommand",

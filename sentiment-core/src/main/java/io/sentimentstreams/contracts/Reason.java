@@ -41,5 +41,10 @@ public enum Reason {
     /** {@code text} contains control characters (other than tab, newline, carriage return) or unpaired surrogates. */
     INVALID_TEXT,
     /** The review object has a field the envelope does not define (the envelope is closed, see review-input.schema.json). */
-    UNKNOWN_FIELD
+    UNKNOWN_FIELD,
+    /**
+     * The model version that encoded the review was retired (a tombstone on sentiment.models) and is gone, so no
+     * engine with its vocabulary is left to score it; replay the original review to encode it with a live version.
+     */
+    MODEL_VERSION_RETIRED
 }

@@ -35,10 +35,14 @@ import org.jboss.logging.Logger;
  */
 public final class ModelsTopicFollower implements AutoCloseable {
 
-    /** Receives one record of the models topic; called on the follower's thread only, one record at a time. */
+    /**
+     * Receives one record of the models topic with its offset (a key always lands on the same partition, so
+     * offsets order the records of one key: a tombstone retires the bundles before it, not a re-publish after
+     * it); called on the follower's thread only, one record at a time.
+     */
     @FunctionalInterface
     public interface RecordHandler {
-        void accept(String key, byte[] archive, String digestHeader);
+        void accept(String key, byte[] archive, String digestHeader, long offset);
     }
 
     /** Fetch sizes: one full bundle plus room for the batch framing. */
@@ -56,6 +60,8 @@ public final class ModelsTopicFollower implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile boolean caughtUp;
+    /** What to call when a requested replay has read the topic to its end again; null when none is asked for. */
+    private volatile Runnable replayRequested;
     private volatile Consumer<String, byte[]> consumer;
     private Thread thread;
 
@@ -121,6 +127,16 @@ public final class ModelsTopicFollower implements AutoCloseable {
         return caughtUp;
     }
 
+    /**
+     * Reads the topic from the beginning again after the record being handled, then calls {@code whenRead} (on
+     * the follower's thread) once the end offsets of that moment are reached; the caught-up call is not
+     * repeated. A handler calls it when a tombstone took away what it served and an older version it did not
+     * keep must be found again. A second request before the first is done restarts the replay and replaces the call.
+     */
+    public void replay(final Runnable whenRead) {
+        replayRequested = whenRead;
+    }
+
     /** Stops the thread and waits (bounded) for it to close its consumer. */
     @Override
     public void close() throws InterruptedException {
@@ -177,17 +193,33 @@ public final class ModelsTopicFollower implements AutoCloseable {
         final Map<TopicPartition, Long> end = c.endOffsets(partitions, METADATA_TIMEOUT);
         LOG.infof("reading %s from the beginning up to %s", Topics.MODELS.name(), end);
         markIfCaughtUp(c, end);
+        Map<TopicPartition, Long> replayEnd = null;
+        Runnable whenReplayed = null;
         while (running) {
             for (final ConsumerRecord<String, byte[]> r : c.poll(pollTimeout)) {
                 hand(r);
             }
             markIfCaughtUp(c, end);
+            final Runnable asked = replayRequested;
+            if (asked != null) {
+                replayRequested = null;
+                c.seekToBeginning(partitions);
+                replayEnd = c.endOffsets(partitions, METADATA_TIMEOUT);
+                whenReplayed = asked;
+                LOG.infof("reading %s from the beginning again, up to %s", Topics.MODELS.name(), replayEnd);
+            }
+            if (whenReplayed != null && reached(c, replayEnd)) {
+                final Runnable done = whenReplayed;
+                whenReplayed = null;
+                replayEnd = null;
+                done.run();
+            }
         }
     }
 
     private void hand(final ConsumerRecord<String, byte[]> r) {
         try {
-            onRecord.accept(r.key(), r.value(), digestHeader(r));
+            onRecord.accept(r.key(), r.value(), digestHeader(r), r.offset());
         } catch (RuntimeException e) {
             // A handler bug must not replay the topic forever; the record is reported, the next one follows.
             LOG.errorf(e, "models record %s at %s-%s@%s not handled: %s", r.key(), r.topic(), r.partition(), r.offset(),
@@ -195,14 +227,18 @@ public final class ModelsTopicFollower implements AutoCloseable {
         }
     }
 
-    private void markIfCaughtUp(final Consumer<String, byte[]> c, final Map<TopicPartition, Long> end) {
-        if (caughtUp) {
-            return;
-        }
+    private static boolean reached(final Consumer<String, byte[]> c, final Map<TopicPartition, Long> end) {
         for (final Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (c.position(e.getKey()) < e.getValue()) {
-                return;
+                return false;
             }
+        }
+        return true;
+    }
+
+    private void markIfCaughtUp(final Consumer<String, byte[]> c, final Map<TopicPartition, Long> end) {
+        if (caughtUp || !reached(c, end)) {
+            return;
         }
         caughtUp = true;
         LOG.infof("%s read to the end offsets seen at start-up", Topics.MODELS.name());

@@ -91,7 +91,7 @@ class ModelsTopicFollowerTest {
         follower.start();
     }
 
-    private void record(final String key, final byte[] value, final String digest) {
+    private void record(final String key, final byte[] value, final String digest, final long offset) {
         seen.add(key + "|" + (value == null ? "null" : new String(value, StandardCharsets.UTF_8)) + "|" + digest);
     }
 
@@ -177,15 +177,47 @@ class ModelsTopicFollowerTest {
             c.addRecord(record(P0, 1, "a@1", "one", "d1"));
         });
         consumers.add(c);
-        start((key, value, digest) -> {
+        start((key, value, digest, offset) -> {
             if (key.startsWith("boom")) {
                 throw new IllegalStateException("handler bug");
             }
-            record(key, value, digest);
+            record(key, value, digest, offset);
         });
         await(() -> caughtUpCalls.get() == 1, "caught up");
         assertThat(seen).containsExactly("a@1|one|d1");
         assertThat(handedOut).hasSize(1);
+    }
+
+    @Test
+    void replayReadsFromTheBeginningAgainWithoutASecondCaughtUpCall() throws Exception {
+        final MockConsumer<String, byte[]> c = consumer(true, 2, 0);
+        c.schedulePollTask(() -> {
+            c.addRecord(record(P0, 0, "a@1", "one", "d1"));
+            c.addRecord(record(P0, 1, "a@2", null, null));
+        });
+        consumers.add(c);
+        final List<Long> offsets = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger replayed = new AtomicInteger();
+        start((key, value, digest, offset) -> {
+            record(key, value, digest, offset);
+            offsets.add(offset);
+            if (value == null && offsets.size() == 2) {
+                follower.replay(replayed::incrementAndGet);
+            }
+        });
+        await(() -> caughtUpCalls.get() == 1, "caught up");
+        await(() -> c.position(P0) == 0, "the seek back to the beginning");
+        assertThat(replayed).as("not read to the end again yet").hasValue(0);
+        // MockConsumer hands each added record out once: add both again, as the broker would serve them.
+        c.schedulePollTask(() -> {
+            c.addRecord(record(P0, 0, "a@1", "one", "d1"));
+            c.addRecord(record(P0, 1, "a@2", null, null));
+        });
+        await(() -> replayed.get() == 1, "the end of the replay");
+        assertThat(seen).containsExactly("a@1|one|d1", "a@2|null|null", "a@1|one|d1", "a@2|null|null");
+        assertThat(offsets).containsExactly(0L, 1L, 0L, 1L);
+        assertThat(caughtUpCalls).hasValue(1);
+        assertThat(handedOut).as("a replay is a seek, not a new consumer").hasSize(1);
     }
 
     @Test

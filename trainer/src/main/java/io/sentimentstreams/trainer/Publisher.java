@@ -204,11 +204,30 @@ public final class Publisher {
 
     /** As {@link #held(String)}, connecting with {@code kafka}. */
     public static List<Held> held(final KafkaClientSettings kafka) throws IOException {
+        return onTopic(kafka).live();
+    }
+
+    /** A name@version whose latest record is a tombstone: retired, still visible until compaction removes it. */
+    public record Retired(String key, int partition, long offset, long timestamp) {
+    }
+
+    /** What the models topic holds: live bundles and retired versions, each in name then version order. */
+    public record OnTopic(List<Held> live, List<Retired> retired) {
+    }
+
+    /** The topic read from the beginning to the end offsets of the moment (for each key its latest record). */
+    public static OnTopic onTopic(final String bootstrap) throws IOException {
+        return onTopic(KafkaClientSettings.forBootstrap(bootstrap));
+    }
+
+    /** As {@link #onTopic(String)}, connecting with {@code kafka}. */
+    public static OnTopic onTopic(final KafkaClientSettings kafka) throws IOException {
         final String bootstrap = kafka.bootstrap();
         final Properties p = new Properties();
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
         final Map<String, Held> held = new HashMap<>();
+        final Map<String, Retired> retired = new HashMap<>();
         final boolean exists;
         try {
             exists = TopicScan.readAll(kafka, p, Topics.MODELS.name(), TIMEOUT, r -> {
@@ -217,8 +236,10 @@ public final class Publisher {
                 }
                 if (r.value() == null) {
                     held.remove(r.key());
+                    retired.put(r.key(), new Retired(r.key(), r.partition(), r.offset(), r.timestamp()));
                     return;
                 }
+                retired.remove(r.key());
                 final Header h = r.headers().lastHeader(BundleArchive.DIGEST_HEADER);
                 held.put(r.key(), new Held(r.key(), h == null ? "" : new String(h.value(), StandardCharsets.UTF_8),
                         r.value().length, r.partition(), r.offset(), r.timestamp()));
@@ -230,8 +251,71 @@ public final class Publisher {
             throw new IOException("topic " + Topics.MODELS.name() + " does not exist on " + bootstrap
                     + " (./sentiment topics --bootstrap " + bootstrap + " creates the catalogue)");
         }
-        return held.values().stream().sorted(Comparator.comparing((Held h) -> nameOf(h.key()))
-                .thenComparingInt(h -> versionOf(h.key(), nameOf(h.key())))).toList();
+        final Comparator<String> byRef = Comparator.comparing(Publisher::nameOf)
+                .thenComparingInt(k -> versionOf(k, nameOf(k)));
+        return new OnTopic(held.values().stream().sorted(Comparator.comparing(Held::key, byRef)).toList(),
+                retired.values().stream().sorted(Comparator.comparing(Retired::key, byRef)).toList());
+    }
+
+    /** A retirement refused: the version is unknown, already retired, or the newest live one without force. */
+    public static final class RetireRefusedException extends IOException {
+        public RetireRefusedException(final String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Writes the tombstone for {@code ref} on the models topic (services stop using the version and delete it
+     * once nothing uses it). Refused for a version the topic does not hold live, and, unless {@code force}, for
+     * the newest live version of its name (the one that serves, or the only one left): roll back by publishing or
+     * keeping an older version and retiring the newer one explicitly with force.
+     *
+     * @return the tombstone as written (its offset)
+     */
+    public static Retired retire(final String bootstrap, final io.sentimentstreams.contracts.ModelRef ref,
+                                 final boolean force) throws IOException {
+        final String name = ref.name();
+        final String key = ref.toString();
+        final KafkaClientSettings kafka = KafkaClientSettings.forBootstrap(bootstrap);
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(kafka, producerProps(name), null, null)) {
+            // The transactional id of publish for this name: a publish of it still open is fenced, so the check
+            // below sees every committed version and no publish interleaves with the tombstone.
+            producer.initTransactions();
+            final OnTopic now = onTopic(kafka);
+            final List<Held> live = now.live().stream().filter(h -> nameOf(h.key()).equals(name)).toList();
+            if (live.stream().noneMatch(h -> h.key().equals(key))) {
+                if (now.retired().stream().anyMatch(r -> r.key().equals(key))) {
+                    throw new RetireRefusedException(key + " is already retired");
+                }
+                throw new RetireRefusedException(key + " is not on " + Topics.MODELS.name() + (live.isEmpty()
+                        ? " (no version of " + name + " is)" : "; live versions of " + name + ": "
+                        + live.stream().map(Held::key).toList()));
+            }
+            final int newest = live.stream().mapToInt(h -> versionOf(h.key(), name)).max().orElse(0);
+            if (!force && live.size() == 1) {
+                throw new RetireRefusedException(key + " is the only live version of " + name + ": retiring it leaves"
+                        + " its language without a model (--force retires it anyway)");
+            }
+            if (!force && ref.version() == newest) {
+                throw new RetireRefusedException(key + " is the newest live version of " + name + ", the one that"
+                        + " serves; retiring it rolls back to " + name + "@" + live.stream().mapToInt(h -> versionOf(
+                        h.key(), name)).filter(v -> v != newest).max().orElse(0) + " (--force to do that)");
+            }
+            producer.beginTransaction();
+            final java.util.concurrent.Future<RecordMetadata> sent = producer.send(
+                    new ProducerRecord<>(Topics.MODELS.name(), key, null));
+            producer.commitTransaction();
+            final RecordMetadata md = sent.get();
+            return new Retired(key, md.partition(), md.offset(), md.timestamp());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while retiring " + key, e);
+        } catch (java.util.concurrent.ExecutionException | org.apache.kafka.common.KafkaException e) {
+            final Throwable cause = e.getCause() != null && e instanceof java.util.concurrent.ExecutionException
+                    ? e.getCause() : e;
+            throw new IOException("retiring " + key + " on " + bootstrap + " failed, nothing was written: "
+                    + cause.getMessage(), cause);
+        }
     }
 
     private static String nameOf(final String key) {

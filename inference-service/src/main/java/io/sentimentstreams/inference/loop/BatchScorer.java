@@ -97,7 +97,7 @@ public final class BatchScorer {
                     throw new Abandoned();
                 }
                 for (final int i : group.getValue()) {
-                    out.set(i, List.of(deadLetter(batch.get(i), Reason.MODEL_VERSION_UNAVAILABLE,
+                    out.set(i, List.of(deadLetter(batch.get(i), lookup.reason(),
                             lookup.unavailable(), parsed[i].id(), onCommit)));
                     dead++;
                 }

@@ -124,6 +124,11 @@ public class InferenceMetrics {
                 .increment();
     }
 
+    public void modelRetired(final String model) {
+        counter("models.retired", "Model versions retired by a tombstone on the models topic", "model", model)
+                .increment();
+    }
+
     public void modelRefused(final String model, final String reason) {
         counter("models.refused", "Model bundles refused (checksum, manifest, shape, engine error)",
                 "model", model, "reason", reason).increment();

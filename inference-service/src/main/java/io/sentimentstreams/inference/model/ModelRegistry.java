@@ -3,6 +3,7 @@ package io.sentimentstreams.inference.model;
 import io.sentimentstreams.bundle.BundleException;
 import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.contracts.ModelRef;
+import io.sentimentstreams.contracts.Reason;
 import io.sentimentstreams.inference.metrics.InferenceMetrics;
 import io.sentimentstreams.model.LoadedModel;
 import io.sentimentstreams.models.Announcement;
@@ -27,7 +28,9 @@ import org.jboss.logging.Logger;
  * checked by the shared {@link BundleVerifier}; what is inference's own is keeping every verified version
  * on disk (immutable: the same version with another digest is refused), loading a small LRU of them into
  * engines (the newest version of each name is never evicted) and probing each engine. A refused
- * announcement never replaces what serves.
+ * announcement never replaces what serves. A tombstone retires its version: no new lease is handed out, the
+ * newest live version of the name takes over, and the engine and its directory on disk go once the last lease
+ * is returned; records still asking for it are answered {@link Reason#MODEL_VERSION_RETIRED}.
  */
 public final class ModelRegistry {
 
@@ -48,9 +51,15 @@ public final class ModelRegistry {
     /** When a worker first waited for a version that is not known (nanoTime), for the wait bound. */
     private final Map<ModelRef, Long> wantedSince = new HashMap<>();
     private final Map<String, Integer> newestLoaded = new HashMap<>();
+    /**
+     * Retired versions with the offset of their tombstone: a bundle record before it (a replay of the topic
+     * before compaction) stays retired, one after it (published again) brings the version back.
+     */
+    private final Map<ModelRef, Long> retiredAt = new HashMap<>();
     /** Versions being loaded into an engine right now (the canary takes seconds; load each once). */
     private final java.util.Set<ModelRef> loading = new java.util.HashSet<>();
     private volatile boolean caughtUp;
+    private final java.util.concurrent.atomic.AtomicLong unplacedOffsets = new java.util.concurrent.atomic.AtomicLong();
 
     public ModelRegistry(final ModelLoader loader, final int cacheSize, final Path cacheDir,
                          final InferenceMetrics metrics) {
@@ -66,9 +75,18 @@ public final class ModelRegistry {
 
     /**
      * Handles one {@code sentiment.models} record: verifies and keeps the bundle, and once the topic has
-     * been replayed ({@link #markCaughtUp()}) loads it into an engine right away.
+     * been replayed ({@link #markCaughtUp()}) loads it into an engine right away. Without a topic position
+     * (tests, benches) the calls are taken as consecutive offsets; do not mix with the positioned form.
      */
     public void offer(final String key, final byte[] archive, final String announcedDigest) {
+        offer(key, archive, announcedDigest, unplacedOffsets.incrementAndGet());
+    }
+
+    /**
+     * Handles one {@code sentiment.models} record at {@code offset} (see {@link #offer(String, byte[], String)});
+     * a tombstone retires its version.
+     */
+    public void offer(final String key, final byte[] archive, final String announcedDigest, final long offset) {
         final Announcement announcement;
         try {
             announcement = verifier.announcement(key, archive, announcedDigest);
@@ -78,10 +96,19 @@ public final class ModelRegistry {
         }
         final ModelRef ref = announcement.ref();
         if (announcement.tombstone()) {
-            LOG.infof("ignoring tombstone for model %s on the models topic", key);
+            retire(ref, offset);
             return;
         }
         synchronized (this) {
+            final Long retired = retiredAt.get(ref);
+            if (retired != null && offset < retired) {
+                LOG.debugf("model %s at offset %d skipped: retired at offset %d", ref, offset, retired);
+                return;
+            }
+            if (retired != null) {
+                retiredAt.remove(ref);
+                LOG.infof("model %s published again after its retirement", ref);
+            }
             final ModelBundle existing = known.get(ref);
             if (existing != null && existing.digest().equalsIgnoreCase(announcement.digest())) {
                 LOG.debugf("model %s announced again with the same digest", ref);
@@ -117,6 +144,62 @@ public final class ModelRegistry {
         }
     }
 
+    /**
+     * Retires {@code ref}: forgets it, recomputes the newest version of its name from what stays, and closes its
+     * engine and deletes its directory once no worker holds a lease on it (at once when none does).
+     */
+    private void retire(final ModelRef ref, final long offset) {
+        final ModelBundle bundle;
+        final ServedModel served;
+        final boolean wasNewest;
+        final Optional<ModelRef> successor;
+        synchronized (this) {
+            final Long before = retiredAt.get(ref);
+            retiredAt.put(ref, before == null ? offset : Math.max(before, offset));
+            bundle = known.remove(ref);
+            served = loaded.remove(ref);
+            refused.remove(ref);
+            wantedSince.remove(ref);
+            wasNewest = newestLoaded.getOrDefault(ref.name(), -1) == ref.version();
+            successor = known.keySet().stream().filter(r -> r.name().equals(ref.name()))
+                    .max(Comparator.comparingInt(ModelRef::version));
+            if (wasNewest && successor.isPresent() && loaded.containsKey(successor.get())) {
+                newestLoaded.put(ref.name(), successor.get().version());
+            } else if (wasNewest) {
+                // Until the successor is loaded the gauge says "none" rather than a version that no longer serves.
+                newestLoaded.remove(ref.name());
+            }
+            notifyAll();
+        }
+        if (bundle == null) {
+            LOG.infof("model %s retired (tombstone at offset %d); it was not on disk here", ref, offset);
+            return;
+        }
+        final Path dir = bundle.dir();
+        synchronized (this) {
+            if (served == null && loading.contains(ref)) {
+                // The loading thread sees the version gone and deletes the directory when it is done with it.
+                LOG.infof("model %s retired (tombstone at offset %d) while loading", ref, offset);
+                return;
+            }
+        }
+        if (served == null) {
+            BundleVerifier.delete(dir);
+        } else {
+            served.retire(() -> {
+                BundleVerifier.delete(dir);
+                LOG.infof("model %s closed and deleted from %s: its last lease was returned", ref, dir);
+            });
+        }
+        metrics.modelRetired(ref.name());
+        LOG.infof("model %s retired (tombstone at offset %d): no new records are scored with it%s", ref, offset,
+                successor.map(s -> "; " + s + " serves " + ref.name()).orElse("; no live version of " + ref.name()
+                        + " is left here"));
+        if (wasNewest && caughtUp && successor.isPresent()) {
+            loadLeased(successor.get()).ifPresent(ServedModel::release);
+        }
+    }
+
     /** Called once the models topic has been read to its end: loads the newest good version of each name. */
     public void markCaughtUp() {
         final Map<String, List<ModelRef>> byName = new HashMap<>();
@@ -146,8 +229,8 @@ public final class ModelRegistry {
         return caughtUp;
     }
 
-    /** The outcome of waiting for a version: a leased model (release it) or why there is none. */
-    public record Lookup(ServedModel model, String unavailable) {
+    /** The outcome of waiting for a version: a leased model (release it) or why there is none, with its reason code. */
+    public record Lookup(ServedModel model, Reason reason, String unavailable) {
     }
 
     /**
@@ -162,18 +245,25 @@ public final class ModelRegistry {
                 final ServedModel model = loaded.get(ref);
                 if (model != null && model.acquire()) {
                     wantedSince.remove(ref);
-                    return new Lookup(model, null);
+                    return new Lookup(model, null, null);
                 }
                 if (!known.containsKey(ref)) {
+                    final Long retired = retiredAt.get(ref);
+                    if (retired != null) {
+                        return new Lookup(null, Reason.MODEL_VERSION_RETIRED, "model " + ref + " was retired (tombstone"
+                                + " at offset " + retired + " of the models topic) and its engine is gone; replay the"
+                                + " review to encode it with a live version");
+                    }
                     final String why = refused.get(ref);
                     if (why != null) {
-                        return new Lookup(null, "model " + ref + " was refused: " + why);
+                        return new Lookup(null, Reason.MODEL_VERSION_UNAVAILABLE, "model " + ref + " was refused: "
+                                + why);
                     }
                     final long now = System.nanoTime();
                     final long since = wantedSince.computeIfAbsent(ref, r -> now);
                     final long left = since + waitNanos - now;
                     if (left <= 0 || stop.getAsBoolean()) {
-                        return new Lookup(null, "model " + ref + " was not announced on the models topic within "
+                        return new Lookup(null, Reason.MODEL_VERSION_UNAVAILABLE, "model " + ref + " was not announced on the models topic within "
                                 + (waitNanos / 1_000_000) + " ms of first being needed");
                     }
                     wait(Math.max(1, Math.min(WAIT_SLICE_MS, left / 1_000_000)));
@@ -186,7 +276,7 @@ public final class ModelRegistry {
                 synchronized (this) {
                     wantedSince.remove(ref);
                 }
-                return new Lookup(leased.get(), null);
+                return new Lookup(leased.get(), null, null);
             }
         }
     }
@@ -207,7 +297,7 @@ public final class ModelRegistry {
 
     /** What the registry holds, for the REST view and logs. */
     public record Snapshot(List<ModelView> loaded, List<String> onDisk, Map<String, String> refused,
-                           Map<String, Integer> inService) {
+                           Map<String, Integer> inService, List<String> retired) {
     }
 
     public record ModelView(String model, int version, String engine, String canary, String digest,
@@ -224,7 +314,8 @@ public final class ModelRegistry {
         final List<String> disk = known.keySet().stream().map(ModelRef::toString).sorted().toList();
         final Map<String, String> ref = new java.util.TreeMap<>();
         refused.forEach((k, v) -> ref.put(k.toString(), v));
-        return new Snapshot(views, disk, ref, new java.util.TreeMap<>(newestLoaded));
+        final List<String> gone = retiredAt.keySet().stream().map(ModelRef::toString).sorted().toList();
+        return new Snapshot(views, disk, ref, new java.util.TreeMap<>(newestLoaded), gone);
     }
 
     /** Closes every engine; the registry is unusable afterwards. */
@@ -303,6 +394,13 @@ public final class ModelRegistry {
         final List<ServedModel> evicted = new ArrayList<>();
         boolean firstOfName = false;
         synchronized (this) {
+            if (!known.containsKey(ref)) {
+                // Retired while its engine was being built: nothing may lease it, and nothing else holds its files.
+                engine.close();
+                BundleVerifier.delete(bundle.dir());
+                LOG.infof("model %s was retired while loading; engine closed and %s deleted", ref, bundle.dir());
+                return Optional.empty();
+            }
             loaded.put(ref, model);
             model.acquire();
             final Integer newest = newestLoaded.get(ref.name());

@@ -30,6 +30,7 @@ public final class ServedModel {
     private int leases;
     private boolean retired;
     private boolean closed;
+    private Runnable afterClose = () -> { };
 
     ServedModel(final ModelRef ref, final String digest, final BundleManifest manifest, final LoadedModel loaded) {
         this.ref = ref;
@@ -103,6 +104,12 @@ public final class ServedModel {
 
     /** Marks the version evicted; it closes now or when its last lease is returned. */
     synchronized void retire() {
+        retire(() -> { });
+    }
+
+    /** Like {@link #retire()}, then runs {@code afterClose} once the engine is closed (e.g. to delete its files). */
+    synchronized void retire(final Runnable then) {
+        afterClose = then;
         retired = true;
         closeIfIdle();
     }
@@ -115,6 +122,7 @@ public final class ServedModel {
             } catch (RuntimeException e) {
                 LOG.warnf("closing engine of %s failed: %s", ref, e.toString());
             }
+            afterClose.run();
         }
     }
 }

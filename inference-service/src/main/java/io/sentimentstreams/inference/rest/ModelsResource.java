@@ -8,7 +8,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@code GET /models}: the loaded versions (engine, canary, digest, threshold), those on disk, and refusals. */
+/**
+ * {@code GET /models}: the loaded versions (engine, canary, digest, threshold), those on disk, refusals, the
+ * version in service per name, and the versions retired by a tombstone.
+ */
 @Path("/models")
 public class ModelsResource {
 

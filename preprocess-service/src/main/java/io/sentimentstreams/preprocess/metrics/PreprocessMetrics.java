@@ -30,6 +30,7 @@ public final class PreprocessMetrics {
     public static final String MODEL_VERSION = "sentiment.preprocess.model.version";
     public static final String MODELS_LOADED = "sentiment.preprocess.models.loaded";
     public static final String MODELS_REFUSED = "sentiment.preprocess.models.refused";
+    public static final String MODELS_RETIRED = "sentiment.preprocess.models.retired";
 
     private static final double[] TOKEN_BUCKETS = {5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 20000};
     private static final double[] OOV_BUCKETS = {0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0};
@@ -90,6 +91,14 @@ public final class PreprocessMetrics {
                 .tag("lang", lang)
                 .tag("model", model.name())
                 .tag("version", String.valueOf(model.version()))
+                .register(registry).increment();
+    }
+
+    /** A version retired by a tombstone on the models topic. */
+    public void modelRetired(final String model) {
+        Counter.builder(MODELS_RETIRED)
+                .description("Model versions retired by a tombstone on the models topic")
+                .tag("model", model)
                 .register(registry).increment();
     }
 

@@ -2,12 +2,13 @@ package io.sentimentstreams.preprocess.model;
 
 /**
  * What the registry did with one record of {@code sentiment.models}: the record key in, whether the bundle
- * became active, was skipped, or was refused (with a machine-readable reason and a message) out.
+ * became active, was skipped, or was refused (with a machine-readable reason and a message), or a tombstone
+ * retired the version, out.
  */
 public record LoadOutcome(String key, Status status, String reason, String message) {
 
     /** The four things that can happen to a models record. */
-    public enum Status { LOADED, SKIPPED, REFUSED, TOMBSTONE }
+    public enum Status { LOADED, SKIPPED, REFUSED, RETIRED }
 
     static LoadOutcome loaded(final String key, final String message) {
         return new LoadOutcome(key, Status.LOADED, null, message);
@@ -21,8 +22,7 @@ public record LoadOutcome(String key, Status status, String reason, String messa
         return new LoadOutcome(key, Status.REFUSED, reason, message);
     }
 
-    static LoadOutcome tombstone(final String key) {
-        return new LoadOutcome(key, Status.TOMBSTONE, null,
-                "tombstone for " + key + " ignored: withdraw a model by publishing a newer version");
+    static LoadOutcome retired(final String key, final String message) {
+        return new LoadOutcome(key, Status.RETIRED, null, message);
     }
 }

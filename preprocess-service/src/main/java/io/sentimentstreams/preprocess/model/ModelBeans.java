@@ -39,8 +39,10 @@ public class ModelBeans {
                                  @Identifier("default-kafka-broker") final Map<String, Object> kafka) {
         // The service's whole kafka.* client configuration (TLS included), not only the bootstrap servers: on a
         // secured cluster a follower with bootstrap alone never reads the models topic.
-        return new ModelsTopicFollower(kafka, CLIENT_ID,
+        final ModelsTopicFollower follower = new ModelsTopicFollower(kafka, CLIENT_ID,
                 config.models().pollTimeout(), registry::offer, registry::markCaughtUp);
+        registry.replayWith(follower::replay);
+        return follower;
     }
 
     void start(@Observes final StartupEvent event, final ModelsTopicFollower follower) {

@@ -34,6 +34,12 @@ import org.jboss.logging.Logger;
  * a model name already loaded) and turning its vocabulary and pipeline into an encoder. A bundle that fails
  * any check is refused with a log line and a metric, and the previous model keeps serving.
  *
+ * <p>A tombstone retires its version. Retiring an older version changes nothing that serves (preprocess keeps
+ * no bundle on disk once its vocabulary is read). Retiring the active version of a language stops encoding
+ * with it at once (the language has no model, {@code NO_MODEL}, until the rebuild is done) and asks for a
+ * replay of the topic: the language's bundles are read again, the retired ones skipped, and the one a fresh
+ * start would choose becomes active when the replay has reached the end.
+ *
  * <p>Each language has one {@link AtomicReference} to an immutable {@link ActiveModel}, so a stream thread
  * reads one version per record and a swap never mixes the vocabulary of one version with the stamp of
  * another. {@link #offer} is called from one thread (the models topic follower); readers never block.
@@ -47,6 +53,17 @@ public final class ModelRegistry {
     private final Map<String, AtomicReference<ActiveModel>> active = new LinkedHashMap<>();
     /** Highest version loaded per model name, so replays and older versions are skipped before unpacking. */
     private final Map<String, Integer> highestLoaded = new HashMap<>();
+    /** Retired versions with the offset of their tombstone (a bundle record after it brings the version back). */
+    private final Map<ModelRef, Long> retiredAt = new HashMap<>();
+    /** Language of every model name seen, so a rebuild knows which names to read again. */
+    private final Map<String, String> langOfName = new HashMap<>();
+    /** Languages being rebuilt by a replay, with the model a fresh start would choose so far (null: none yet). */
+    private final Map<String, ActiveModel> rebuilding = new HashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong unplacedOffsets = new java.util.concurrent.atomic.AtomicLong();
+    /** Asks the models topic follower for a replay, calling back when it is done. */
+    private java.util.function.Consumer<Runnable> replay = done -> {
+        throw new IllegalStateException("no models topic follower to replay");
+    };
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     /** Set once the first wait for the initial read timed out, so later records do not wait again. */
     private volatile boolean initialWaitOver;
@@ -110,14 +127,28 @@ public final class ModelRegistry {
         return done;
     }
 
+    /** Where a retirement of an active model asks for a replay of the models topic ({@code ModelsTopicFollower#replay}). */
+    public synchronized void replayWith(final java.util.function.Consumer<Runnable> replayer) {
+        this.replay = replayer;
+    }
+
     /**
-     * Verifies and activates one record of the models topic. Never throws: every failure becomes a
-     * {@link LoadOutcome.Status#REFUSED} outcome, logged and counted.
+     * Verifies and activates one record of the models topic without a topic position (tests): calls are taken
+     * as consecutive offsets; do not mix with {@link #offer(String, byte[], String, long)}.
      */
-    public synchronized LoadOutcome offer(final String key, final byte[] archive, final String announcedDigest) {
+    public LoadOutcome offer(final String key, final byte[] archive, final String announcedDigest) {
+        return offer(key, archive, announcedDigest, unplacedOffsets.incrementAndGet());
+    }
+
+    /**
+     * Verifies and activates one record of the models topic at {@code offset}. Never throws: every failure
+     * becomes a {@link LoadOutcome.Status#REFUSED} outcome, logged and counted.
+     */
+    public synchronized LoadOutcome offer(final String key, final byte[] archive, final String announcedDigest,
+                                          final long offset) {
         final LoadOutcome outcome;
         try {
-            outcome = load(key, archive, announcedDigest);
+            outcome = load(key, archive, announcedDigest, offset);
         } catch (BundleRefusedException e) {
             final Refusal r = e.refusal();
             LOG.errorf("model %s refused (%s): %s; models in service unchanged: %s", key, r.reason(), r.message(),
@@ -136,16 +167,24 @@ public final class ModelRegistry {
     /** Makes {@code model} active for its language, bypassing bundle checks (tests of the stream only). */
     public synchronized void install(final ActiveModel model) {
         active.computeIfAbsent(model.lang(), l -> new AtomicReference<>()).set(model);
+        langOfName.put(model.ref().name(), model.lang());
         highestLoaded.merge(model.ref().name(), model.ref().version(), Math::max);
     }
 
-    private LoadOutcome load(final String key, final byte[] archive, final String announcedDigest)
+    private LoadOutcome load(final String key, final byte[] archive, final String announcedDigest, final long offset)
             throws BundleRefusedException {
         final Announcement announcement = verifier.announcement(key, archive, announcedDigest);
-        if (announcement.tombstone()) {
-            return LoadOutcome.tombstone(key);
-        }
         final ModelRef keyRef = announcement.ref();
+        if (announcement.tombstone()) {
+            return retire(keyRef, offset);
+        }
+        final Long retired = retiredAt.get(keyRef);
+        if (retired != null && offset < retired) {
+            return LoadOutcome.skipped(key, key + " skipped: retired at offset " + retired);
+        }
+        if (retired != null) {
+            retiredAt.remove(keyRef);
+        }
         final Integer highest = highestLoaded.get(keyRef.name());
         if (highest != null && keyRef.version() <= highest) {
             return LoadOutcome.skipped(key, key + " skipped: " + ModelRef.format(keyRef.name(), highest)
@@ -183,13 +222,68 @@ public final class ModelRegistry {
         final String lang = manifest.lang().wireName();
         final ActiveModel model = new ActiveModel(manifest.ref(), lang, bundle.digest(), Instant.now(),
                 pipeline::encode);
-        final ActiveModel previous = active.get(lang).getAndSet(model);
+        langOfName.put(model.ref().name(), lang);
         highestLoaded.merge(model.ref().name(), model.ref().version(), Math::max);
+        if (rebuilding.containsKey(lang)) {
+            final ActiveModel before = rebuilding.put(lang, model);
+            return LoadOutcome.loaded(announcement.key(), model.ref() + " read again for " + lang
+                    + (before == null ? "" : " (after " + before.ref() + ")") + "; active once the replay is done");
+        }
+        final ActiveModel previous = active.get(lang).getAndSet(model);
         metrics.modelLoaded(lang, model.ref());
         return LoadOutcome.loaded(announcement.key(), model.ref() + " active for " + lang + " (vocabulary "
                 + vocabulary.size() + " words, tokenizer " + pipeline.config().tokenizer() + ", maxlen "
                 + pipeline.config().maxlen() + ", digest " + bundle.digest()
                 + (previous == null ? "" : ", replaces " + previous.ref()) + ")");
+    }
+
+    /** What a tombstone does here (see the class comment). */
+    private LoadOutcome retire(final ModelRef ref, final long offset) {
+        final Long before = retiredAt.get(ref);
+        retiredAt.put(ref, before == null ? offset : Math.max(before, offset));
+        if (before == null || offset > before) {
+            // A replay reads the same tombstone again: count each retirement once.
+            metrics.modelRetired(ref.name());
+        }
+        final String lang = langOfName.get(ref.name());
+        final AtomicReference<ActiveModel> slot = lang == null ? null : active.get(lang);
+        final ActiveModel current = slot == null ? null : slot.get();
+        if (lang != null && rebuilding.containsKey(lang)) {
+            final ActiveModel candidate = rebuilding.get(lang);
+            if (candidate != null && candidate.ref().equals(ref)) {
+                // Read again and then retired again later in the log: the replay goes on and chooses without it.
+                rebuilding.put(lang, null);
+            }
+            return LoadOutcome.retired(ref.toString(), ref + " retired (tombstone at offset " + offset + ")");
+        }
+        if (current == null || !current.ref().equals(ref)) {
+            return LoadOutcome.retired(ref.toString(), ref + " retired (tombstone at offset " + offset + "); "
+                    + (lang == null ? "not" : "not active, so nothing that serves") + " changes");
+        }
+        slot.set(null);
+        rebuilding.put(lang, null);
+        for (final Map.Entry<String, String> e : langOfName.entrySet()) {
+            if (e.getValue().equals(lang)) {
+                highestLoaded.remove(e.getKey());
+            }
+        }
+        replay.accept(() -> finishRebuild(lang));
+        return LoadOutcome.retired(ref.toString(), ref + " retired (tombstone at offset " + offset + "): it was active"
+                + " for " + lang + ", which has no model until the models topic is read again");
+    }
+
+    /** The replay after a retirement is done: the model a fresh start would choose for {@code lang} becomes active. */
+    private synchronized void finishRebuild(final String lang) {
+        final ActiveModel chosen = rebuilding.remove(lang);
+        if (chosen == null) {
+            LOG.warnf("no live model for %s is left on the models topic: its reviews are dead-lettered NO_MODEL until"
+                    + " one is published", lang);
+            return;
+        }
+        active.get(lang).set(chosen);
+        metrics.modelLoaded(lang, chosen.ref());
+        LOG.infof("model %s active for %s again after the retirement; active models: %s", chosen.ref(), lang,
+                inService());
     }
 
     private static BundleRefusedException refused(final Announcement a, final RefusalReason reason,

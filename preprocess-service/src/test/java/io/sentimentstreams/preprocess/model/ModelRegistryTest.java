@@ -178,10 +178,58 @@ class ModelRegistryTest {
     }
 
     @Test
-    void tombstoneKeepsTheActiveModel() {
+    void tombstoneOfAnOlderVersionKeepsTheActiveModelAndAsksForNoReplay() {
+        final java.util.List<Runnable> replays = new java.util.ArrayList<>();
+        registry.replayWith(replays::add);
         offer(packed("imdb-en", 1, "en"));
-        assertThat(registry.offer("imdb-en@1", null, null).status()).isEqualTo(LoadOutcome.Status.TOMBSTONE);
+        offer(packed("imdb-en", 2, "en"));
+        assertThat(registry.offer("imdb-en@1", null, null).status()).isEqualTo(LoadOutcome.Status.RETIRED);
+        assertThat(activeRef("en")).isEqualTo("imdb-en@2");
+        assertThat(replays).isEmpty();
+        assertThat(meters.find(PreprocessMetrics.MODELS_RETIRED).tag("model", "imdb-en").counter().count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void retiringTheActiveVersionStopsItAtOnceAndTheReplayActivatesTheNewestLiveOne() {
+        final java.util.List<Runnable> replays = new java.util.ArrayList<>();
+        registry.replayWith(replays::add);
+        final BundleFixtures.Packed v1 = packed("imdb-en", 1, "en");
+        final BundleFixtures.Packed v2 = packed("imdb-en", 2, "en");
+        final BundleFixtures.Packed ko = packed("nsmc-ko", 1, "ko");
+        registry.offer(v1.key(), v1.archive(), v1.digest(), 0);
+        registry.offer(v2.key(), v2.archive(), v2.digest(), 1);
+        registry.offer(ko.key(), ko.archive(), ko.digest(), 2);
+        assertThat(registry.offer("imdb-en@2", null, null, 3).status()).isEqualTo(LoadOutcome.Status.RETIRED);
+        assertThat(activeRef("en")).as("no new record is encoded with a retired version").isEqualTo("none");
+        assertThat(activeRef("ko")).isEqualTo("nsmc-ko@1");
+        assertThat(replays).hasSize(1);
+
+        // The follower reads the topic again, as it holds it before compaction.
+        assertThat(registry.offer(v1.key(), v1.archive(), v1.digest(), 0).status()).isEqualTo(LoadOutcome.Status.LOADED);
+        assertThat(activeRef("en")).as("nothing changes before the replay is done").isEqualTo("none");
+        assertThat(registry.offer(v2.key(), v2.archive(), v2.digest(), 1).status())
+                .isEqualTo(LoadOutcome.Status.SKIPPED);
+        assertThat(registry.offer(ko.key(), ko.archive(), ko.digest(), 2).status())
+                .isEqualTo(LoadOutcome.Status.SKIPPED);
+        assertThat(registry.offer("imdb-en@2", null, null, 3).status()).isEqualTo(LoadOutcome.Status.RETIRED);
+        replays.get(0).run();
         assertThat(activeRef("en")).isEqualTo("imdb-en@1");
+        assertThat(replays).as("the replayed tombstone asks for no second replay").hasSize(1);
+
+        // Published again after its tombstone, the version is live again.
+        assertThat(registry.offer(v2.key(), v2.archive(), v2.digest(), 4).status()).isEqualTo(LoadOutcome.Status.LOADED);
+        assertThat(activeRef("en")).isEqualTo("imdb-en@2");
+    }
+
+    @Test
+    void retiringTheOnlyVersionLeavesTheLanguageWithoutAModel() {
+        final java.util.List<Runnable> replays = new java.util.ArrayList<>();
+        registry.replayWith(replays::add);
+        offer(packed("nsmc-ko", 1, "ko"));
+        registry.offer("nsmc-ko@1", null, null);
+        replays.get(0).run();
+        assertThat(activeRef("ko")).isEqualTo("none");
     }
 
     @Test
