@@ -3,6 +3,7 @@ package io.sentimentstreams.topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -19,8 +20,22 @@ public final class TopicAdmin {
     private TopicAdmin() {
     }
 
-    /** Creates every missing catalogue topic with its partitions and configs; returns the names created. */
+    /**
+     * Creates every missing catalogue topic with its partitions and configs and the broker's default replication
+     * factor and {@code min.insync.replicas} (which follow the broker count, see kafka-broker's
+     * {@code BrokerCluster}); returns the names created.
+     */
+    public static List<String> createAll(final String bootstrap) throws InterruptedException, TimeoutException {
+        return create(bootstrap, Optional.empty());
+    }
+
+    /** As {@link #createAll(String)} with an explicit replication factor. */
     public static List<String> createAll(final String bootstrap, final short replicationFactor)
+            throws InterruptedException, TimeoutException {
+        return create(bootstrap, Optional.of(replicationFactor));
+    }
+
+    private static List<String> create(final String bootstrap, final Optional<Short> replicationFactor)
             throws InterruptedException, TimeoutException {
         final Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -31,7 +46,7 @@ public final class TopicAdmin {
             final List<NewTopic> missing = new ArrayList<>();
             for (final Topic<?, ?> topic : Topics.ALL) {
                 if (!existing.contains(topic.name())) {
-                    missing.add(new NewTopic(topic.name(), topic.partitions(), replicationFactor)
+                    missing.add(new NewTopic(topic.name(), Optional.of(topic.partitions()), replicationFactor)
                             .configs(Map.copyOf(topic.configs())));
                 }
             }
