@@ -79,7 +79,7 @@ public final class Publisher {
         final ModelBundle original = ModelBundle.load(bundleDir);
         if (createTopics) {
             try {
-                TopicAdmin.createAll(bootstrap, (short) 1);
+                TopicAdmin.createAll(bootstrap);
             } catch (Exception e) {
                 throw new IOException("cannot create topics on " + bootstrap + ": " + e.getMessage(), e);
             }

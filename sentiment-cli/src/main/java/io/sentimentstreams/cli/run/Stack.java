@@ -1,5 +1,6 @@
 package io.sentimentstreams.cli.run;
 
+import io.sentimentstreams.broker.BrokerCluster;
 import io.sentimentstreams.broker.BrokerProcess;
 import io.sentimentstreams.topics.TopicAdmin;
 import io.sentimentstreams.topics.Topics;
@@ -16,9 +17,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The whole system on one host: a Kafka broker (child JVM), the catalogue topics, the shipped model
- * bundles published to {@code sentiment.models}, and the three services as separate JVMs, started in
- * dependency order with progress on stderr and stopped in reverse order.
+ * The whole system on one host: a Kafka broker or a cluster of them (child JVMs, optionally each behind a
+ * {@link io.sentimentstreams.broker.FaultProxy}), the catalogue topics, the shipped model bundles published to
+ * {@code sentiment.models}, and the three services as separate JVMs, started in dependency order with progress
+ * on stderr and stopped in reverse order.
  */
 public final class Stack implements AutoCloseable {
 
@@ -28,7 +30,9 @@ public final class Stack implements AutoCloseable {
     private final Path runDir;
     private final Path logDir;
     private final PrintStream progress;
-    private BrokerProcess broker;
+    private int brokers = 1;
+    private boolean faultProxies;
+    private BrokerCluster cluster;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final List<String> publishedModels = new ArrayList<>();
 
@@ -43,23 +47,41 @@ public final class Stack implements AutoCloseable {
         this.progress = progress;
     }
 
+    /** How many Kafka brokers to start (default 1); replication follows the count ({@link BrokerCluster}). */
+    public Stack withBrokers(final int count) {
+        this.brokers = count;
+        return this;
+    }
+
+    /** Puts a fault proxy in front of each broker, so the services' network can be made to fail. */
+    public Stack withFaultProxies(final boolean on) {
+        this.faultProxies = on;
+        return this;
+    }
+
     /** Starts everything; on failure stops what was started and rethrows. */
     public Stack start(final List<Path> modelDirs, final Duration serviceTimeout) throws Exception {
         try {
             for (final String module : SERVICES) {
                 ServiceProcess.runJar(home, module);
             }
-            step("Kafka broker (KRaft, child JVM)", () -> {
-                broker = BrokerProcess.start(BrokerProcess.Options.defaults(runDir.resolve("kafka")).withPort(0));
-                return broker.bootstrapServers();
+            step(brokers == 1 ? "Kafka broker (KRaft, child JVM)"
+                    : "Kafka cluster (" + brokers + " KRaft nodes, child JVMs)", () -> {
+                cluster = BrokerCluster.start(BrokerCluster.Options.defaults(runDir.resolve("kafka"), brokers)
+                        .withFaultProxies(faultProxies));
+                return cluster.bootstrapServers() + (brokers == 1 ? ""
+                        : ", active controller node " + cluster.activeController())
+                        + (faultProxies ? " (through fault proxies)" : "");
             });
             step("topics", () -> {
-                TopicAdmin.createAll(broker.bootstrapServers(), (short) 1);
-                return Topics.ALL.size() + " topics";
+                TopicAdmin.createAll(cluster.bootstrapServers());
+                return Topics.ALL.size() + " topics, replication factor "
+                        + BrokerCluster.replicationFactor(brokers) + ", min.insync.replicas "
+                        + BrokerCluster.minInsyncReplicas(brokers);
             });
             step("models", () -> {
                 for (final Path dir : modelDirs) {
-                    publishedModels.add(Publisher.publish(dir, broker.bootstrapServers(), null, false).key());
+                    publishedModels.add(Publisher.publish(dir, cluster.bootstrapServers(), null, false).key());
                 }
                 return publishedModels.isEmpty() ? "none found" : String.join(", ", publishedModels);
             });
@@ -105,8 +127,8 @@ public final class Stack implements AutoCloseable {
         final Path workDir = runDir.resolve(module);
         Files.createDirectories(workDir);
         final Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        env.put("QUARKUS_KAFKA_STREAMS_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers());
+        env.put("QUARKUS_KAFKA_STREAMS_BOOTSTRAP_SERVERS", cluster.bootstrapServers());
         env.put("KAFKA_STREAMS_STATE_DIR", workDir.resolve("streams-state").toString());
         env.put("SENTIMENT_WORK_DIR", workDir.toString());
         env.put("SENTIMENT_MODEL_CACHE_DIR", workDir.resolve("model-cache").toString());
@@ -130,20 +152,12 @@ public final class Stack implements AutoCloseable {
     }
 
     /**
-     * Stops the broker cleanly (or kills it) and starts it again on the same port with the same data,
-     * as an operator's restart or a crash would; the services' clients reconnect by themselves.
+     * Stops the broker cleanly (or kills it) and starts it again on the same port with the same data, as an
+     * operator's restart or a crash would (every node at once on a cluster); the services' clients reconnect
+     * by themselves.
      */
     public void restartBroker(final boolean crash) throws IOException, InterruptedException {
-        final int port = broker.port();
-        if (crash) {
-            broker.kill();
-        } else {
-            broker.close();
-        }
-        broker = BrokerProcess.start(BrokerProcess.Options.defaults(runDir.resolve("kafka")).withPort(port));
-        if (broker.port() != port) {
-            throw new IOException("broker came back on port " + broker.port() + " instead of " + port);
-        }
+        cluster.restartAll(crash);
     }
 
     /** The shipped default bundles ({@code models/*} with a {@code bundle.json}). */
@@ -157,12 +171,23 @@ public final class Stack implements AutoCloseable {
         }
     }
 
+    /** The bootstrap list the services use (through the fault proxies when there are any). */
     public String bootstrapServers() {
-        return broker.bootstrapServers();
+        return cluster.bootstrapServers();
     }
 
+    /** A bootstrap list that bypasses the fault proxies, for observers of a run whose network is failing. */
+    public String observerBootstrapServers() {
+        return cluster.directBootstrapServers();
+    }
+
+    /** The first (on a single-broker stack, the only) broker node. */
     public BrokerProcess broker() {
-        return broker;
+        return cluster.nodes().iterator().next();
+    }
+
+    public BrokerCluster cluster() {
+        return cluster;
     }
 
     public ServiceProcess service(final String module) {
@@ -184,8 +209,8 @@ public final class Stack implements AutoCloseable {
             services.get(names.get(i)).close();
         }
         services.clear();
-        if (broker != null) {
-            broker.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

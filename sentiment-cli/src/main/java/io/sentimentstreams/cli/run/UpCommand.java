@@ -19,15 +19,21 @@ public final class UpCommand implements Command {
     @Override
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
             throws Exception {
-        final Args args = Args.parse(argv, Set.of("models"), Set.of("quiet", "help"));
+        final Args args = Args.parse(argv, Set.of("models", "brokers"), Set.of("quiet", "help"));
         if (args.has("help")) {
-            out.println("usage: ./sentiment up [--models DIR,DIR] [--quiet]\n"
-                    + "  runs broker + services until Ctrl-C; --quiet does not print labeled results");
+            out.println("usage: ./sentiment up [--models DIR,DIR] [--brokers N] [--quiet]\n"
+                    + "  runs broker + services until Ctrl-C; --quiet does not print labeled results\n"
+                    + "  --brokers N  a cluster of N KRaft nodes (replication factor min(N,3), min.insync.replicas 2"
+                    + " from 3 nodes)");
             return 0;
+        }
+        final int brokers = args.getInt("brokers", 1);
+        if (brokers < 1) {
+            throw new io.sentimentstreams.cli.UsageException("--brokers must be at least 1, not " + brokers);
         }
         final Path home = Launcher.home();
         final Path runDir = home.resolve(".sentiment/runs/up");
-        final Stack stack = new Stack(home, runDir, home.resolve(".sentiment/logs"), err);
+        final Stack stack = new Stack(home, runDir, home.resolve(".sentiment/logs"), err).withBrokers(brokers);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("Stopping services and broker ...");
@@ -40,6 +46,10 @@ public final class UpCommand implements Command {
         out.println();
         out.println("Sentiment Streams is up. Ctrl-C stops it.");
         out.println("  Kafka bootstrap   : " + stack.bootstrapServers());
+        if (brokers > 1) {
+            out.println("  active controller : node " + stack.cluster().activeController() + " of " + brokers
+                    + " (KRaft quorum of all " + brokers + ")");
+        }
         out.println("  ingest (HTTP)      : " + ingest + "/reviews   (OpenAPI: " + ingest + "/q/openapi)");
         for (final String svc : Stack.SERVICES) {
             out.printf("  %-18s: %s/q/metrics  %s/q/health%n", svc, stack.service(svc).baseUrl(),
