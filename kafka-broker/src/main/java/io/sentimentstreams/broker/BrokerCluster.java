@@ -57,8 +57,14 @@ public final class BrokerCluster implements AutoCloseable {
             }
         }
 
+        /**
+         * Free ports, no proxies, 768m heap for one broker and 512m per node of a cluster; a cluster node may take
+         * up to 5 minutes to answer, since on a busy 2-core host a restarted node replays the metadata log and
+         * catches up with every partition while the others serve (seen at well over 2 minutes).
+         */
         public static Options defaults(final Path dataDir, final int nodes) {
-            return new Options(dataDir, nodes, 0, false, nodes == 1 ? "768m" : "512m", Duration.ofSeconds(120));
+            return new Options(dataDir, nodes, 0, false, nodes == 1 ? "768m" : "512m",
+                    Duration.ofSeconds(nodes == 1 ? 120 : 300));
         }
 
         public Options withPort(final int newPort) {
