@@ -52,7 +52,9 @@ public final class BrokerCommand implements Command {
         final long started = System.nanoTime();
         final BrokerCluster cluster = BrokerCluster.start(options);
         final CountDownLatch stopped = new CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
             System.err.println("Stopping Kafka ...");
             cluster.close();
             System.err.println("Kafka stopped; data kept in " + dataDir.toAbsolutePath());
@@ -68,9 +70,9 @@ public final class BrokerCommand implements Command {
         out.println(cluster.bootstrapServers());
         out.flush();
         // The command ends when any node ends: a node that dies on its own is worth the operator's attention.
-        while (stopped.getCount() > 0) {
+        while (!stopping.get()) {
             for (final BrokerProcess node : cluster.nodes()) {
-                if (!node.isAlive() && stopped.getCount() > 0) {
+                if (!node.isAlive() && !stopping.get()) {
                     err.println("Kafka broker node " + node.nodeId() + " exited unexpectedly with code "
                             + node.waitFor() + "; see " + node.logFile());
                     return 1;
@@ -78,6 +80,7 @@ public final class BrokerCommand implements Command {
             }
             stopped.await(500, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
+        stopped.await();
         return 0;
     }
 }
