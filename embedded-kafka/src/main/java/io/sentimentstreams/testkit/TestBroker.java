@@ -38,7 +38,7 @@ public final class TestBroker {
         try {
             final Path dir = Files.createTempDirectory("sentiment-test-kafka-");
             final BrokerProcess started = BrokerProcess.start(BrokerProcess.Options.defaults(dir).withPort(0));
-            TopicAdmin.createAll(started.bootstrapServers(), (short) 1);
+            TopicAdmin.createAll(started.bootstrapServers());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 started.close();
                 deleteTree(dir);

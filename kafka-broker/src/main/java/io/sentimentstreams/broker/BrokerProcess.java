@@ -22,8 +22,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A real single-node Apache Kafka broker (KRaft, combined broker+controller) running in a child JVM
- * from the kafka_2.13 artifacts: formats its storage on first use, starts {@code kafka.Kafka}, and
+ * A real Apache Kafka broker (KRaft, combined broker+controller) running in a child JVM from the
+ * kafka_2.13 artifacts, alone ({@link #start}) or as one node of a {@link BrokerCluster}: formats its storage on first use, starts {@code kafka.Kafka}, and
  * reports the bootstrap address once a client can talk to it. Data survive restarts; nothing is
  * deleted unless the caller deletes the data directory itself.
  */
@@ -34,18 +34,16 @@ public final class BrokerProcess implements AutoCloseable {
     private static final String CLUSTER_ID_FILE = "cluster.id";
 
     private final Path dataDir;
-    private final int port;
-    private final int controllerPort;
+    private final NodeConfig node;
     private final Process process;
     private final Path logFile;
     private final Security security;
 
-    private BrokerProcess(final Path dataDir, final int port, final int controllerPort, final Process process,
-                          final Path logFile, final Security security) {
+    private BrokerProcess(final Path dataDir, final NodeConfig node, final Process process, final Path logFile,
+                          final Security security) {
         this.security = security;
         this.dataDir = dataDir;
-        this.port = port;
-        this.controllerPort = controllerPort;
+        this.node = node;
         this.process = process;
         this.logFile = logFile;
     }
@@ -70,6 +68,21 @@ public final class BrokerProcess implements AutoCloseable {
 
         public Options withSecurity(final Security newSecurity) {
             return new Options(dataDir, port, heap, startTimeout, newSecurity);
+        }
+    }
+
+    /**
+     * One node's place in a KRaft quorum: its id, the quorum voters, its listener ports, the port clients are
+     * told to use (a fault proxy's when one sits in front of it), and the replication every topic gets. A node
+     * with an {@code internalPort} also listens there for other brokers and for observers that must bypass the
+     * proxy; clients that connect there are told the internal addresses.
+     */
+    public record NodeConfig(int nodeId, String quorumVoters, int port, int controllerPort, int internalPort,
+                             int advertisedPort, int replicationFactor, int minInsyncReplicas) {
+
+        /** The single combined node of {@link #start(Options)}. */
+        static NodeConfig single(final int port, final int controllerPort) {
+            return new NodeConfig(1, "1@127.0.0.1:" + controllerPort, port, controllerPort, 0, port, 1, 1);
         }
     }
 
@@ -110,40 +123,9 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** Starts the broker and waits until it answers; throws with the tail of its log if it does not. */
     public static BrokerProcess start(final Options options) throws IOException, InterruptedException {
-        final Path dataDir = options.dataDir().toAbsolutePath();
-        final Path logDir = dataDir.resolve("logs");
-        final Path storage = dataDir.resolve("kraft-data");
-        Files.createDirectories(logDir);
-        Files.createDirectories(storage);
         final int port = options.port() > 0 && isFree(options.port()) ? options.port() : freePort();
-        final int controllerPort = freePort();
-        final Path config = dataDir.resolve("server.properties");
-        writeServerProperties(config, storage, port, controllerPort, options.security());
-        final Path log4j = dataDir.resolve("log4j2.properties");
-        writeLog4j(log4j, logDir);
-
-        final String classpath = brokerClasspath();
-        if (!Files.exists(storage.resolve("meta.properties"))) {
-            final String clusterId = clusterId(dataDir);
-            final Process format = new ProcessBuilder(javaCommand(classpath, options.heap(), log4j, logDir,
-                    "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString(), "--ignore-formatted"))
-                    .redirectErrorStream(true)
-                    .redirectOutput(logDir.resolve("format.log").toFile())
-                    .start();
-            if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
-                format.destroyForcibly();
-                throw new IOException("formatting Kafka storage failed; see " + logDir.resolve("format.log") + ": "
-                        + tail(logDir.resolve("format.log")));
-            }
-        }
-        final Path out = logDir.resolve("broker.out");
-        final Process process = new ProcessBuilder(javaCommand(classpath, options.heap(), log4j, logDir,
-                BrokerMain.class.getName(), config.toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(out.toFile())
-                .start();
-        final BrokerProcess broker = new BrokerProcess(dataDir, port, controllerPort, process, out,
-                options.security());
+        final BrokerProcess broker = launch(options, NodeConfig.single(port, freePort()),
+                clusterId(options.dataDir().toAbsolutePath()));
         try {
             broker.awaitReady(options.startTimeout());
         } catch (IOException | RuntimeException | InterruptedException e) {
@@ -153,12 +135,71 @@ public final class BrokerProcess implements AutoCloseable {
         return broker;
     }
 
-    public String bootstrapServers() {
-        return "127.0.0.1:" + port;
+    /**
+     * Formats the node's storage on first use and starts its JVM without waiting: a node of a quorum cannot
+     * answer before a majority of the voters runs, so {@link BrokerCluster} launches them all, then waits.
+     */
+    static BrokerProcess launch(final Options options, final NodeConfig node, final String clusterId)
+            throws IOException {
+        final Path dataDir = options.dataDir().toAbsolutePath();
+        final Path logDir = dataDir.resolve("logs");
+        final Path storage = dataDir.resolve("kraft-data");
+        Files.createDirectories(logDir);
+        Files.createDirectories(storage);
+        final Path config = dataDir.resolve("server.properties");
+        writeServerProperties(config, storage, node, options.security());
+        final Path log4j = dataDir.resolve("log4j2.properties");
+        writeLog4j(log4j, logDir);
+
+        final String classpath = brokerClasspath();
+        if (!Files.exists(storage.resolve("meta.properties"))) {
+            final Process format = new ProcessBuilder(javaCommand(classpath, options.heap(), log4j, logDir,
+                    "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString(), "--ignore-formatted"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(logDir.resolve("format.log").toFile())
+                    .start();
+            try {
+                if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
+                    format.destroyForcibly();
+                    throw new IOException("formatting Kafka storage failed; see " + logDir.resolve("format.log")
+                            + ": " + tail(logDir.resolve("format.log")));
+                }
+            } catch (InterruptedException e) {
+                format.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while formatting Kafka storage", e);
+            }
+        }
+        final Path out = logDir.resolve("broker.out");
+        final Process process = new ProcessBuilder(javaCommand(classpath, options.heap(), log4j, logDir,
+                BrokerMain.class.getName(), config.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
+        return new BrokerProcess(dataDir, node, process, out, options.security());
     }
 
+    /** The address clients are told to use (a fault proxy's port when one sits in front of this node). */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + node.advertisedPort();
+    }
+
+    /** The port this node's client listener is bound to. */
     public int port() {
-        return port;
+        return node.port();
+    }
+
+    /** This node's listener that no fault proxy sits in front of (the client listener of a single broker). */
+    public String directBootstrapServers() {
+        return "127.0.0.1:" + (node.internalPort() > 0 ? node.internalPort() : node.port());
+    }
+
+    public int nodeId() {
+        return node.nodeId();
+    }
+
+    public NodeConfig nodeConfig() {
+        return node;
     }
 
     public Path dataDir() {
@@ -188,18 +229,25 @@ public final class BrokerProcess implements AutoCloseable {
         ChildProcesses.stop(process, Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
 
+    /** Sends SIGTERM without waiting, so several nodes shut down side by side; {@link #close} then waits. */
+    void terminate() {
+        if (process.isAlive()) {
+            process.destroy();
+        }
+    }
+
     /** Kills the broker without a clean shutdown, as a crash would (for fault tests). */
     public void kill() throws InterruptedException {
         ChildProcesses.kill(process);
     }
 
-    private void awaitReady(final Duration timeout) throws IOException, InterruptedException {
+    void awaitReady(final Duration timeout) throws IOException, InterruptedException {
         final long deadline = System.nanoTime() + timeout.toNanos();
         final Properties props = new Properties();
         if (security != null) {
             props.putAll(security.adminClient());
         }
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, directBootstrapServers());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
@@ -225,33 +273,43 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    private static void writeServerProperties(final Path file, final Path storage, final int port,
-                                              final int controllerPort, final Security security) throws IOException {
-        // Secured, the client listener is SSL and the controller listener too (mTLS with the broker's own
-        // certificate): a PLAINTEXT controller listener would need ANONYMOUS as a super user.
+    private static void writeServerProperties(final Path file, final Path storage, final NodeConfig node,
+                                              final Security security) throws IOException {
+        final boolean internal = node.internalPort() > 0;
+        // Secured, every listener is SSL (the controller's too, mTLS with the broker's own certificate): a
+        // PLAINTEXT controller or internal listener would need ANONYMOUS as a super user.
         final String client = security == null ? "PLAINTEXT" : "SSL";
-        final String controller = security == null ? "PLAINTEXT" : "SSL";
+        final String protocol = security == null ? "PLAINTEXT" : "SSL";
+        final String rf = String.valueOf(node.replicationFactor());
+        final String minIsr = String.valueOf(node.minInsyncReplicas());
         final List<String> lines = new ArrayList<>(List.of(
                 "# Written by Sentiment Streams (kafka-broker) on every start; edits are overwritten.",
                 "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=" + client + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=" + client + "://127.0.0.1:" + port,
+                "node.id=" + node.nodeId(),
+                "controller.quorum.voters=" + node.quorumVoters(),
+                "listeners=" + client + "://127.0.0.1:" + node.port()
+                        + (internal ? ",INTERNAL://127.0.0.1:" + node.internalPort() : "")
+                        + ",CONTROLLER://127.0.0.1:" + node.controllerPort(),
+                "advertised.listeners=" + client + "://127.0.0.1:" + node.advertisedPort()
+                        + (internal ? ",INTERNAL://127.0.0.1:" + node.internalPort() : ""),
                 "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=" + client,
-                "listener.security.protocol.map=" + client + ":" + client + ",CONTROLLER:" + controller,
+                // Replication between brokers must not pass through the fault proxies in front of the clients.
+                "inter.broker.listener.name=" + (internal ? "INTERNAL" : client),
+                "listener.security.protocol.map=" + client + ":" + protocol + ",CONTROLLER:" + protocol
+                        + (internal ? ",INTERNAL:" + protocol : ""),
                 "log.dirs=" + storage,
                 "num.partitions=1",
-                "default.replication.factor=1",
-                "min.insync.replicas=1",
-                "offsets.topic.replication.factor=1",
+                // Topics created without a replication factor (the catalogue's, Kafka Streams' internal ones)
+                // and the internal topics all follow the broker count through these defaults.
+                "default.replication.factor=" + rf,
+                "min.insync.replicas=" + minIsr,
+                "offsets.topic.replication.factor=" + rf,
                 "offsets.topic.num.partitions=6",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
+                "transaction.state.log.replication.factor=" + rf,
+                "transaction.state.log.min.isr=" + minIsr,
                 "transaction.state.log.num.partitions=6",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=" + rf,
+                "share.coordinator.state.topic.min.isr=" + minIsr,
                 "group.initial.rebalance.delay.ms=0",
                 // Topics come from the catalogue; a typo must fail loudly instead of creating a topic.
                 "auto.create.topics.enable=false",
@@ -331,7 +389,8 @@ public final class BrokerProcess implements AutoCloseable {
         return self + ":" + recorded;
     }
 
-    private static String clusterId(final Path dataDir) throws IOException {
+    static String clusterId(final Path dataDir) throws IOException {
+        Files.createDirectories(dataDir);
         final Path file = dataDir.resolve(CLUSTER_ID_FILE);
         if (Files.exists(file)) {
             return Files.readString(file).trim();

@@ -21,7 +21,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Commits two transactions around an aborted one on a fresh topic of the broker at a bootstrap address, then
+ * Commits two transactions around an aborted one on a fresh topic (the broker's default replication) of the
+ * broker or cluster at a bootstrap address, then
  * checks a read_committed consumer sees only the committed records; shared with the test kit's tests (test-jar).
  */
 public final class TransactionalRoundTrip {
@@ -32,7 +33,7 @@ public final class TransactionalRoundTrip {
     public static void run(final String bootstrap) throws Exception {
         final String topic = "roundtrip-" + UUID.randomUUID();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(1), java.util.Optional.empty()))).all().get(30, TimeUnit.SECONDS);
         }
         final Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -45,7 +45,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * {@code ./sentiment bench faults}: streams reviews through the real system while crashing and
  * restarting its parts, then reads every output with {@code read_committed} and counts accepted,
- * labeled, dead-lettered, lost, duplicated and version-mismatched reviews per scenario.
+ * labeled, dead-lettered, lost, duplicated and version-mismatched reviews and the longest stall in labeling
+ * per scenario. {@code --cluster} runs on three brokers behind fault proxies and adds {@link ClusterFaults}.
  */
 public final class FaultsBench implements Command {
 
@@ -57,27 +58,40 @@ public final class FaultsBench implements Command {
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
             throws Exception {
         final Args args = Args.parse(argv, Set.of("count", "scenarios", "data-dir", "senders", "timeout"),
-                Set.of("help"));
+                Set.of("cluster", "help"));
         if (args.has("help")) {
-            out.println("usage: ./sentiment bench faults [--count N] [--scenarios " + String.join(",", SCENARIOS)
-                    + "] [--data-dir DIR] [--senders N] [--timeout S]");
+            out.println("usage: ./sentiment bench faults [--cluster] [--count N] [--scenarios " + String.join(",",
+                    SCENARIOS) + "] [--data-dir DIR] [--senders N] [--timeout S]\n"
+                    + "  --cluster  3 KRaft brokers, each behind a fault proxy; all scenarios plus "
+                    + String.join(",", ClusterFaults.SCENARIOS));
             return 0;
         }
         final int count = args.getInt("count", 20_000);
-        final List<String> scenarios = List.of(args.get("scenarios", String.join(",", SCENARIOS)).split(","));
+        final boolean cluster = args.has("cluster");
+        final List<String> known = new ArrayList<>(SCENARIOS);
+        if (cluster) {
+            known.addAll(ClusterFaults.SCENARIOS);
+        }
+        final List<String> scenarios = List.of(args.get("scenarios", String.join(",", known)).split(","));
         for (final String s : scenarios) {
-            if (!SCENARIOS.contains(s)) {
+            if (ClusterFaults.handles(s) && !cluster) {
+                throw new UsageException("scenario " + s + " needs --cluster");
+            }
+            if (!known.contains(s)) {
                 throw new UsageException("unknown scenario " + s);
             }
         }
         final Path home = Launcher.home();
         final List<DemoInput> corpus = corpus(Path.of(args.get("data-dir", home.resolve("../shared/data").toString())),
                 err);
-        final Path runDir = RunDirs.fresh(home, "faults");
+        final Path runDir = RunDirs.fresh(home, cluster ? "faults-cluster" : "faults");
         final List<ObjectNode> lines = new ArrayList<>();
+        // The observer reads past the fault proxies: what it measures is the system's output, not its own network.
         try (Stack stack = new Stack(home, runDir, home.resolve(".sentiment/logs/faults"), err)
+                .withBrokers(cluster ? 3 : 1).withFaultProxies(cluster)
                 .start(Stack.shippedModels(home), Duration.ofSeconds(180));
-             ResultCollector results = new ResultCollector(stack.bootstrapServers(), r -> { }, d -> { })) {
+             ResultCollector results = new ResultCollector(stack.observerBootstrapServers(),
+                     r -> { }, d -> { })) {
             int round = 0;
             for (final String scenario : scenarios) {
                 final List<DemoInput> reviews = relabel(DemoInput.take(corpus, count, 100 + round), scenario);
@@ -101,6 +115,7 @@ public final class FaultsBench implements Command {
             mismatched += l.get("mismatched").asLong();
             unaccounted += l.path("malformed_unaccounted").asLong();
         }
+        summary.put("brokers", cluster ? 3 : 1);
         summary.put("scenarios", lines.size());
         summary.put("lost", lost);
         summary.put("duplicated", dup);
@@ -171,7 +186,8 @@ public final class FaultsBench implements Command {
         final double longestStall = results.longestStall(t0, System.nanoTime());
         // Let late duplicates, if any, arrive before counting.
         TimeUnit.SECONDS.sleep(3);
-        final Map<String, Integer> encoded = ResultCollector.encodedVersions(stack.bootstrapServers(), scenario + "-");
+        final Map<String, Integer> encoded = ResultCollector.encodedVersions(stack.observerBootstrapServers(),
+                scenario + "-");
         long labeled = 0;
         long mismatched = 0;
         final Set<String> dead = new HashSet<>();
@@ -208,7 +224,7 @@ public final class FaultsBench implements Command {
         line.put("duplicated", duplicated);
         line.put("mismatched", mismatched);
         line.put("malformed_sent", malformedSent);
-        line.put("longest_stall_s", longestStall);
+        line.put("longest_stall_seconds", longestStall);
         if (pause > 0) {
             // Paced senders post a batch every pause / senders: a stall of about that is no fault's doing.
             line.put("sender_pause_ms", pause);
@@ -246,7 +262,7 @@ public final class FaultsBench implements Command {
 
     /**
      * What a fault left to check: malformed payloads sent, the corrupted bundle's version (-1: none), and
-     * fields of its own for the report (or null).
+     * fields of its own for the report (what a scale or cluster fault did; or null).
      */
     private record Injected(int malformedSent, int corruptedVersion, ObjectNode details) {
 
@@ -280,7 +296,15 @@ public final class FaultsBench implements Command {
             case "bad-input" -> {
                 return new Injected(sendMalformed(stack.bootstrapServers(), Math.max(100, total / 10)), -1);
             }
-            default -> throw new IllegalStateException(scenario);
+            default -> {
+                if (!ClusterFaults.handles(scenario)) {
+                    throw new IllegalStateException(scenario);
+                }
+                final ObjectNode fault = Json.MAPPER.createObjectNode();
+                fault.set("fault", ClusterFaults.inject(stack, scenario, err));
+                err.printf("[%s] fault injected and recovered in %.1f s%n", scenario, (System.nanoTime() - t0) / 1e9);
+                return new Injected(0, -1, fault);
+            }
         }
         err.printf("[%s] fault injected and recovered in %.1f s%n", scenario, (System.nanoTime() - t0) / 1e9);
         return new Injected(0, -1);

@@ -27,9 +27,10 @@ public final class Main {
         register("demo", "io.sentimentstreams.cli.run.DemoCommand",
                 "run broker + all services, stream sample reviews, print labels and a summary, stop");
         register("up", "io.sentimentstreams.cli.run.UpCommand",
-                "like demo, but keep running and serve HTTP producers and the live page until Ctrl-C (--secure, --replicas)");
+                "like demo, but keep running and serve HTTP producers and the live page until Ctrl-C"
+                        + " (--secure, --replicas, --brokers 3: a 3-node cluster)");
         register("broker", "io.sentimentstreams.cli.run.BrokerCommand",
-                "start a real Kafka broker (KRaft, child JVM) and print its bootstrap address");
+                "start a real Kafka broker (KRaft, child JVM; --brokers N: a cluster) and print the bootstrap list");
         register("topics", "io.sentimentstreams.cli.run.TopicsCommand",
                 "create the catalogue's topics on a broker (--bootstrap HOST:PORT)");
         register("train", "io.sentimentstreams.cli.model.TrainCommand",

@@ -5,6 +5,7 @@ import io.sentimentstreams.kafka.KafkaClients;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -21,14 +22,34 @@ public final class TopicAdmin {
     private TopicAdmin() {
     }
 
-    /** Creates every missing catalogue topic with its partitions and configs; returns the names created. */
+    /**
+     * Creates every missing catalogue topic with its partitions and configs and the broker's default replication
+     * factor and {@code min.insync.replicas} (which follow the broker count, see kafka-broker's
+     * {@code BrokerCluster}); returns the names created.
+     */
+    public static List<String> createAll(final String bootstrap) throws InterruptedException, TimeoutException {
+        return create(KafkaClientSettings.forBootstrap(bootstrap), Optional.empty());
+    }
+
+    /** As {@link #createAll(String)} with an explicit replication factor. */
     public static List<String> createAll(final String bootstrap, final short replicationFactor)
             throws InterruptedException, TimeoutException {
-        return createAll(KafkaClientSettings.forBootstrap(bootstrap), replicationFactor);
+        return create(KafkaClientSettings.forBootstrap(bootstrap), Optional.of(replicationFactor));
+    }
+
+    /** As {@link #createAll(String)}, connecting with {@code settings}. */
+    public static List<String> createAll(final KafkaClientSettings settings)
+            throws InterruptedException, TimeoutException {
+        return create(settings, Optional.empty());
     }
 
     /** As {@link #createAll(String, short)}, connecting with {@code settings}. */
     public static List<String> createAll(final KafkaClientSettings settings, final short replicationFactor)
+            throws InterruptedException, TimeoutException {
+        return create(settings, Optional.of(replicationFactor));
+    }
+
+    private static List<String> create(final KafkaClientSettings settings, final Optional<Short> replicationFactor)
             throws InterruptedException, TimeoutException {
         final Properties props = new Properties();
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
@@ -39,7 +60,7 @@ public final class TopicAdmin {
             final List<NewTopic> missing = new ArrayList<>();
             for (final Topic<?, ?> topic : Topics.ALL) {
                 if (!existing.contains(topic.name())) {
-                    missing.add(new NewTopic(topic.name(), topic.partitions(), replicationFactor)
+                    missing.add(new NewTopic(topic.name(), Optional.of(topic.partitions()), replicationFactor)
                             .configs(Map.copyOf(topic.configs())));
                 }
             }

@@ -88,7 +88,7 @@ public final class Publisher {
         final ModelBundle original = ModelBundle.load(bundleDir);
         if (createTopics) {
             try {
-                TopicAdmin.createAll(kafka, (short) 1);
+                TopicAdmin.createAll(kafka);
             } catch (Exception e) {
                 throw new IOException("cannot create topics on " + bootstrap + ": " + e.getMessage(), e);
             }

@@ -138,16 +138,21 @@ public final class ResultCollector implements AutoCloseable {
      * arrived). Reviews that never arrive are the lost count's business.
      */
     public double longestStall(final long fromNanos, final long toNanos) {
+        synchronized (labeledArrivals) {
+            return longestStall(labeledArrivals, fromNanos, toNanos);
+        }
+    }
+
+    /** {@link #longestStall(long, long)} over the given arrival times (System.nanoTime, in arrival order). */
+    public static double longestStall(final List<Long> arrivals, final long fromNanos, final long toNanos) {
         long previous = fromNanos;
         long longest = 0;
-        synchronized (labeledArrivals) {
-            for (final long t : labeledArrivals) {
-                if (t < fromNanos || t > toNanos) {
-                    continue;
-                }
-                longest = Math.max(longest, t - previous);
-                previous = t;
+        for (final long t : arrivals) {
+            if (t < fromNanos || t > toNanos) {
+                continue;
             }
+            longest = Math.max(longest, t - previous);
+            previous = t;
         }
         if (previous == fromNanos) {
             longest = toNanos - fromNanos;

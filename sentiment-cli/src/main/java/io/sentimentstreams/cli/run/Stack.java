@@ -1,5 +1,6 @@
 package io.sentimentstreams.cli.run;
 
+import io.sentimentstreams.broker.BrokerCluster;
 import io.sentimentstreams.broker.BrokerProcess;
 import io.sentimentstreams.cli.secure.LocalSecurity;
 import io.sentimentstreams.kafka.KafkaClientSettings;
@@ -18,11 +19,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The whole system on one host: a Kafka broker (child JVM), the catalogue topics, the shipped model
- * bundles published to {@code sentiment.models}, and the three services as separate JVMs, started in
- * dependency order with progress on stderr and stopped in reverse order. A service can run as several
- * instances, each with its own identity ({@code HOSTNAME}, from which the services derive their transactional
- * and client ids), HTTP port, work and state directory, and log file.
+ * The whole system on one host: a Kafka broker or a cluster of them (child JVMs, optionally each behind a
+ * {@link io.sentimentstreams.broker.FaultProxy}, optionally secured), the catalogue topics, the shipped model
+ * bundles published to {@code sentiment.models}, and the three services as separate JVMs, started in dependency
+ * order with progress on stderr and stopped in reverse order. A service can run as several instances, each with
+ * its own identity ({@code HOSTNAME}, from which the services derive their transactional and client ids), HTTP
+ * port, work and state directory, and log file.
  */
 public final class Stack implements AutoCloseable {
 
@@ -32,7 +34,9 @@ public final class Stack implements AutoCloseable {
     private final Path runDir;
     private final Path logDir;
     private final PrintStream progress;
-    private BrokerProcess broker;
+    private int brokers = 1;
+    private boolean faultProxies;
+    private BrokerCluster cluster;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     /** Instances beyond the first, by module, oldest first. */
     private final Map<String, List<ServiceProcess>> extraInstances = new LinkedHashMap<>();
@@ -64,6 +68,18 @@ public final class Stack implements AutoCloseable {
         return this;
     }
 
+    /** How many Kafka brokers to start (default 1); replication follows the count ({@link BrokerCluster}). */
+    public Stack withBrokers(final int count) {
+        this.brokers = count;
+        return this;
+    }
+
+    /** Puts a fault proxy in front of each broker, so the services' network can be made to fail. */
+    public Stack withFaultProxies(final boolean on) {
+        this.faultProxies = on;
+        return this;
+    }
+
     /** Starts everything; on failure stops what was started and rethrows. */
     public Stack start(final List<Path> modelDirs, final Duration serviceTimeout) throws Exception {
         return start(modelDirs, Map.of(), serviceTimeout);
@@ -85,20 +101,24 @@ public final class Stack implements AutoCloseable {
                     return String.join(", ", security.userNames()) + " in " + secureDir;
                 });
             }
-            step(security == null ? "Kafka broker (KRaft, child JVM)" : "Kafka broker (KRaft, child JVM, mTLS + ACLs)",
-                    () -> {
-                        broker = BrokerProcess.start(brokerOptions(0));
-                        return broker.bootstrapServers();
-                    });
+            step((brokers == 1 ? "Kafka broker (KRaft, child JVM" : "Kafka cluster (" + brokers
+                    + " KRaft nodes, child JVMs") + (security == null ? ")" : ", mTLS + ACLs)"), () -> {
+                cluster = BrokerCluster.start(clusterOptions());
+                return cluster.bootstrapServers() + (brokers == 1 ? ""
+                        : ", active controller node " + cluster.activeController())
+                        + (faultProxies ? " (through fault proxies)" : "");
+            });
             if (security != null) {
-                KafkaClientSettings.install(security.client(LocalSecurity.ADMIN, broker.bootstrapServers()));
-                security.writeClientFiles(broker.bootstrapServers());
-                step("ACLs of deploy/k8s/base/03x-KafkaUser-*.yaml", () -> security.applyAcls(broker.bootstrapServers())
+                KafkaClientSettings.install(security.client(LocalSecurity.ADMIN, cluster.bootstrapServers()));
+                security.writeClientFiles(cluster.bootstrapServers());
+                step("ACLs of deploy/k8s/base/03x-KafkaUser-*.yaml", () -> security.applyAcls(cluster.bootstrapServers())
                         + " bindings for " + security.users().size() + " users");
             }
             step("topics", () -> {
-                TopicAdmin.createAll(broker.bootstrapServers(), (short) 1);
-                return Topics.ALL.size() + " topics";
+                TopicAdmin.createAll(cluster.bootstrapServers());
+                return Topics.ALL.size() + " topics, replication factor "
+                        + BrokerCluster.replicationFactor(brokers) + ", min.insync.replicas "
+                        + BrokerCluster.minInsyncReplicas(brokers);
             });
             step("models", () -> {
                 for (final Path dir : modelDirs) {
@@ -204,11 +224,11 @@ public final class Stack implements AutoCloseable {
         final Map<String, String> env = new LinkedHashMap<>();
         // The identity a pod's name gives in Kubernetes: inference's and ingest's transactional ids derive from it.
         env.put("HOSTNAME", instance);
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers());
         if (security != null) {
             env.putAll(security.environment(module));
         }
-        env.put("QUARKUS_KAFKA_STREAMS_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("QUARKUS_KAFKA_STREAMS_BOOTSTRAP_SERVERS", cluster.bootstrapServers());
         env.put("KAFKA_STREAMS_STATE_DIR", workDir.resolve("streams-state").toString());
         env.put("SENTIMENT_WORK_DIR", workDir.toString());
         env.put("SENTIMENT_MODEL_CACHE_DIR", workDir.resolve("model-cache").toString());
@@ -230,33 +250,26 @@ public final class Stack implements AutoCloseable {
     }
 
     /**
-     * Stops the broker cleanly (or kills it) and starts it again on the same port with the same data,
-     * as an operator's restart or a crash would; the services' clients reconnect by themselves.
+     * Stops the broker cleanly (or kills it) and starts it again on the same port with the same data, as an
+     * operator's restart or a crash would (every node at once on a cluster); the services' clients reconnect
+     * by themselves.
      */
     public void restartBroker(final boolean crash) throws IOException, InterruptedException {
-        final int port = broker.port();
-        if (crash) {
-            broker.kill();
-        } else {
-            broker.close();
-        }
-        broker = BrokerProcess.start(brokerOptions(port));
-        if (broker.port() != port) {
-            throw new IOException("broker came back on port " + broker.port() + " instead of " + port);
-        }
+        cluster.restartAll(crash);
     }
 
-    private BrokerProcess.Options brokerOptions(final int port) {
-        final BrokerProcess.Options options = BrokerProcess.Options.defaults(runDir.resolve("kafka")).withPort(port);
+    private BrokerCluster.Options clusterOptions() {
+        final BrokerCluster.Options options = BrokerCluster.Options.defaults(runDir.resolve("kafka"), brokers)
+                .withFaultProxies(faultProxies);
         // On the loaded 2-core development machine a secured start once took 92 s, beyond the default 90.
-        return security == null ? options : new BrokerProcess.Options(options.dataDir(), options.port(),
-                options.heap(), options.startTimeout().multipliedBy(2), security.broker());
+        return security == null ? options
+                : options.withSecurity(security.broker()).withStartTimeout(options.startTimeout().multipliedBy(2));
     }
 
     /** How models are published: as the trainer's KafkaUser when secured, so its ACLs are exercised too. */
     private KafkaClientSettings publisher() {
-        return security == null ? KafkaClientSettings.forBootstrap(broker.bootstrapServers())
-                : security.client("trainer", broker.bootstrapServers());
+        return security == null ? KafkaClientSettings.forBootstrap(cluster.bootstrapServers())
+                : security.client("trainer", cluster.bootstrapServers());
     }
 
     /** The certificates and client settings of a secured stack; null when it runs PLAINTEXT. */
@@ -275,12 +288,23 @@ public final class Stack implements AutoCloseable {
         }
     }
 
+    /** The bootstrap list the services use (through the fault proxies when there are any). */
     public String bootstrapServers() {
-        return broker.bootstrapServers();
+        return cluster.bootstrapServers();
     }
 
+    /** A bootstrap list that bypasses the fault proxies, for observers of a run whose network is failing. */
+    public String observerBootstrapServers() {
+        return cluster.directBootstrapServers();
+    }
+
+    /** The first (on a single-broker stack, the only) broker node. */
     public BrokerProcess broker() {
-        return broker;
+        return cluster.nodes().iterator().next();
+    }
+
+    public BrokerCluster cluster() {
+        return cluster;
     }
 
     public ServiceProcess service(final String module) {
@@ -307,8 +331,8 @@ public final class Stack implements AutoCloseable {
         }
         services.clear();
         extraInstances.clear();
-        if (broker != null) {
-            broker.close();
+        if (cluster != null) {
+            cluster.close();
         }
         if (security != null) {
             KafkaClientSettings.uninstall();

@@ -18,7 +18,8 @@ public final class TopicsCommand implements Command {
             throws Exception {
         final Args args = Args.parse(argv, Set.of("bootstrap", "replication-factor"), Set.of("list", "help"));
         if (args.has("help")) {
-            out.println("usage: ./sentiment topics (--list | --bootstrap HOST:PORT [--replication-factor N])");
+            out.println("usage: ./sentiment topics (--list | --bootstrap HOST:PORT [--replication-factor N])\n"
+                    + "  --replication-factor N  default: the brokers' default.replication.factor");
             return 0;
         }
         if (args.has("list")) {
@@ -27,8 +28,10 @@ public final class TopicsCommand implements Command {
             }
             return 0;
         }
-        final List<String> created = TopicAdmin.createAll(args.require("bootstrap"),
-                (short) args.getInt("replication-factor", 1));
+        // Without a replication factor the brokers' default applies, which follows the broker count.
+        final List<String> created = args.has("replication-factor")
+                ? TopicAdmin.createAll(args.require("bootstrap"), (short) args.getInt("replication-factor", 1))
+                : TopicAdmin.createAll(args.require("bootstrap"));
         err.println(created.isEmpty() ? "all topics exist" : "created: " + String.join(", ", created));
         return 0;
     }

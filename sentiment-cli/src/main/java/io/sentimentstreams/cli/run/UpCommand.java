@@ -23,11 +23,14 @@ public final class UpCommand implements Command {
     @Override
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
             throws Exception {
-        final Args args = Args.parse(argv, Set.of("models", "replicas"), Set.of("quiet", "secure", "help"));
+        final Args args = Args.parse(argv, Set.of("models", "replicas", "brokers"), Set.of("quiet", "secure", "help"));
         if (args.has("help")) {
-            out.println("usage: ./sentiment up [--models DIR,DIR] [--replicas SERVICE=N,...] [--quiet] [--secure]\n"
+            out.println("usage: ./sentiment up [--models DIR,DIR] [--brokers N] [--replicas SERVICE=N,...] [--quiet]"
+                    + " [--secure]\n"
                     + "  runs broker + services until Ctrl-C and prints their addresses, among them the live page\n"
                     + "  (ingest-service's /: submit a review, watch labels arrive); --quiet does not print labeled results\n"
+                    + "  --brokers N  a cluster of N KRaft nodes (replication factor min(N,3), min.insync.replicas 2"
+                    + " from 3 nodes)\n"
                     + "  --replicas preprocess=2,inference=2 (ingest too) runs N instances of a service, each with\n"
                     + "  its own identity (HOSTNAME), HTTP port, state directory and log file\n"
                     + "  --secure: the broker with an mTLS listener, the StandardAuthorizer and exactly the ACLs of\n"
@@ -37,9 +40,13 @@ public final class UpCommand implements Command {
             return 0;
         }
         final Map<String, Integer> replicas = replicas(args.get("replicas", ""));
+        final int brokers = args.getInt("brokers", 1);
+        if (brokers < 1) {
+            throw new UsageException("--brokers must be at least 1, not " + brokers);
+        }
         final Path home = Launcher.home();
         final Path runDir = home.resolve(".sentiment/runs/up");
-        final Stack stack = new Stack(home, runDir, home.resolve(".sentiment/logs"), err);
+        final Stack stack = new Stack(home, runDir, home.resolve(".sentiment/logs"), err).withBrokers(brokers);
         final Path secureDir = home.resolve(".sentiment/secure");
         if (args.has("secure")) {
             stack.secured(secureDir);
@@ -56,6 +63,10 @@ public final class UpCommand implements Command {
         out.println();
         out.println("Sentiment Streams is up. Ctrl-C stops it.");
         out.println("  Kafka bootstrap   : " + stack.bootstrapServers());
+        if (brokers > 1) {
+            out.println("  active controller : node " + stack.cluster().activeController() + " of " + brokers
+                    + " (KRaft quorum of all " + brokers + ")");
+        }
         out.println("  live page         : " + ingest + "/   (submit a review, watch labels arrive)");
         out.println("  ingest (HTTP)     : " + ingest + "/reviews   (OpenAPI: " + ingest + "/q/openapi)");
         out.println("  results (SSE)     : " + ingest + "/reviews/stream");
