@@ -59,7 +59,7 @@ public final class EndToEndBench implements Command {
                     + "[--warmup N (default 30000, half per channel)] [--seconds S (each paced step, default 30)]"
                     + " [--soak-minutes M (default 0; over HTTP at 50 % of its maximum)] [--senders N]"
                     + " [--channels http,inbound] [--skip-perf-tools] [--served-batch 128]");
-            out.println("  also reports irreducible_us (Kafka's 4-hop relay from the perf tools, the served model's text"
+            out.println("  also reports irreducible_us (Kafka's 4-hop relay: plain clients beside the perf tools, the served model's text"
                     + " pipeline and its scoring at --served-batch, inference-service's batch.max-size), efficiency"
                     + " per channel = their sum / the system's CPU per review (all four processes), and the accuracy"
                     + " of each model on the run's labeled results.");
@@ -484,39 +484,101 @@ public final class EndToEndBench implements Command {
         final String topic = Topics.RAW.name(); // a real 6-partition topic of the catalogue, unread by anyone now
         final String cp = brokerClasspath();
         final ObjectNode o = Json.MAPPER.createObjectNode();
-        final List<String> produceOne = List.of("--topic", "perf-ceiling", "--num-records", "1", "--payload-file",
-                payloads.toString(), "--throughput", "-1", "--producer-props",
-                "bootstrap.servers=" + stack.bootstrapServers(), "acks=all");
-        // A one-record run of each tool first: its CPU (JVM start, connections, metadata) is not relay work.
-        final Tool prodBase = runTool(cp, "org.apache.kafka.tools.ProducerPerformance", produceOne, stack, true);
-        final Tool prodRun = runTool(cp, "org.apache.kafka.tools.ProducerPerformance", List.of("--topic", "perf-ceiling",
+        final String prod = runTool(cp, "org.apache.kafka.tools.ProducerPerformance", List.of("--topic", "perf-ceiling",
                 "--num-records", String.valueOf(n), "--payload-file", payloads.toString(), "--throughput", "-1",
                 "--producer-props", "bootstrap.servers=" + stack.bootstrapServers(), "acks=all"), stack, true);
-        final String prod = prodRun.output();
         o.put("producer_output", lastLine(prod));
         final Matcher pm = Pattern.compile("([0-9.]+) records/sec").matcher(lastLine(prod));
         if (pm.find()) {
             o.put("producer_records_per_s", Double.parseDouble(pm.group(1)));
         }
-        final Tool consBase = runTool(cp, "org.apache.kafka.tools.ConsumerPerformance", List.of("--bootstrap-server",
-                stack.bootstrapServers(), "--topic", "perf-ceiling", "--messages", "1"), stack, false);
-        final Tool consRun = runTool(cp, "org.apache.kafka.tools.ConsumerPerformance", List.of("--bootstrap-server",
+        final String cons = runTool(cp, "org.apache.kafka.tools.ConsumerPerformance", List.of("--bootstrap-server",
                 stack.bootstrapServers(), "--topic", "perf-ceiling", "--messages", String.valueOf(n)), stack, false);
-        final String cons = consRun.output();
         o.put("consumer_output", lastLine(cons));
-        final double produceUs = (prodRun.cpuSeconds() - prodBase.cpuSeconds()) * 1e6 / (n - 1);
-        final double consumeUs = (consRun.cpuSeconds() - consBase.cpuSeconds()) * 1e6 / (n - 1);
-        o.put("produce_cpu_us_per_record", round(produceUs, 1));
-        o.put("consume_cpu_us_per_record", round(consumeUs, 1));
+        final double[] relay = relay(stack, lines, n);
+        o.put("produce_cpu_us_per_record", round(relay[0], 1));
+        o.put("consume_cpu_us_per_record", round(relay[1], 1));
         // Four hops: reviews.raw, reviews.encoded, reviews.labeled and the input or the per-label copy.
-        o.put("relay_cpu_us_per_record_4_hops", produceUs > 0 && consumeUs > 0 ? round(4 * (produceUs + consumeUs), 1)
-                : null);
-        err.printf("  kafka perf tools: produce %.1f us, consume %.1f us of CPU per record (tool + broker)%n",
-                produceUs, consumeUs);
-        o.put("note", "payloads: the first 5,000 IMDB test reviews as ingest JSON; topic " + topic
+        o.put("relay_cpu_us_per_record_4_hops", round(4 * (relay[0] + relay[1]), 1));
+        err.printf("  kafka relay: produce %.1f us, consume %.1f us of CPU per record (clients + broker)%n",
+                relay[0], relay[1]);        o.put("note", "payloads: the first 5,000 IMDB test reviews as ingest JSON; topic " + topic
                 + " layout is not used: perf-ceiling has 6 partitions like the review topics");
         Files.deleteIfExists(payloads);
         return o;
+    }
+
+    /**
+     * CPU µs per record to produce (acks=all, the producer's defaults, as the perf tool runs it) and to
+     * consume the same payloads through a 6-partition topic of the same broker: the broker's CPU plus this
+     * JVM's, whose other threads are idle between steps. The perf tools' own CPU cannot be told apart from
+     * their JVM's start (a second or more against tens of milliseconds of relay work), so their clients'
+     * work is redone here in a warm JVM, a quarter of the records first as warm-up.
+     */
+    static double[] relay(final Stack stack, final List<String> payloads, final int n) throws Exception {
+        final String topic = "perf-relay";
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
+                stack.bootstrapServers()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 6, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        final byte[][] values = new byte[payloads.size()][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = payloads.get(i).getBytes(StandardCharsets.UTF_8);
+        }
+        final int warm = Math.max(1, n / 4);
+        final Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        pp.put(ProducerConfig.ACKS_CONFIG, "all");
+        final double produce;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            send(producer, topic, values, 0, warm);
+            final double c0 = cpuSeconds(stack);
+            send(producer, topic, values, warm, n);
+            produce = (cpuSeconds(stack) - c0) * 1e6 / n;
+        }
+        final Properties cp = new Properties();
+        cp.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        final double consume;
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(cp,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            final List<org.apache.kafka.common.TopicPartition> parts = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                parts.add(new org.apache.kafka.common.TopicPartition(topic, i));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long read = 0;
+            final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            double c0 = 0;
+            long measuredFrom = -1;
+            while (read < warm + n && System.nanoTime() < deadline) {
+                if (measuredFrom < 0 && read >= warm) {
+                    c0 = cpuSeconds(stack);
+                    measuredFrom = read;
+                }
+                read += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            consume = measuredFrom < 0 || read <= measuredFrom ? 0
+                    : (cpuSeconds(stack) - c0) * 1e6 / (read - measuredFrom);
+        }
+        return new double[] {produce, consume};
+    }
+
+    private static void send(final KafkaProducer<byte[], byte[]> producer, final String topic, final byte[][] values,
+            final int from, final int to) {
+        for (int i = from; i < to; i++) {
+            producer.send(new ProducerRecord<>(topic, null, values[i % values.length]));
+        }
+        producer.flush();
+    }
+
+    /** CPU seconds of the broker and of this JVM. */
+    private static double cpuSeconds(final Stack stack) {
+        return ProcessStats.of(stack.broker().pid()).cpuSeconds()
+                + ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                        .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     private static String brokerClasspath() throws Exception {
@@ -525,11 +587,7 @@ public final class EndToEndBench implements Command {
         }
     }
 
-    /** A perf tool's output and the CPU seconds it and the broker used while it ran. */
-    record Tool(String output, double cpuSeconds) {
-    }
-
-    private static Tool runTool(final String cp, final String main, final List<String> args, final Stack stack,
+    private static String runTool(final String cp, final String main, final List<String> args, final Stack stack,
                                   final boolean createTopic) throws Exception {
         if (createTopic) {
             try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
@@ -543,26 +601,7 @@ public final class EndToEndBench implements Command {
         final List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx512m", "-cp", cp, main));
         cmd.addAll(args);
-        final double brokerBefore = ProcessStats.of(stack.broker().pid()).cpuSeconds();
         final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        // /proc/PID vanishes with the process, so its CPU is sampled while it runs; the last sample misses
-        // at most one interval of the JVM's exit.
-        final double[] toolCpu = {0};
-        final Thread sampler = new Thread(() -> {
-            while (p.isAlive()) {
-                final double c = ProcessStats.of(p.pid()).cpuSeconds();
-                if (c >= 0) {
-                    toolCpu[0] = c;
-                }
-                try {
-                    TimeUnit.MILLISECONDS.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "perf-tool-cpu");
-        sampler.setDaemon(true);
-        sampler.start();
         final StringBuilder sb = new StringBuilder();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -571,9 +610,7 @@ public final class EndToEndBench implements Command {
             }
         }
         p.waitFor(10, TimeUnit.MINUTES);
-        sampler.join(1000);
-        final double broker = ProcessStats.of(stack.broker().pid()).cpuSeconds() - brokerBefore;
-        return new Tool(sb.toString(), toolCpu[0] + broker);
+        return sb.toString();
     }
 
     private static String lastLine(final String s) {
