@@ -495,7 +495,8 @@ public final class EndToEndBench implements Command {
         final String cons = runTool(cp, "org.apache.kafka.tools.ConsumerPerformance", List.of("--bootstrap-server",
                 stack.bootstrapServers(), "--topic", "perf-ceiling", "--messages", String.valueOf(n)), stack, false);
         o.put("consumer_output", lastLine(cons));
-        final double[] relay = relay(stack, lines, n);
+        // At least 20,000 records: with fewer, the idle correction and the clock ticks (10 ms) dominate.
+        final double[] relay = relay(stack, lines, Math.max(n, 20_000));
         o.put("produce_cpu_us_per_record", round(relay[0], 1));
         o.put("consume_cpu_us_per_record", round(relay[1], 1));
         // Four hops: reviews.raw, reviews.encoded, reviews.labeled and the input or the per-label copy.
@@ -510,9 +511,10 @@ public final class EndToEndBench implements Command {
     /**
      * CPU µs per record to produce (acks=all, the producer's defaults, as the perf tool runs it) and to
      * consume the same payloads through a 6-partition topic of the same broker: the broker's CPU plus this
-     * JVM's, whose other threads are idle between steps. The perf tools' own CPU cannot be told apart from
-     * their JVM's start (a second or more against tens of milliseconds of relay work), so their clients'
-     * work is redone here in a warm JVM, a quarter of the records first as warm-up.
+     * JVM's, less what the two use idle (the services' polls and the broker's housekeeping, measured just
+     * before over two seconds). The perf tools' own CPU cannot be told apart from their JVM's start (a
+     * second or more against tens of milliseconds of relay work), so their clients' work is redone here in a
+     * warm JVM: a quarter of the records produced first as warm-up, and the topic read once unmeasured.
      */
     static double[] relay(final Stack stack, final List<String> payloads, final int n) throws Exception {
         final String topic = "perf-relay";
@@ -526,6 +528,7 @@ public final class EndToEndBench implements Command {
             values[i] = payloads.get(i).getBytes(StandardCharsets.UTF_8);
         }
         final int warm = Math.max(1, n / 4);
+        final double idle = idleCpuPerSecond(stack);
         final Properties pp = new Properties();
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         pp.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -534,12 +537,34 @@ public final class EndToEndBench implements Command {
                 new ByteArraySerializer())) {
             send(producer, topic, values, 0, warm);
             final double c0 = cpuSeconds(stack);
-            send(producer, topic, values, warm, n);
-            produce = (cpuSeconds(stack) - c0) * 1e6 / n;
+            final long t0 = System.nanoTime();
+            send(producer, topic, values, warm, warm + n);
+            produce = busy(cpuSeconds(stack) - c0, idle, t0) * 1e6 / n;
         }
+        readAll(stack, topic, warm + n);
+        final double c0 = cpuSeconds(stack);
+        final long t0 = System.nanoTime();
+        final long read = readAll(stack, topic, warm + n);
+        final double consume = read == 0 ? 0 : busy(cpuSeconds(stack) - c0, idle, t0) * 1e6 / read;
+        return new double[] {produce, consume};
+    }
+
+    /** CPU seconds used since t0 beyond the idle rate, never below zero. */
+    private static double busy(final double cpu, final double idlePerSecond, final long t0) {
+        return Math.max(0, cpu - idlePerSecond * (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static double idleCpuPerSecond(final Stack stack) throws InterruptedException {
+        final double c0 = cpuSeconds(stack);
+        final long t0 = System.nanoTime();
+        TimeUnit.SECONDS.sleep(2);
+        return (cpuSeconds(stack) - c0) / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Reads the 6 partitions of {@code topic} from the start until {@code n} records (or 5 minutes). */
+    private static long readAll(final Stack stack, final String topic, final long n) {
         final Properties cp = new Properties();
         cp.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        final double consume;
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(cp,
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
@@ -551,19 +576,11 @@ public final class EndToEndBench implements Command {
             consumer.seekToBeginning(parts);
             long read = 0;
             final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            double c0 = 0;
-            long measuredFrom = -1;
-            while (read < warm + n && System.nanoTime() < deadline) {
-                if (measuredFrom < 0 && read >= warm) {
-                    c0 = cpuSeconds(stack);
-                    measuredFrom = read;
-                }
+            while (read < n && System.nanoTime() < deadline) {
                 read += consumer.poll(Duration.ofMillis(200)).count();
             }
-            consume = measuredFrom < 0 || read <= measuredFrom ? 0
-                    : (cpuSeconds(stack) - c0) * 1e6 / (read - measuredFrom);
+            return read;
         }
-        return new double[] {produce, consume};
     }
 
     private static void send(final KafkaProducer<byte[], byte[]> producer, final String topic, final byte[][] values,
