@@ -30,7 +30,7 @@ public final class BenchCommand implements Command {
         BENCHES.put("preprocess", new Bench(PreprocessBench::new,
                 "preprocess-service on the real broker vs the text pipeline alone"));
         BENCHES.put("e2e", new Bench(EndToEndBench::new,
-                "whole system throughput and latency vs Kafka's own perf tools"));
+                "whole system throughput, latency, CPU per review and efficiency vs Kafka's own relay, accuracy"));
         BENCHES.put("fuzz", new Bench(FuzzBench::new,
                 "10,000 malformed inputs over HTTP and reviews.inbound mixed with valid reviews"));
         BENCHES.put("faults", new Bench(FaultsBench::new,

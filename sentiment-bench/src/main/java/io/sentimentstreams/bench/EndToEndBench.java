@@ -43,7 +43,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code ./sentiment bench e2e}: drives the running system with IMDB test reviews over HTTP and,
  * separately, straight into {@code reviews.inbound}: first flat out (the sustained maximum), then
  * paced at 25/50/90% of it for latency percentiles and per-process CPU and memory; side by side
- * with Kafka's own producer/consumer perf tools moving the same payloads through one topic.
+ * with Kafka's own producer/consumer perf tools moving the same payloads through one topic. In the same run
+ * it measures what a review cannot cost less than (Kafka's relay, the served model's text pipeline and
+ * scoring), the efficiency that leaves for each channel, and the served model's accuracy on the labeled
+ * results.
  */
 public final class EndToEndBench implements Command {
 
@@ -51,13 +54,17 @@ public final class EndToEndBench implements Command {
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
             throws Exception {
         final Args args = Args.parse(argv, Set.of("count", "warmup", "seconds", "soak-minutes", "senders", "data-dir",
-                        "channels"),
+                        "channels", "served-batch"),
                 Set.of("help", "skip-perf-tools"));
         if (args.has("help")) {
             out.println("usage: ./sentiment bench e2e [--count N (max-rate run, default 20000)] "
                     + "[--warmup N (default 30000, half per channel)] [--seconds S (each paced step, default 30)]"
                     + " [--soak-minutes M (default 0; over HTTP at 50 % of its maximum)] [--senders N]"
-                    + " [--channels http,inbound] [--skip-perf-tools]");
+                    + " [--channels http,inbound] [--skip-perf-tools] [--served-batch 128]");
+            out.println("  also reports irreducible_us (Kafka's 4-hop relay: plain clients beside the perf tools, the served model's text"
+                    + " pipeline and its scoring at --served-batch, inference-service's batch.max-size), efficiency"
+                    + " per channel = their sum / the system's CPU per review (all four processes), and the accuracy"
+                    + " of each model on the run's labeled results.");
             return 0;
         }
         final Path home = Launcher.home();
@@ -67,6 +74,7 @@ public final class EndToEndBench implements Command {
         final int warmup = args.getInt("warmup", 30_000);
         final int stepSeconds = args.getInt("seconds", 30);
         final int senders = args.getInt("senders", 4);
+        final int servedBatch = args.getInt("served-batch", Irreducible.SERVED_BATCH);
         final Path data = Path.of(args.get("data-dir", home.resolve("../shared/data").toString()));
         final Path imdb = data.resolve("imdb/test.tsv.gz");
         final List<DemoInput> corpus = Files.isRegularFile(imdb) ? DemoInput.read(imdb) : DemoInput.sample();
@@ -100,8 +108,11 @@ public final class EndToEndBench implements Command {
                 report.set("soak", soak(stack, results, corpus, report.get("http").get("max").get("labeled_per_s")
                         .asDouble() * 0.5, args.getInt("soak-minutes", 0), senders, ids, err));
             }
+            Double relayUs = null;
             if (!args.has("skip-perf-tools")) {
                 report.set("kafka_perf_tools", perfTools(stack, corpus, count, home, err));
+                final var relay = report.get("kafka_perf_tools").get("relay_cpu_us_per_record_4_hops");
+                relayUs = relay == null || relay.isNull() ? null : relay.asDouble();
                 final double broker = report.get("kafka_perf_tools").path("producer_records_per_s").asDouble();
                 if (broker > 0 && report.has("http") && report.has("inbound")) {
                     report.put("http_vs_broker_producer", round(report.get("http").get("max").get("labeled_per_s")
@@ -110,6 +121,42 @@ public final class EndToEndBench implements Command {
                             .get("labeled_per_s").asDouble() / broker, 4));
                 }
             }
+            final ObjectNode accuracy = results.accuracy();
+            report.set("accuracy", accuracy);
+            report.set("accuracy_reviews", results.accuracyCounts());
+            final String served = results.mostFrequentModel();
+            final ObjectNode irreducible = report.putObject("irreducible_us");
+            irreducible.put("relay", relayUs == null ? null : round(relayUs, 1));
+            final Path bundleDir = served == null ? null : Stack.shippedModels(home).stream()
+                    .filter(d -> d.getFileName().toString().equals(served)).findFirst().orElse(null);
+            irreducible.putNull("text");
+            irreducible.putNull("scoring");
+            if (bundleDir != null) {
+                try {
+                    final Irreducible.Costs c = Irreducible.measure(bundleDir, corpus, servedBatch, err);
+                    irreducible.put("text", round(c.textUs(), 1));
+                    irreducible.put("scoring", round(c.scoringUs(), 1));
+                    irreducible.put("model", served);
+                    irreducible.put("served_batch", servedBatch);
+                    irreducible.put("scoring_engine", c.engine());
+                } catch (Exception e) {
+                    // The run's other figures are still worth printing; the report says what is missing.
+                    irreducible.put("error", e.toString());
+                    err.println("  irreducible costs not measured: " + e);
+                }
+            } else {
+                irreducible.put("error", "no shipped bundle named after the model that labeled the results");
+            }
+            final ObjectNode efficiency = report.putObject("efficiency");
+            for (final String channel : List.of("http", "inbound")) {
+                efficiency.put(channel, efficiency(relayUs,
+                        irreducible.get("text").isNull() ? null : irreducible.get("text").asDouble(),
+                        irreducible.get("scoring").isNull() ? null : irreducible.get("scoring").asDouble(),
+                        report.path(channel).path("max").path("cpu_us_per_review").asDouble(0)));
+            }
+            err.printf("  irreducible per review: relay %s us, text %s us, scoring %s us; efficiency %s; accuracy %s%n",
+                    irreducible.get("relay"), irreducible.get("text"), irreducible.get("scoring"), efficiency,
+                    accuracy);
         }
         out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
         return 0;
@@ -117,7 +164,7 @@ public final class EndToEndBench implements Command {
 
     /** One load step: what was sent, how fast it was labeled, latencies and process stats. */
     record Step(int sent, double seconds, double labeledPerSecond, long p50, long p95, long p99,
-                Map<String, String> processes) {
+                Map<String, String> processes, double cpuUsPerReview) {
 
         ObjectNode json() {
             final ObjectNode o = Json.MAPPER.createObjectNode();
@@ -127,6 +174,8 @@ public final class EndToEndBench implements Command {
             o.put("p50_ms", p50);
             o.put("p95_ms", p95);
             o.put("p99_ms", p99);
+            // CPU of the four processes of the system (the broker included, this load generator not).
+            o.put("cpu_us_per_review", round(cpuUsPerReview, 1));
             final ObjectNode p = o.putObject("processes");
             processes.forEach(p::put);
             return o;
@@ -141,6 +190,9 @@ public final class EndToEndBench implements Command {
         for (int i = 0; i < n; i++) {
             final DemoInput r = corpus.get((ids.get() * 7919 + i) % corpus.size());
             reviews.add(new DemoInput(prefix + i, r.text(), r.lang(), r.label()));
+            if (r.label() != null) {
+                results.expect(prefix + i, r.label());
+            }
         }
         final Map<Long, ProcessStats> before = stats(stack);
         final long t0 = System.nanoTime();
@@ -167,8 +219,13 @@ public final class EndToEndBench implements Command {
             procs.put(s, describe(before.get(stack.service(s).pid()), after.get(stack.service(s).pid()), seconds));
         }
         procs.put("kafka-broker", describe(before.get(stack.broker().pid()), after.get(stack.broker().pid()), seconds));
+        double cpu = 0;
+        for (final Map.Entry<Long, ProcessStats> e : after.entrySet()) {
+            cpu += e.getValue().cpuSeconds() - before.get(e.getKey()).cpuSeconds();
+        }
         final Step step = new Step(n, seconds, lat.size() / seconds, DemoCommand.percentile(lat, 0.5),
-                DemoCommand.percentile(lat, 0.95), DemoCommand.percentile(lat, 0.99), procs);
+                DemoCommand.percentile(lat, 0.95), DemoCommand.percentile(lat, 0.99), procs,
+                lat.isEmpty() ? 0 : cpu * 1e6 / lat.size());
         err.printf("  %-7s rate %-6s -> %d labeled in %.1f s = %.0f/s, p50 %d ms p99 %d ms%n", channel,
                 ratePerSecond == 0 ? "max" : String.valueOf(ratePerSecond), lat.size(), seconds,
                 step.labeledPerSecond(), step.p50(), step.p99());
@@ -196,6 +253,7 @@ public final class EndToEndBench implements Command {
      */
     static final class Reader implements AutoCloseable {
         private final Map<String, AtomicInteger> perStep = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Integer> expected = new java.util.concurrent.ConcurrentHashMap<>();
         private final ResultCollector collector;
 
         Reader(final String bootstrap) {
@@ -207,6 +265,34 @@ public final class EndToEndBench implements Command {
             return collector.labeled();
         }
 
+        /** The corpus label (1 positive, 0 negative) of a review this run sends. */
+        void expect(final String id, final int label) {
+            expected.put(id, label);
+        }
+
+        /** Per model name: the share of its labeled results whose label is the corpus label. */
+        ObjectNode accuracy() {
+            final ObjectNode o = Json.MAPPER.createObjectNode();
+            tally().forEach((model, t) -> o.put(model, round((double) t[0] / t[1], 4)));
+            return o;
+        }
+
+        /** Per model name: how many labeled results with a corpus label the accuracy is taken over. */
+        ObjectNode accuracyCounts() {
+            final ObjectNode o = Json.MAPPER.createObjectNode();
+            tally().forEach((model, t) -> o.put(model, t[1]));
+            return o;
+        }
+
+        String mostFrequentModel() {
+            return tally().entrySet().stream().max(java.util.Comparator.comparingLong(e -> e.getValue()[1]))
+                    .map(Map.Entry::getKey).orElse(null);
+        }
+
+        private Map<String, long[]> tally() {
+            return EndToEndBench.tally(labeled().values(), expected);
+        }
+
         int count(final String prefix) {
             final AtomicInteger n = perStep.get(prefix);
             return n == null ? 0 : n.get();
@@ -216,6 +302,38 @@ public final class EndToEndBench implements Command {
         public void close() throws InterruptedException {
             collector.close();
         }
+    }
+
+    /**
+     * Model name → {correct, total} over the labeled results that have a corpus label (1 positive, 0
+     * negative); results without one (another run's, or a corpus without labels) are left out.
+     */
+    static Map<String, long[]> tally(final java.util.Collection<LabeledReview> labeled,
+            final Map<String, Integer> expected) {
+        final Map<String, long[]> t = new TreeMap<>();
+        for (final LabeledReview r : labeled) {
+            final Integer want = expected.get(r.id());
+            if (want == null) {
+                continue;
+            }
+            final long[] c = t.computeIfAbsent(r.model(), k -> new long[2]);
+            c[1]++;
+            if ((r.label() == io.sentimentstreams.contracts.Label.POSITIVE ? 1 : 0) == want) {
+                c[0]++;
+            }
+        }
+        return t;
+    }
+
+    /**
+     * (relay + text + scoring) ÷ the system's CPU per review, all in µs; null when a part was not measured.
+     */
+    static Double efficiency(final Double relayUs, final Double textUs, final Double scoringUs,
+            final double systemUs) {
+        if (relayUs == null || textUs == null || scoringUs == null || systemUs <= 0) {
+            return null;
+        }
+        return round((relayUs + textUs + scoringUs) / systemUs, 3);
     }
 
     /** {@code e2e-N-i} → {@code e2e-N-}. */
@@ -379,10 +497,107 @@ public final class EndToEndBench implements Command {
         final String cons = runTool(cp, "org.apache.kafka.tools.ConsumerPerformance", List.of("--bootstrap-server",
                 stack.bootstrapServers(), "--topic", "perf-ceiling", "--messages", String.valueOf(n)), stack, false);
         o.put("consumer_output", lastLine(cons));
-        o.put("note", "payloads: the first 5,000 IMDB test reviews as ingest JSON; topic " + topic
+        // At least 20,000 records: with fewer, the idle correction and the clock ticks (10 ms) dominate.
+        final double[] relay = relay(stack, lines, Math.max(n, 20_000));
+        o.put("produce_cpu_us_per_record", round(relay[0], 1));
+        o.put("consume_cpu_us_per_record", round(relay[1], 1));
+        // Four hops: reviews.raw, reviews.encoded, reviews.labeled and the input or the per-label copy.
+        o.put("relay_cpu_us_per_record_4_hops", round(4 * (relay[0] + relay[1]), 1));
+        err.printf("  kafka relay: produce %.1f us, consume %.1f us of CPU per record (clients + broker)%n",
+                relay[0], relay[1]);        o.put("note", "payloads: the first 5,000 IMDB test reviews as ingest JSON; topic " + topic
                 + " layout is not used: perf-ceiling has 6 partitions like the review topics");
         Files.deleteIfExists(payloads);
         return o;
+    }
+
+    /**
+     * CPU µs per record to produce (acks=all, the producer's defaults, as the perf tool runs it) and to
+     * consume the same payloads through a 6-partition topic of the same broker: the broker's CPU plus this
+     * JVM's, less what the two use idle (the services' polls and the broker's housekeeping, measured just
+     * before over two seconds). The perf tools' own CPU cannot be told apart from their JVM's start (a
+     * second or more against tens of milliseconds of relay work), so their clients' work is redone here in a
+     * warm JVM: a quarter of the records produced first as warm-up, and the topic read once unmeasured.
+     */
+    static double[] relay(final Stack stack, final List<String> payloads, final int n) throws Exception {
+        final String topic = "perf-relay";
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
+                stack.bootstrapServers()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 6, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        final byte[][] values = new byte[payloads.size()][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = payloads.get(i).getBytes(StandardCharsets.UTF_8);
+        }
+        final int warm = Math.max(1, n / 4);
+        final double idle = idleCpuPerSecond(stack);
+        final Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        pp.put(ProducerConfig.ACKS_CONFIG, "all");
+        final double produce;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            send(producer, topic, values, 0, warm);
+            final double c0 = cpuSeconds(stack);
+            final long t0 = System.nanoTime();
+            send(producer, topic, values, warm, warm + n);
+            produce = busy(cpuSeconds(stack) - c0, idle, t0) * 1e6 / n;
+        }
+        readAll(stack, topic, warm + n);
+        final double c0 = cpuSeconds(stack);
+        final long t0 = System.nanoTime();
+        final long read = readAll(stack, topic, warm + n);
+        final double consume = read == 0 ? 0 : busy(cpuSeconds(stack) - c0, idle, t0) * 1e6 / read;
+        return new double[] {produce, consume};
+    }
+
+    /** CPU seconds used since t0 beyond the idle rate, never below zero. */
+    private static double busy(final double cpu, final double idlePerSecond, final long t0) {
+        return Math.max(0, cpu - idlePerSecond * (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static double idleCpuPerSecond(final Stack stack) throws InterruptedException {
+        final double c0 = cpuSeconds(stack);
+        final long t0 = System.nanoTime();
+        TimeUnit.SECONDS.sleep(2);
+        return (cpuSeconds(stack) - c0) / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Reads the 6 partitions of {@code topic} from the start until {@code n} records (or 5 minutes). */
+    private static long readAll(final Stack stack, final String topic, final long n) {
+        final Properties cp = new Properties();
+        cp.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(cp,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            final List<org.apache.kafka.common.TopicPartition> parts = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                parts.add(new org.apache.kafka.common.TopicPartition(topic, i));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long read = 0;
+            final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (read < n && System.nanoTime() < deadline) {
+                read += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            return read;
+        }
+    }
+
+    private static void send(final KafkaProducer<byte[], byte[]> producer, final String topic, final byte[][] values,
+            final int from, final int to) {
+        for (int i = from; i < to; i++) {
+            producer.send(new ProducerRecord<>(topic, null, values[i % values.length]));
+        }
+        producer.flush();
+    }
+
+    /** CPU seconds of the broker and of this JVM. */
+    private static double cpuSeconds(final Stack stack) {
+        return ProcessStats.of(stack.broker().pid()).cpuSeconds()
+                + ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                        .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     private static String brokerClasspath() throws Exception {

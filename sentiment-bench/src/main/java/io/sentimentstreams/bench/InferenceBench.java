@@ -46,7 +46,8 @@ public final class InferenceBench implements Command {
             out.println("  without --model: random weights, embedding 20000x64, BiLSTM(64), max pooling, dense 64,"
                     + " T=200, masked. Run with OMP_NUM_THREADS=1 for DL4J's best threading.");
             out.println("  onnxruntime runs as THREADSx1 (one single-threaded session per caller) and 1xTHREADS (one"
-                    + " session, THREADS intra-op threads); the ratios take the better one. --peak false skips the"
+                    + " session, THREADS intra-op threads); the ratios take the better one. fast-full-scan (with --model)"
+                    + " is the fast engine without its padding prefix, every leading padding step run. --peak false skips the"
                     + " two peak measurements; --ids-below N draws the full-length ids from [2, N).");
             return 0;
         }
@@ -71,6 +72,7 @@ public final class InferenceBench implements Command {
         final Architecture a;
         final MultiLayerNetwork net;
         TextPipeline pipeline = null;
+        byte[] onnx = null;
         final String modelName;
         if (args.has("model")) {
             final ModelBundle bundle = ModelBundle.load(Path.of(args.require("model")));
@@ -79,6 +81,9 @@ public final class InferenceBench implements Command {
             final var cfg = bundle.manifest().pipeline().withDefaults();
             pipeline = TextPipeline.of(cfg, Vocabulary.readTsv(bundle.file(BundleManifest.VOCABULARY), cfg.oovToken()));
             modelName = bundle.manifest().ref().toString();
+            if (Files.isRegularFile(bundle.file(BundleManifest.ONNX))) {
+                onnx = Files.readAllBytes(bundle.file(BundleManifest.ONNX));
+            }
         } else {
             a = InferenceBenchmark.referenceArchitecture();
             net = InferenceBenchmark.randomNetwork(a, 42);
@@ -97,6 +102,14 @@ public final class InferenceBench implements Command {
                     toClose.add(fast);
                     contenders.add(new InferenceBenchmark.Contender("fast", 1, i -> fast));
                 }
+                case "fast-full-scan" -> {
+                    if (onnx == null) {
+                        throw new UsageException("fast-full-scan needs --model with a bundle that has model.onnx");
+                    }
+                    final FastBiLstm full = FastBiLstm.fromOnnx(onnx, a, threads, false);
+                    toClose.add(full);
+                    contenders.add(new InferenceBenchmark.Contender("fast-full-scan", 1, i -> full));
+                }
                 case "dl4j" -> {
                     final SentimentModel[] clones = new SentimentModel[threads];
                     for (int i = 0; i < threads; i++) {
@@ -105,7 +118,8 @@ public final class InferenceBench implements Command {
                     contenders.add(new InferenceBenchmark.Contender("dl4j", threads, i -> clones[i]));
                 }
                 case "onnxruntime" -> contenders.addAll(OrtContenders.create(net, a, threads, toClose));
-                default -> throw new UsageException("unknown engine '" + e + "' (fast, onnxruntime, dl4j)");
+                default -> throw new UsageException(
+                        "unknown engine '" + e + "' (fast, fast-full-scan, onnxruntime, dl4j)");
             }
         }
         final double peakSeconds = Math.max(2, seconds / 2);

@@ -371,6 +371,7 @@ public final class InferenceBenchmark {
         top.put("fast_vs_ort_b32", ratio(results, "fast", "onnxruntime", 32));
         top.put("fast_vs_ort_b128", ratio(results, "fast", "onnxruntime", 128));
         top.put("fast_vs_dl4j_b32", ratio(results, "fast", "dl4j", 32));
+        top.put("fast_vs_full_scan_b128", ratio(results, "fast", "fast-full-scan", 128));
         top.put("fast_vs_dl4j_b128", ratio(results, "fast", "dl4j", 128));
         top.put("fast_vs_ort_b32_per_cpu", cpuRatio(results, "fast", "onnxruntime", 32));
         top.put("fast_vs_ort_b128_per_cpu", cpuRatio(results, "fast", "onnxruntime", 128));

@@ -3,7 +3,12 @@ package io.sentimentstreams.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.sentimentstreams.contracts.Label;
+import io.sentimentstreams.contracts.LabeledReview;
+import io.sentimentstreams.contracts.Lang;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EndToEndBenchTest {
@@ -21,5 +26,28 @@ class EndToEndBenchTest {
         assertThat(EndToEndBench.step("e2e-12-345")).isEqualTo("e2e-12-");
         assertThat(EndToEndBench.step("e2e-3-0")).isEqualTo("e2e-3-");
         assertThat(EndToEndBench.step("other")).isEqualTo("other");
+    }
+
+    @Test
+    void accuracyCountsOnlyResultsWithACorpusLabelPerModel() {
+        final List<LabeledReview> labeled = List.of(result("a", Label.POSITIVE, "imdb-en"),
+                result("b", Label.NEGATIVE, "imdb-en"), result("c", Label.POSITIVE, "imdb-en"),
+                result("d", Label.NEGATIVE, "nsmc-ko"), result("unlabeled", Label.POSITIVE, "imdb-en"));
+        final Map<String, long[]> t = EndToEndBench.tally(labeled, Map.of("a", 1, "b", 1, "c", 0, "d", 0));
+        assertThat(t).containsOnlyKeys("imdb-en", "nsmc-ko");
+        assertThat(t.get("imdb-en")).containsExactly(1, 3);
+        assertThat(t.get("nsmc-ko")).containsExactly(1, 1);
+    }
+
+    @Test
+    void efficiencyIsTheIrreduciblePartsOverTheSystemsCpuAndNullWhenAPartIsMissing() {
+        assertThat(EndToEndBench.efficiency(100.0, 40.0, 360.0, 1000)).isEqualTo(0.5);
+        assertThat(EndToEndBench.efficiency(null, 40.0, 360.0, 1000)).isNull();
+        assertThat(EndToEndBench.efficiency(100.0, 40.0, 360.0, 0)).isNull();
+    }
+
+    private static LabeledReview result(final String id, final Label label, final String model) {
+        final Instant t = Instant.parse("2026-12-04T00:00:00Z");
+        return new LabeledReview(LabeledReview.SCHEMA, id, "text", Lang.EN, label, 0.5, model, 1, t, t);
     }
 }

@@ -67,12 +67,19 @@ public final class FastBiLstm implements SentimentModel {
     private final boolean softmax2;
     private final int featWidth;
     private final int threads;
+    /** False only for measurements and tests: an unmasked row runs every padding step from a zero state. */
+    private final boolean paddingPrefix;
     private final ExecutorService pool;
     private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
     private final ThreadLocal<CallState> calls = ThreadLocal.withInitial(CallState::new);
     private volatile boolean closed;
 
     FastBiLstm(final FastWeights w, final int threads) {
+        this(w, threads, true);
+    }
+
+    FastBiLstm(final FastWeights w, final int threads, final boolean paddingPrefix) {
+        this.paddingPrefix = paddingPrefix;
         this.vocab = w.vocab();
         this.maxlen = w.maxlen();
         this.hidden = w.hidden();
@@ -144,6 +151,20 @@ public final class FastBiLstm implements SentimentModel {
                     "jdk.incubator.vector is not in this JVM (start it with --add-modules jdk.incubator.vector)");
         }
         return new FastBiLstm(OnnxWeights.read(onnx, arch, VectorKernels.lanes()), defaultThreads());
+    }
+
+    /**
+     * {@link #fromOnnx(byte[], Architecture)} with a choice of threads and of the padding prefix of unmasked
+     * networks; {@code paddingPrefix = false} runs every leading padding step of every row from a zero state
+     * (the same floats, slower) and exists so that benches and tests can compare the two.
+     */
+    public static FastBiLstm fromOnnx(final byte[] onnx, final Architecture arch, final int threads,
+            final boolean paddingPrefix) throws UnsupportedArchitectureException {
+        if (!VectorSupport.available()) {
+            throw new UnsupportedArchitectureException(
+                    "jdk.incubator.vector is not in this JVM (start it with --add-modules jdk.incubator.vector)");
+        }
+        return new FastBiLstm(OnnxWeights.read(onnx, arch, VectorKernels.lanes()), threads, paddingPrefix);
     }
 
     static int defaultThreads() {
@@ -411,7 +432,7 @@ public final class FastBiLstm implements SentimentModel {
                 w.count[r] = tokens;
             }
             case UNMASKED -> {
-                final int zeros = lastOnly ? (row[maxlen - 1] == 0 ? 1 : 0) : maxlen - steps;
+                final int zeros = lastOnly ? (row[maxlen - 1] == 0 ? 1 : 0) : paddingPrefix ? maxlen - steps : 0;
                 System.arraycopy(prefixH[dir], zeros * hp, w.h, hr, hp);
                 System.arraycopy(prefixC[dir], zeros * hp, w.c, hr, hp);
                 System.arraycopy(prefixPool[dir], zeros * hp, w.pool, hr, hp);
@@ -484,10 +505,11 @@ public final class FastBiLstm implements SentimentModel {
                 }
             }
             case UNMASKED -> {
-                cs.steps[0][review] = firstNz < 0 ? 0 : maxlen - firstNz;
+                // The leading padding run of each reading order comes from the prefix table.
+                cs.steps[0][review] = !paddingPrefix ? maxlen : firstNz < 0 ? 0 : maxlen - firstNz;
                 if (dirs > 1) {
                     cs.steps[1][review] = pooling == Pooling.LAST ? (row[maxlen - 1] == 0 ? 0 : 1)
-                            : lastNz < 0 ? 0 : lastNz + 1;
+                            : !paddingPrefix ? maxlen : lastNz < 0 ? 0 : lastNz + 1;
                 }
             }
         }
