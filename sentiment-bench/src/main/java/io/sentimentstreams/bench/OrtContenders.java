@@ -1,6 +1,7 @@
 package io.sentimentstreams.bench;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.cli.model.OrtModel;
 import io.sentimentstreams.model.SentimentModel;
 import io.sentimentstreams.model.onnx.OnnxExport;
 import java.util.ArrayList;
