@@ -72,10 +72,13 @@ public final class InferenceBench implements Command {
         final MultiLayerNetwork net;
         TextPipeline pipeline = null;
         final String modelName;
+        byte[] importedOnnx = null;
         if (args.has("model")) {
             final ModelBundle bundle = ModelBundle.load(Path.of(args.require("model")));
             a = bundle.manifest().architecture();
-            net = Dl4jModel.load(bundle).network();
+            // An imported bundle has no DL4J network: fast is FastRnnStack, onnxruntime runs its own graph.
+            importedOnnx = a.imported() ? java.nio.file.Files.readAllBytes(bundle.file(BundleManifest.ONNX)) : null;
+            net = a.imported() ? null : Dl4jModel.load(bundle).network();
             final var cfg = bundle.manifest().pipeline().withDefaults();
             pipeline = TextPipeline.of(cfg, Vocabulary.readTsv(bundle.file(BundleManifest.VOCABULARY), cfg.oovToken()));
             modelName = bundle.manifest().ref().toString();
@@ -93,18 +96,28 @@ public final class InferenceBench implements Command {
         for (final String e : engines) {
             switch (e.trim()) {
                 case "fast" -> {
+                    if (importedOnnx != null) {
+                        final SentimentModel imported = io.sentimentstreams.model.fast.FastRnnStack.fromOnnx(importedOnnx, a);
+                        toClose.add(imported);
+                        contenders.add(new InferenceBenchmark.Contender("fast", 1, i -> imported));
+                        continue;
+                    }
                     final FastBiLstm fast = FastBiLstm.create(net, a, threads);
                     toClose.add(fast);
                     contenders.add(new InferenceBenchmark.Contender("fast", 1, i -> fast));
                 }
                 case "dl4j" -> {
+                    if (importedOnnx != null) {
+                        throw new UsageException("an imported bundle has no DL4J network: use --engines fast,onnxruntime");
+                    }
                     final SentimentModel[] clones = new SentimentModel[threads];
                     for (int i = 0; i < threads; i++) {
                         clones[i] = new Dl4jModel(net.clone(), a);
                     }
                     contenders.add(new InferenceBenchmark.Contender("dl4j", threads, i -> clones[i]));
                 }
-                case "onnxruntime" -> contenders.addAll(OrtContenders.create(net, a, threads, toClose));
+                case "onnxruntime" -> contenders.addAll(importedOnnx != null
+                        ? OrtContenders.create(importedOnnx, threads, toClose) : OrtContenders.create(net, a, threads, toClose));
                 default -> throw new UsageException("unknown engine '" + e + "' (fast, onnxruntime, dl4j)");
             }
         }

@@ -116,6 +116,36 @@ class OnnxImportTest {
         }
     }
 
+    /**
+     * Variants torch does not export but tf2onnx and hand-written graphs do: a GRU with
+     * linear_before_reset=0 (Keras reset_after=False) and mean pooling; ONNX Runtime computes the original
+     * semantics of the edited graph, and the import (which refuses any disagreement over 1e-4) must pass.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"gru:linear_before_reset=0", "bilstm:ReduceMean"})
+    void graphVariantsAgreeWithOnnxRuntime(final String variant) throws Exception {
+        final String model = variant.substring(0, variant.indexOf(':'));
+        final ModelProto.Builder m = ModelProto.parseFrom(Files.readAllBytes(FIXTURES.resolve(model + ".onnx"))).toBuilder();
+        for (final NodeProto.Builder n : m.getGraphBuilder().getNodeBuilderList()) {
+            if (variant.endsWith("linear_before_reset=0") && n.getOpType().equals("GRU")) {
+                for (final onnx.Onnx.AttributeProto.Builder a : n.getAttributeBuilderList()) {
+                    if (a.getName().equals("linear_before_reset")) {
+                        a.setI(0);
+                    }
+                }
+            }
+            if (variant.endsWith("ReduceMean") && n.getOpType().equals("ReduceMax")) {
+                n.setOpType("ReduceMean");
+            }
+        }
+        final Path onnx = tmp.resolve("variant.onnx");
+        Files.write(onnx, m.build().toByteArray());
+        final OnnxImport.Result r = OnnxImport.run(options(onnx, FIXTURES.resolve("tokenizer.json.gz"), MAXLEN,
+                tmp.resolve("variant")));
+        assertThat(r.canary().fastAccepted()).as(r.canary().reason()).isTrue();
+        assertThat(r.graph().describe()).contains(variant.endsWith("ReduceMean") ? "→ mean" : "linear_before_reset=0");
+    }
+
     @Test
     void anUnsupportedOpIsRefusedNamingIt() throws Exception {
         final ModelProto.Builder m = ModelProto.parseFrom(Files.readAllBytes(FIXTURES.resolve("bilstm.onnx"))).toBuilder();
