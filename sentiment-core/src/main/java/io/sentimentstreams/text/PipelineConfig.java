@@ -49,6 +49,8 @@ public record PipelineConfig(
         PadSide padding,
         PadSide truncating,
         int maxChars,
+        // Left out of the JSON when false, so every bundle written before the field keeps its exact bytes.
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT)
         boolean rawText) {
 
     public static final int DEFAULT_MAX_CHARS = 100_000;
@@ -97,7 +99,7 @@ public record PipelineConfig(
                 lang == null ? Lang.EN : lang,
                 nfkc, stripHtml, splitSentences,
                 tokenizer == null ? Tokenizer.defaultFor(lang) : tokenizer,
-                lower, filters, split == null || split.isEmpty() ? " " : split, oktNorm, oktStem,
+                lower, filters, split, oktNorm, oktStem,
                 stopwords == null ? Stopwords.NONE : stopwords,
                 minTokenLength, numWords, oovToken, maxlen,
                 padding == null ? PadSide.PRE : padding,

@@ -47,7 +47,8 @@ public final class TextPipeline {
         final PipelineConfig c = this.config;
         this.kind = c.tokenizer();
         this.normalizer = Normalizer.of(c);
-        this.keras = new KerasTextToWordSequence(c.filters(), c.lower(), c.split());
+        this.keras = new KerasTextToWordSequence(c.filters(), c.lower(),
+                c.split() == null ? KerasTextToWordSequence.DEFAULT_SPLIT : c.split());
         this.stopwords = Stopwords.named(c.stopwords());
         this.padPre = c.padding() == PadSide.PRE;
         this.truncPre = c.truncating() == PadSide.PRE;
