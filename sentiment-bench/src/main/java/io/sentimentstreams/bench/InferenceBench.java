@@ -45,6 +45,8 @@ public final class InferenceBench implements Command {
                     + " engines, so the ratios compare engines over the same stretch of time.");
             out.println("  without --model: random weights, embedding 20000x64, BiLSTM(64), max pooling, dense 64,"
                     + " T=200, masked. Run with OMP_NUM_THREADS=1 for DL4J's best threading.");
+            out.println("  --model DIR of an imported bundle (./sentiment import): fast is FastRnnStack and onnxruntime"
+                    + " runs the bundle's own graph; there is no dl4j.");
             out.println("  onnxruntime runs as THREADSx1 (one single-threaded session per caller) and 1xTHREADS (one"
                     + " session, THREADS intra-op threads); the ratios take the better one. --peak false skips the"
                     + " two peak measurements; --ids-below N draws the full-length ids from [2, N).");
