@@ -45,6 +45,8 @@ public final class InferenceBench implements Command {
                     + " engines, so the ratios compare engines over the same stretch of time.");
             out.println("  without --model: random weights, embedding 20000x64, BiLSTM(64), max pooling, dense 64,"
                     + " T=200, masked. Run with OMP_NUM_THREADS=1 for DL4J's best threading.");
+            out.println("  --model DIR of an imported bundle (./sentiment import): fast is FastRnnStack and onnxruntime"
+                    + " runs the bundle's own graph; there is no dl4j.");
             out.println("  onnxruntime runs as THREADSx1 (one single-threaded session per caller) and 1xTHREADS (one"
                     + " session, THREADS intra-op threads); the ratios take the better one. fast-full-scan (with --model)"
                     + " is the fast engine without its padding prefix, every leading padding step run. --peak false skips the"
@@ -74,10 +76,13 @@ public final class InferenceBench implements Command {
         TextPipeline pipeline = null;
         byte[] onnx = null;
         final String modelName;
+        byte[] importedOnnx = null;
         if (args.has("model")) {
             final ModelBundle bundle = ModelBundle.load(Path.of(args.require("model")));
             a = bundle.manifest().architecture();
-            net = Dl4jModel.load(bundle).network();
+            // An imported bundle has no DL4J network: fast is FastRnnStack, onnxruntime runs its own graph.
+            importedOnnx = a.imported() ? java.nio.file.Files.readAllBytes(bundle.file(BundleManifest.ONNX)) : null;
+            net = a.imported() ? null : Dl4jModel.load(bundle).network();
             final var cfg = bundle.manifest().pipeline().withDefaults();
             pipeline = TextPipeline.of(cfg, Vocabulary.readTsv(bundle.file(BundleManifest.VOCABULARY), cfg.oovToken()));
             modelName = bundle.manifest().ref().toString();
@@ -98,6 +103,12 @@ public final class InferenceBench implements Command {
         for (final String e : engines) {
             switch (e.trim()) {
                 case "fast" -> {
+                    if (importedOnnx != null) {
+                        final SentimentModel imported = io.sentimentstreams.model.fast.FastRnnStack.fromOnnx(importedOnnx, a);
+                        toClose.add(imported);
+                        contenders.add(new InferenceBenchmark.Contender("fast", 1, i -> imported));
+                        continue;
+                    }
                     final FastBiLstm fast = FastBiLstm.create(net, a, threads);
                     toClose.add(fast);
                     contenders.add(new InferenceBenchmark.Contender("fast", 1, i -> fast));
@@ -111,15 +122,18 @@ public final class InferenceBench implements Command {
                     contenders.add(new InferenceBenchmark.Contender("fast-full-scan", 1, i -> full));
                 }
                 case "dl4j" -> {
+                    if (importedOnnx != null) {
+                        throw new UsageException("an imported bundle has no DL4J network: use --engines fast,onnxruntime");
+                    }
                     final SentimentModel[] clones = new SentimentModel[threads];
                     for (int i = 0; i < threads; i++) {
                         clones[i] = new Dl4jModel(net.clone(), a);
                     }
                     contenders.add(new InferenceBenchmark.Contender("dl4j", threads, i -> clones[i]));
                 }
-                case "onnxruntime" -> contenders.addAll(OrtContenders.create(net, a, threads, toClose));
-                default -> throw new UsageException(
-                        "unknown engine '" + e + "' (fast, fast-full-scan, onnxruntime, dl4j)");
+                case "onnxruntime" -> contenders.addAll(importedOnnx != null
+                        ? OrtContenders.create(importedOnnx, threads, toClose) : OrtContenders.create(net, a, threads, toClose));
+                default -> throw new UsageException("unknown engine '" + e + "' (fast, fast-full-scan, onnxruntime, dl4j)");
             }
         }
         final double peakSeconds = Math.max(2, seconds / 2);

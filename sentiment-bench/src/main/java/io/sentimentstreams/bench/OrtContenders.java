@@ -1,6 +1,7 @@
 package io.sentimentstreams.bench;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.cli.model.OrtModel;
 import io.sentimentstreams.model.SentimentModel;
 import io.sentimentstreams.model.onnx.OnnxExport;
 import java.util.ArrayList;
@@ -20,7 +21,12 @@ final class OrtContenders {
 
     static List<InferenceBenchmark.Contender> create(final MultiLayerNetwork net, final Architecture a,
             final int threads, final List<AutoCloseable> toClose) throws Exception {
-        final byte[] onnx = OnnxExport.export(net, a);
+        return create(OnnxExport.export(net, a), threads, toClose);
+    }
+
+    /** The same for a graph as it is (an imported bundle's {@code model.onnx}). */
+    static List<InferenceBenchmark.Contender> create(final byte[] onnx, final int threads,
+            final List<AutoCloseable> toClose) throws Exception {
         final List<SentimentModel> single = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             final OrtModel m = new OrtModel(onnx, 1);

@@ -3,6 +3,7 @@ package io.sentimentstreams.bench;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sentimentstreams.bundle.Architecture;
+import io.sentimentstreams.cli.model.OrtModel;
 import io.sentimentstreams.bundle.Pooling;
 import io.sentimentstreams.model.fast.ReferenceNetworks;
 import io.sentimentstreams.model.onnx.OnnxExport;

@@ -45,6 +45,8 @@ public final class Main {
                 "list what the sentiment.models topic holds, or retire a version (models list|retire NAME@V --bootstrap HOST:PORT)");
         register("dlq", "io.sentimentstreams.cli.dlq.DlqCommand",
                 "list dead letters (dlq list) and send the originals of chosen ones back, each once (dlq replay)");
+        register("import", "io.sentimentstreams.cli.model.ImportCommand",
+                "build a bundle from an ONNX graph trained elsewhere and its Keras tokenizer.json");
         register("canary", "io.sentimentstreams.cli.model.CanaryCommand",
                 "write a bundle's canary.tsv (DL4J's probabilities) so services can skip loading DL4J");
         register("score", "io.sentimentstreams.cli.model.ScoreCommand",

@@ -116,8 +116,13 @@ public final class ModelBundle {
             problem = "pipeline";
         } else if (m.architecture() == null) {
             problem = "architecture";
-        } else if (m.files() == null || !m.files().containsKey(BundleManifest.NETWORK)
-                || !m.files().containsKey(BundleManifest.VOCABULARY)) {
+        } else if (m.architecture().imported() && (m.files() == null
+                || !m.files().containsKey(BundleManifest.ONNX) || !m.files().containsKey(BundleManifest.CANARY)
+                || !m.files().containsKey(BundleManifest.VOCABULARY))) {
+            problem = "files (an imported bundle needs model.onnx, canary.tsv and vocab.tsv)";
+        } else if (!m.architecture().imported() && (m.files() == null
+                || !m.files().containsKey(BundleManifest.NETWORK)
+                || !m.files().containsKey(BundleManifest.VOCABULARY))) {
             problem = "files (network.zip and vocab.tsv are required)";
         } else {
             return;

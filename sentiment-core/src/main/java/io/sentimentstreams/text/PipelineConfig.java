@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param tokenizer      one of {@link Tokenizer}
  * @param lower          lowercase tokens
  * @param filters        Keras filter characters for the {@code keras} tokenizer (null: Keras' default)
+ * @param split          Keras {@code split}, the separator of the {@code keras} tokenizer (null: a space)
  * @param oktNorm        Okt {@code norm=True}
  * @param oktStem        Okt {@code stem=True}
  * @param stopwords      stopword list name ({@code none}, {@code nltk-en}, {@code ko-josa})
@@ -26,6 +27,8 @@ import java.util.Objects;
  * @param padding        {@link PadSide} ({@code pre} or {@code post})
  * @param truncating     {@link PadSide} ({@code pre} or {@code post})
  * @param maxChars       texts longer than this are cut to this many characters before anything else
+ * @param rawText        skip normalization (the cut to {@code maxChars} still applies): the tokenizer sees the
+ *                       text as given, as Keras' {@code text_to_word_sequence} does; imported bundles set it
  */
 public record PipelineConfig(
         Lang lang,
@@ -35,6 +38,7 @@ public record PipelineConfig(
         Tokenizer tokenizer,
         boolean lower,
         String filters,
+        String split,
         boolean oktNorm,
         boolean oktStem,
         String stopwords,
@@ -44,7 +48,10 @@ public record PipelineConfig(
         int maxlen,
         PadSide padding,
         PadSide truncating,
-        int maxChars) {
+        int maxChars,
+        // Left out of the JSON when false, so every bundle written before the field keeps its exact bytes.
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT)
+        boolean rawText) {
 
     public static final int DEFAULT_MAX_CHARS = 100_000;
     public static final String DEFAULT_OOV_TOKEN = "<OOV>";
@@ -73,9 +80,9 @@ public record PipelineConfig(
     /** A builder holding every field of this config, to change some of them. */
     public Builder toBuilder() {
         return new Builder().lang(lang).nfkc(nfkc).stripHtml(stripHtml).splitSentences(splitSentences)
-                .tokenizer(tokenizer).lower(lower).filters(filters).oktNorm(oktNorm).oktStem(oktStem)
+                .tokenizer(tokenizer).lower(lower).filters(filters).split(split).oktNorm(oktNorm).oktStem(oktStem)
                 .stopwords(stopwords).minTokenLength(minTokenLength).numWords(numWords).oovToken(oovToken)
-                .maxlen(maxlen).padding(padding).truncating(truncating).maxChars(maxChars);
+                .maxlen(maxlen).padding(padding).truncating(truncating).maxChars(maxChars).rawText(rawText);
     }
 
     /**
@@ -92,12 +99,12 @@ public record PipelineConfig(
                 lang == null ? Lang.EN : lang,
                 nfkc, stripHtml, splitSentences,
                 tokenizer == null ? Tokenizer.defaultFor(lang) : tokenizer,
-                lower, filters, oktNorm, oktStem,
+                lower, filters, split, oktNorm, oktStem,
                 stopwords == null ? Stopwords.NONE : stopwords,
                 minTokenLength, numWords, oovToken, maxlen,
                 padding == null ? PadSide.PRE : padding,
                 truncating == null ? PadSide.PRE : truncating,
-                maxChars <= 0 ? DEFAULT_MAX_CHARS : maxChars);
+                maxChars <= 0 ? DEFAULT_MAX_CHARS : maxChars, rawText);
     }
 
     /** Named setters for every field; {@link #build()} makes the record. Not thread-safe. */
@@ -109,6 +116,7 @@ public record PipelineConfig(
         private Tokenizer tokenizer;
         private boolean lower;
         private String filters;
+        private String split;
         private boolean oktNorm;
         private boolean oktStem;
         private String stopwords;
@@ -119,6 +127,7 @@ public record PipelineConfig(
         private PadSide padding;
         private PadSide truncating;
         private int maxChars;
+        private boolean rawText;
 
         private Builder() {
         }
@@ -156,6 +165,12 @@ public record PipelineConfig(
         /** Keras filter characters for {@link Tokenizer#KERAS}; null: Keras' default. */
         public Builder filters(final String value) {
             this.filters = value;
+            return this;
+        }
+
+        /** Keras {@code split} for {@link Tokenizer#KERAS}; null: a space. */
+        public Builder split(final String value) {
+            this.split = value;
             return this;
         }
 
@@ -210,9 +225,15 @@ public record PipelineConfig(
             return this;
         }
 
+        /** No normalization before tokenizing (Keras applies none). */
+        public Builder rawText(final boolean value) {
+            this.rawText = value;
+            return this;
+        }
+
         public PipelineConfig build() {
-            return new PipelineConfig(lang, nfkc, stripHtml, splitSentences, tokenizer, lower, filters, oktNorm,
-                    oktStem, stopwords, minTokenLength, numWords, oovToken, maxlen, padding, truncating, maxChars);
+            return new PipelineConfig(lang, nfkc, stripHtml, splitSentences, tokenizer, lower, filters, split, oktNorm,
+                    oktStem, stopwords, minTokenLength, numWords, oovToken, maxlen, padding, truncating, maxChars, rawText);
         }
     }
 }

@@ -47,7 +47,8 @@ public final class TextPipeline {
         final PipelineConfig c = this.config;
         this.kind = c.tokenizer();
         this.normalizer = Normalizer.of(c);
-        this.keras = new KerasTextToWordSequence(c.filters(), c.lower(), KerasTextToWordSequence.DEFAULT_SPLIT);
+        this.keras = new KerasTextToWordSequence(c.filters(), c.lower(),
+                c.split() == null ? KerasTextToWordSequence.DEFAULT_SPLIT : c.split());
         this.stopwords = Stopwords.named(c.stopwords());
         this.padPre = c.padding() == PadSide.PRE;
         this.truncPre = c.truncating() == PadSide.PRE;
@@ -102,7 +103,8 @@ public final class TextPipeline {
 
     /** Truncated and normalized text, the input of sentence splitting and tokenization. */
     public String normalize(final String text) {
-        return normalizer.normalize(truncate(text, config.maxChars()));
+        final String cut = truncate(text, config.maxChars());
+        return config.rawText() ? cut : normalizer.normalize(cut);
     }
 
     /** Sentences of the normalized text. */

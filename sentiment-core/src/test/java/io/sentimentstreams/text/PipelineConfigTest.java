@@ -58,6 +58,19 @@ class PipelineConfigTest {
     }
 
     @Test
+    void kerasSplitAndRawTextReachTheTokenizerAndRoundTrip() {
+        final PipelineConfig c = PipelineConfig.builder(Lang.EN).tokenizer(Tokenizer.KERAS).split("|").rawText(true)
+                .stripHtml(true).splitSentences(false).maxlen(0).build();
+        assertThat(Json.read(Json.write(c), PipelineConfig.class)).isEqualTo(c);
+        assertThat(Json.write(c)).contains("\"split\":\"|\"", "\"rawText\":true");
+        // Raw: no tag stripping, no control-character replacement; filter characters become '|', spaces stay.
+        assertThat(TextPipeline.of(c).tokenize("Good<br />film|so\u0085so")).containsExactly("good", "br ", "film",
+                "so\u0085so");
+        final PipelineConfig normalized = c.toBuilder().rawText(false).split(null).build();
+        assertThat(TextPipeline.of(normalized).tokenize("Good<br />film|so\u0085so")).containsExactly("good", "film", "so", "so");
+    }
+
+    @Test
     void enumsWriteAndReadTheirWireNames() {
         assertThat(Lang.NAMES).containsExactly("en", "ko");
         assertThat(Tokenizer.NAMES).containsExactly("treebank", "wordpunct", "keras", "okt", "nori", "nori-punct");

@@ -30,6 +30,12 @@ public record CanaryFile(int[][] ids, float[] probabilities) {
 
     /** Writes the file; every row must be padded on the {@code postPadding} side with contiguous tokens. */
     public void write(final Path file, final String source, final boolean postPadding) throws IOException {
+        write(file, source, postPadding, "DL4J");
+    }
+
+    /** {@link #write(Path, String, boolean)} with the probabilities' source named in the header ({@code reference}). */
+    public void write(final Path file, final String source, final boolean postPadding, final String reference)
+            throws IOException {
         for (int i = 0; i < ids.length; i++) {
             if (!contiguous(ids[i], postPadding)) {
                 throw new IllegalArgumentException("canary row " + i + " is not " + (postPadding ? "post" : "pre")
@@ -37,8 +43,8 @@ public record CanaryFile(int[][] ids, float[] probabilities) {
             }
         }
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write("# canary rows for the fast engine's load-time check: P(positive) from DL4J, then the ids without"
-                    + " padding\n# rows: " + source.replace('\n', ' ') + "\n");
+            w.write("# canary rows for the fast engine's load-time check: P(positive) from " + reference
+                    + ", then the ids without padding\n# rows: " + source.replace('\n', ' ') + "\n");
             final StringBuilder line = new StringBuilder();
             for (int i = 0; i < ids.length; i++) {
                 line.setLength(0);

@@ -5,6 +5,7 @@ import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.model.dl4j.Dl4jModel;
 import io.sentimentstreams.model.fast.FastBiLstm;
+import io.sentimentstreams.model.fast.FastRnnStack;
 import io.sentimentstreams.model.fast.UnsupportedArchitectureException;
 import io.sentimentstreams.model.fast.VectorSupport;
 import java.io.IOException;
@@ -32,6 +33,9 @@ public final class Engines {
      * drawn from the bundle's vocabulary ({@link Canary#inputs(ModelBundle, int)}) scored by both engines.
      */
     public static LoadedModel load(final ModelBundle bundle, final EngineChoice choice) throws BundleException {
+        if (bundle.manifest().architecture().imported()) {
+            return imported(bundle, choice);
+        }
         if (choice != EngineChoice.DL4J) {
             final LoadedModel stored = fromStoredCanary(bundle);
             if (stored != null) {
@@ -93,12 +97,56 @@ public final class Engines {
      */
     public static LoadedModel load(final ModelBundle bundle, final EngineChoice choice, final int[][] canaryIds)
             throws BundleException {
+        if (bundle.manifest().architecture().imported()) {
+            return imported(bundle, choice);
+        }
         final BundleManifest manifest = bundle.manifest();
         final Dl4jModel reference = Dl4jModel.load(bundle);
         final LoadedModel loaded = choose(manifest, reference.network(), reference, choice, canaryIds);
         LOG.infof("model %s serves on engine %s (canary %s: %s)", manifest.ref(), loaded.engine(),
                 loaded.canary().tag(), loaded.canary().reason());
         return loaded;
+    }
+
+    /**
+     * An imported bundle ({@code ./sentiment import}): there is no DL4J network, so the fast engine serves
+     * whatever was asked for, built from {@code model.onnx} ({@link FastRnnStack}) and checked against the
+     * ONNX Runtime probabilities the importer stored in {@code canary.tsv}; when it cannot be built or
+     * disagrees, the bundle cannot be served at all and loading throws.
+     */
+    private static LoadedModel imported(final ModelBundle bundle, final EngineChoice choice) throws BundleException {
+        final BundleManifest m = bundle.manifest();
+        final CanaryFile stored;
+        try {
+            stored = CanaryFile.read(bundle.file(BundleManifest.CANARY), m.architecture().maxlen(),
+                    m.pipeline().postPadding());
+        } catch (IOException e) {
+            throw new BundleException(BundleException.Kind.MISSING_FILE, "imported bundle " + m.ref()
+                    + ": cannot read " + BundleManifest.CANARY + ": " + e.getMessage(), e);
+        }
+        final FastRnnStack fast;
+        try {
+            fast = FastRnnStack.fromOnnx(java.nio.file.Files.readAllBytes(bundle.file(BundleManifest.ONNX)),
+                    m.architecture());
+        } catch (IOException e) {
+            throw new BundleException(BundleException.Kind.MISSING_FILE, "imported bundle " + m.ref()
+                    + ": cannot read " + BundleManifest.ONNX + ": " + e.getMessage(), e);
+        } catch (UnsupportedArchitectureException e) {
+            throw new BundleException(BundleException.Kind.SHAPE_MISMATCH, "imported bundle " + m.ref()
+                    + " cannot be served (it has no DL4J network to fall back to): " + e.getMessage(), e);
+        }
+        final CanaryResult result = Canary.compare(stored.probabilities(), fast, stored.ids(), Canary.TOLERANCE,
+                "the ONNX Runtime probabilities stored in " + BundleManifest.CANARY);
+        if (!result.fastAccepted() || stored.ids().length == 0) {
+            fast.close();
+            throw new BundleException(BundleException.Kind.CANARY_FAILED, "imported bundle " + m.ref()
+                    + " refused: " + (stored.ids().length == 0 ? BundleManifest.CANARY + " has no rows" : result.reason()));
+        }
+        final CanaryResult served = choice == EngineChoice.DL4J ? new CanaryResult(result.status(), result.reviews(),
+                result.maxAbsDiff(), result.tolerance(), result.reason() + " (dl4j was asked for, but an imported"
+                        + " bundle has no DL4J network)") : result;
+        LOG.infof("imported model %s serves on engine fast (canary %s: %s)", m.ref(), served.tag(), served.reason());
+        return new LoadedModel(m.ref(), fast, "fast", served);
     }
 
     /** Whether the fast engine can use {@code jdk.incubator.vector} in this JVM. */
