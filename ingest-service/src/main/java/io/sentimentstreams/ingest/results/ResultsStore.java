@@ -5,6 +5,7 @@ import io.quarkus.vertx.http.HttpServerStart;
 import io.sentimentstreams.ingest.config.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -70,8 +71,11 @@ public class ResultsStore {
         this.stateDir = stateDir;
     }
 
-    /** Started once the HTTP port is bound, because that port is what the other instances are told to call. */
-    void onHttpStart(@Observes final HttpServerStart event) {
+    /**
+     * Started once the HTTP port is bound (an asynchronous event, off the event loop), because that port is what the
+     * other instances are told to call.
+     */
+    void onHttpStart(@ObservesAsync final HttpServerStart event) {
         if (!started.compareAndSet(false, true)) {
             return;
         }

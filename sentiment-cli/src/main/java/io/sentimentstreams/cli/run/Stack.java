@@ -84,6 +84,17 @@ public final class Stack implements AutoCloseable {
     }
 
     /**
+     * Starts another instance of a service beside the running one (its own HTTP port, work directory, log directory
+     * {@code <logs>/<instance>} and Kafka instance id), waiting until it is ready; it is {@code service(instance)}.
+     */
+    public ServiceProcess startInstance(final String module, final String instance, final Duration timeout)
+            throws IOException, InterruptedException {
+        final ServiceProcess svc = startService(module, instance, BrokerProcess.freePort());
+        svc.awaitReady(timeout);
+        return svc;
+    }
+
+    /**
      * Kills ({@code kill -9}) or stops one service and starts it again on the same HTTP port, waiting
      * until it is ready; for fault tests.
      */
@@ -102,7 +113,12 @@ public final class Stack implements AutoCloseable {
     }
 
     private ServiceProcess startService(final String module, final int httpPort) throws IOException {
-        final Path workDir = runDir.resolve(module);
+        return startService(module, module, httpPort);
+    }
+
+    private ServiceProcess startService(final String module, final String instance, final int httpPort)
+            throws IOException {
+        final Path workDir = runDir.resolve(instance);
         Files.createDirectories(workDir);
         final Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
@@ -111,14 +127,22 @@ public final class Stack implements AutoCloseable {
         env.put("SENTIMENT_WORK_DIR", workDir.toString());
         env.put("SENTIMENT_MODEL_CACHE_DIR", workDir.resolve("model-cache").toString());
         env.put("OMP_NUM_THREADS", "1");
+        if (module.equals("ingest-service")) {
+            // the address the other ingest instances forward result lookups to (the services listen on 127.0.0.1)
+            env.put("SENTIMENT_INGEST_RESULTS_ADVERTISED_HOST", "127.0.0.1");
+        }
+        if (!instance.equals(module)) {
+            env.put("SENTIMENT_INGEST_KAFKA_INSTANCE_ID", instance);
+        }
         final List<String> jvm = new ArrayList<>(List.of("-Xms64m", "-Xmx" + heap(module), "-XX:+UseG1GC",
                 "-Djava.io.tmpdir=" + workDir, "-Dorg.bytedeco.javacpp.nopointergc=true"));
         if (module.equals("inference-service")) {
             jvm.add("--add-modules");
             jvm.add("jdk.incubator.vector");
         }
-        final ServiceProcess svc = ServiceProcess.start(home, module, httpPort, env, jvm, logDir);
-        services.put(module, svc);
+        final ServiceProcess svc = ServiceProcess.start(home, module, httpPort, env, jvm,
+                instance.equals(module) ? logDir : logDir.resolve(instance));
+        services.put(instance, svc);
         return svc;
     }
 
