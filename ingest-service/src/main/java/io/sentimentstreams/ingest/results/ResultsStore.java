@@ -1,5 +1,6 @@
 package io.sentimentstreams.ingest.results;
 
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.sentimentstreams.ingest.config.IngestConfig;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -79,11 +81,37 @@ public class ResultsStore {
         if (!started.compareAndSet(false, true)) {
             return;
         }
-        int port = event.options().getPort();
-        if (port <= 0) {
-            // a random test port: Quarkus publishes the bound one as a system property
-            port = Integer.getInteger("quarkus.http.test-port", Integer.getInteger("quarkus.http.port", 8081));
+        try {
+            start(LaunchMode.current() == LaunchMode.TEST ? boundTestPort(event.options().getPort())
+                    : event.options().getPort());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "results store could not start; GET /reviews/{id} answers 503");
+            throw e;
         }
+    }
+
+    /**
+     * Under test the port is a random one, which Quarkus publishes as a system property once it is bound (around the
+     * time of this event, so it is awaited briefly here, off the event loop).
+     */
+    private static int boundTestPort(final int fallback) {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            final int port = Integer.getInteger("quarkus.http.test-port", 0);
+            if (port > 0) {
+                return port;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return fallback;
+    }
+
+    private void start(final int port) {
         self = new HostInfo(config.advertisedHost().orElseGet(ResultsStore::hostName), port);
         final KafkaStreams created = new KafkaStreams(ResultsTopology.build(config.retention(), this::changed),
                 properties());
