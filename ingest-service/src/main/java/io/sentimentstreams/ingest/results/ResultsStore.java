@@ -1,8 +1,9 @@
 package io.sentimentstreams.ingest.results;
 
-import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.vertx.http.HttpServer;
 import io.quarkus.vertx.http.HttpServerStart;
+import jakarta.enterprise.inject.Instance;
 import io.sentimentstreams.ingest.config.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -60,13 +61,16 @@ public class ResultsStore {
     private final String stateDir;
     private final AtomicBoolean started = new AtomicBoolean();
     private final Map<String, Set<Consumer<ReviewResult>>> listeners = new ConcurrentHashMap<>();
+    private final Instance<HttpServer> httpServer;
     private volatile KafkaStreams streams;
     private volatile HostInfo self;
 
     public ResultsStore(final IngestConfig config,
                         @ConfigProperty(name = "quarkus.kafka-streams.application-id") final String applicationId,
                         @ConfigProperty(name = "quarkus.kafka-streams.bootstrap-servers") final String bootstrapServers,
-                        @ConfigProperty(name = "kafka-streams.state.dir") final String stateDir) {
+                        @ConfigProperty(name = "kafka-streams.state.dir") final String stateDir,
+                        final Instance<HttpServer> httpServer) {
+        this.httpServer = httpServer;
         this.config = config.results();
         this.applicationId = applicationId + "-results";
         this.bootstrapServers = bootstrapServers;
@@ -82,8 +86,7 @@ public class ResultsStore {
             return;
         }
         try {
-            start(LaunchMode.current() == LaunchMode.TEST ? boundTestPort(event.options().getPort())
-                    : event.options().getPort());
+            start(event.options().getPort() > 0 ? event.options().getPort() : boundPort());
         } catch (RuntimeException e) {
             LOG.errorf(e, "results store could not start; GET /reviews/{id} answers 503");
             throw e;
@@ -91,13 +94,14 @@ public class ResultsStore {
     }
 
     /**
-     * Under test the port is a random one, which Quarkus publishes as a system property once it is bound (around the
-     * time of this event, so it is awaited briefly here, off the event loop).
+     * A random port (0, as under test) is known once bound, from Quarkus's HttpServer (around the time of this event,
+     * so it is awaited briefly here, off the event loop).
      */
-    private static int boundTestPort(final int fallback) {
+    private int boundPort() {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            final int port = Integer.getInteger("quarkus.http.test-port", 0);
+            final int port = httpServer.isResolvable() ? httpServer.get().getPort()
+                    : Integer.getInteger("quarkus.http.test-port", 0);
             if (port > 0) {
                 return port;
             }
@@ -108,7 +112,7 @@ public class ResultsStore {
                 break;
             }
         }
-        return fallback;
+        throw new IllegalStateException("the HTTP port is not known");
     }
 
     private void start(final int port) {
