@@ -48,8 +48,9 @@ public final class UpCommand implements Command {
         out.println("  logs              : " + stack.logDir());
         out.println();
         out.println("Try:");
-        out.println("  curl -s -X POST " + ingest + "/reviews -H 'Content-Type: application/json' \\");
-        out.println("       -d '{\"text\": \"What a wonderful, moving film.\"}'");
+        out.println("  curl -s -X POST '" + ingest + "/reviews?wait=PT5S' -H 'Content-Type: application/json' \\");
+        out.println("       -d '{\"id\": \"try-1\", \"text\": \"What a wonderful, moving film.\"}'");
+        out.println("  curl -s " + ingest + "/reviews/try-1");
         out.println();
         out.flush();
         final ResultCollector collector = args.has("quiet") ? null : new ResultCollector(stack.bootstrapServers(),
