@@ -33,6 +33,8 @@ public interface IngestConfig {
 
     ApiKey apiKey();
 
+    Results results();
+
     default IngestLimits limits() {
         return new IngestLimits(maxTextChars(), maxBatchItems(), maxBodyBytes());
     }
@@ -92,5 +94,36 @@ public interface IngestConfig {
 
         /** A mounted file with one key per line; blank lines and lines starting with # are ignored. */
         Optional<Path> file();
+    }
+
+    /** The results store behind GET /reviews/{id} and POST /reviews?wait=. */
+    interface Results {
+
+        /** How long a review id stays known after it was first seen (like preprocess-service's idempotency window). */
+        @WithDefault("24h")
+        Duration retention();
+
+        /**
+         * Host name other ingest instances reach this one under (with this instance's HTTP port it is the
+         * {@code application.server} of the results stream). Defaults to the host name (the pod name on Kubernetes;
+         * set the pod IP where pod names do not resolve).
+         */
+        Optional<String> advertisedHost();
+
+        /** Longest wait a POST may ask for; a longer {@code wait} is cut to this. */
+        @WithDefault("30s")
+        Duration maxWait();
+
+        /** How often a waiting POST asks other instances about the ids they own (local ids are pushed). */
+        @WithDefault("100ms")
+        Duration waitPoll();
+
+        /** Bound on one lookup forwarded to the instance that owns the id. */
+        @WithDefault("2s")
+        Duration forwardTimeout();
+
+        /** Retry-After seconds of a 503 while the store is rebalancing or restoring. */
+        @WithDefault("1")
+        int retryAfterSeconds();
     }
 }

@@ -42,7 +42,9 @@ public record Problem(String type, String title, int status, String detail, Stri
             Map.entry("OVERLOADED", "Too many requests in flight"),
             Map.entry("BROKER_UNAVAILABLE", "Kafka is unavailable; nothing was accepted"),
             Map.entry("TOO_MANY_STREAMS", "Too many live streams open"),
-            Map.entry("UNREADABLE_BODY", "The request body could not be read"));
+            Map.entry("UNREADABLE_BODY", "The request body could not be read"),
+            Map.entry("NOT_FOUND", "Unknown review id"),
+            Map.entry("RESULTS_UNAVAILABLE", "Results cannot be read right now"));
 
     /** A problem about the request as a whole (no per-item errors). */
     public static Problem of(final int status, final String code, final String detail) {

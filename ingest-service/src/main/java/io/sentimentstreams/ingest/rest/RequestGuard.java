@@ -2,14 +2,15 @@ package io.sentimentstreams.ingest.rest;
 
 import io.sentimentstreams.ingest.config.IngestConfig;
 import io.sentimentstreams.ingest.metrics.IngestMetrics;
+import io.sentimentstreams.ingest.results.ResultLookups;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Runs before the body of POST /reviews is read: refuses a request without a valid X-API-Key (401,
- * when enabled) and one whose declared Content-Length exceeds the body limit (413), so neither costs
+ * Runs before the body of POST /reviews is read: refuses a request to /reviews, /reviews/... or the
+ * instance-to-instance /internal/results without a valid X-API-Key (401, when enabled) and one whose declared Content-Length exceeds the body limit (413), so neither costs
  * more than its headers. Bodies without Content-Length are capped while they are read.
  */
 public class RequestGuard {
@@ -28,7 +29,9 @@ public class RequestGuard {
 
     @ServerRequestFilter(preMatching = true)
     public Response guard(final ContainerRequestContext request) {
-        if (!ReviewResource.PATH.equals(request.getUriInfo().getPath())) {
+        final String path = request.getUriInfo().getPath();
+        if (!ReviewResource.PATH.equals(path) && !path.startsWith(ReviewResource.PATH + "/")
+                && !ResultLookups.INTERNAL_PATH.equals(path)) {
             return null;
         }
         final long start = System.nanoTime();

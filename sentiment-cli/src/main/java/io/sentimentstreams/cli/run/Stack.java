@@ -233,6 +233,10 @@ public final class Stack implements AutoCloseable {
         env.put("SENTIMENT_WORK_DIR", workDir.toString());
         env.put("SENTIMENT_MODEL_CACHE_DIR", workDir.resolve("model-cache").toString());
         env.put("OMP_NUM_THREADS", "1");
+        if (module.equals("ingest-service")) {
+            // the address the other ingest instances forward result lookups to (the services listen on 127.0.0.1)
+            env.put("SENTIMENT_INGEST_RESULTS_ADVERTISED_HOST", "127.0.0.1");
+        }
         final List<String> jvm = new ArrayList<>(List.of("-Xms64m", "-Xmx" + heap(module), "-XX:+UseG1GC",
                 "-Djava.io.tmpdir=" + workDir, "-Dorg.bytedeco.javacpp.nopointergc=true"));
         if (module.equals("inference-service")) {

@@ -87,8 +87,9 @@ public final class UpCommand implements Command {
         }
         out.println();
         out.println("Try:");
-        out.println("  curl -s -X POST " + ingest + "/reviews -H 'Content-Type: application/json' \\");
-        out.println("       -d '{\"text\": \"What a wonderful, moving film.\"}'");
+        out.println("  curl -s -X POST '" + ingest + "/reviews?wait=PT5S' -H 'Content-Type: application/json' \\");
+        out.println("       -d '{\"id\": \"try-1\", \"text\": \"What a wonderful, moving film.\"}'");
+        out.println("  curl -s " + ingest + "/reviews/try-1");
         out.println("  curl -N '" + ingest + "/reviews/stream?lang=en'");
         out.println();
         out.flush();
