@@ -520,8 +520,7 @@ public final class EndToEndBench implements Command {
      */
     static double[] relay(final Stack stack, final List<String> payloads, final int n) throws Exception {
         final String topic = "perf-relay";
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
-                stack.bootstrapServers()))) {
+        try (var admin = KafkaClients.admin(KafkaClientSettings.forBootstrap(stack.bootstrapServers()), Map.of())) {
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 6, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS);
         }
@@ -532,10 +531,10 @@ public final class EndToEndBench implements Command {
         final int warm = Math.max(1, n / 4);
         final double idle = idleCpuPerSecond(stack);
         final Properties pp = new Properties();
-        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         pp.put(ProducerConfig.ACKS_CONFIG, "all");
         final double produce;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(),
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(
+                KafkaClientSettings.forBootstrap(stack.bootstrapServers()), pp, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             send(producer, topic, values, 0, warm);
             final double c0 = cpuSeconds(stack);
@@ -565,9 +564,7 @@ public final class EndToEndBench implements Command {
 
     /** Reads the 6 partitions of {@code topic} from the start until {@code n} records (or 5 minutes). */
     private static long readAll(final Stack stack, final String topic, final long n) {
-        final Properties cp = new Properties();
-        cp.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(cp,
+        try (var consumer = KafkaClients.consumer(KafkaClientSettings.forBootstrap(stack.bootstrapServers()), Map.of(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             final List<org.apache.kafka.common.TopicPartition> parts = new ArrayList<>();

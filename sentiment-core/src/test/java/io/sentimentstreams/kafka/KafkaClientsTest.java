@@ -22,7 +22,8 @@ class KafkaClientsTest {
 
     /** Kafka client constructions that bypass the one client configuration. */
     private static final Pattern CONSTRUCTION = Pattern.compile(
-            "new\\s+Kafka(Producer|Consumer|Streams)\\s*<|new\\s+KafkaStreams\\s*\\(|\\bAdmin(Client)?\\s*\\.\\s*create\\s*\\(");
+            "new\\s+(?:[\\w.]+\\.)?Kafka(Producer|Consumer|Streams)\\s*<|new\\s+(?:[\\w.]+\\.)?KafkaStreams\\s*\\("
+                    + "|\\bAdmin(Client)?\\s*\\.\\s*create\\s*\\(");
     /**
      * The factory itself, and the broker's own readiness probe: kafka-broker ships without sentiment-core (it
      * is the broker's launcher, not a client of the system) and probes with the client properties its caller's
@@ -77,7 +78,9 @@ class KafkaClientsTest {
     @Test
     void thePatternCatchesEveryFormOfConstruction() {
         for (final String code : List.of("new KafkaProducer<>(p)", "new KafkaConsumer<String, byte[]>(p)",
-                "Admin.create(props)", "AdminClient.create(props)", "new KafkaStreams(topology, props)")) {
+                "Admin.create(props)", "AdminClient.create(props)", "new KafkaStreams(topology, props)",
+                "new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)",
+                "org.apache.kafka.clients.admin.Admin.create(p)")) {
             assertThat(CONSTRUCTION.matcher(code).find()).as(code).isTrue();
         }
         assertThat(CONSTRUCTION.matcher("KafkaClients.producer(settings, p, k, v)").find()).isFalse();
