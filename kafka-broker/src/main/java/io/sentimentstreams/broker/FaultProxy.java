@@ -213,15 +213,24 @@ public final class FaultProxy implements AutoCloseable {
                 final byte[] buf = new byte[CHUNK];
                 while (awaitFlowing()) {
                     final int n = in.read(buf);
-                    if (n < 0) {
-                        queue.put(Chunk.END);
+                    if (!hand(queue, n < 0 ? Chunk.END : new Chunk(Arrays.copyOf(buf, n), System.nanoTime()))
+                            || n < 0) {
                         return;
                     }
-                    queue.put(new Chunk(Arrays.copyOf(buf, n), System.nanoTime()));
                 }
             } catch (IOException | InterruptedException e) {
                 end();
             }
+        }
+
+        /** Queues a chunk for the writer; false once the connection is done (a writer gone never drains it). */
+        private boolean hand(final BlockingQueue<Chunk> queue, final Chunk chunk) throws InterruptedException {
+            while (!done) {
+                if (queue.offer(chunk, 200, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private void write(final Socket to, final BlockingQueue<Chunk> queue) {

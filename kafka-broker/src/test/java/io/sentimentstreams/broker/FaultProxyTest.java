@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -127,10 +128,15 @@ class FaultProxyTest {
 
     @Test
     void connectionToADeadUpstreamIsClosed() throws IOException {
-        echo.close();
-        try (Socket s = connect()) {
-            s.setSoTimeout(5000);
-            assertThat(s.getInputStream().read()).as("end of stream").isEqualTo(-1);
+        // A bound socket that does not listen keeps its port from anyone else while refusing connections: a
+        // closed server's port could be taken by another process on a busy machine before the proxy connects.
+        try (Socket dead = new Socket()) {
+            dead.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try (FaultProxy toDead = FaultProxy.start(0, dead.getLocalPort());
+                 Socket s = new Socket(InetAddress.getLoopbackAddress(), toDead.port())) {
+                s.setSoTimeout(5000);
+                assertThat(s.getInputStream().read()).as("end of stream").isEqualTo(-1);
+            }
         }
     }
 

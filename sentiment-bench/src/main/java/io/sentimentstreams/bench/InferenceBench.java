@@ -114,8 +114,9 @@ public final class InferenceBench implements Command {
                     contenders.add(new InferenceBenchmark.Contender("fast", 1, i -> fast));
                 }
                 case "fast-full-scan" -> {
-                    if (onnx == null) {
-                        throw new UsageException("fast-full-scan needs --model with a bundle that has model.onnx");
+                    if (onnx == null || importedOnnx != null) {
+                        throw new UsageException("fast-full-scan needs --model with one of our BiLSTM bundles (an"
+                                + " imported graph has no padding prefix to switch off)");
                     }
                     final FastBiLstm full = FastBiLstm.fromOnnx(onnx, a, threads, false);
                     toClose.add(full);

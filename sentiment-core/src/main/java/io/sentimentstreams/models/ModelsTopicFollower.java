@@ -62,6 +62,11 @@ public final class ModelsTopicFollower implements AutoCloseable {
     private volatile boolean caughtUp;
     /** What to call when a requested replay has read the topic to its end again; null when none is asked for. */
     private volatile Runnable replayRequested;
+    /**
+     * A replay taken up and not finished yet (follower thread only): kept across a reconnect, whose fresh read from
+     * the beginning then counts as the replay, so a client error in the middle never loses the call.
+     */
+    private Runnable replayUnderway;
     private volatile Consumer<String, byte[]> consumer;
     private Thread thread;
 
@@ -193,8 +198,7 @@ public final class ModelsTopicFollower implements AutoCloseable {
         final Map<TopicPartition, Long> end = c.endOffsets(partitions, METADATA_TIMEOUT);
         LOG.infof("reading %s from the beginning up to %s", Topics.MODELS.name(), end);
         markIfCaughtUp(c, end);
-        Map<TopicPartition, Long> replayEnd = null;
-        Runnable whenReplayed = null;
+        Map<TopicPartition, Long> replayEnd = replayUnderway == null ? null : end;
         while (running) {
             for (final ConsumerRecord<String, byte[]> r : c.poll(pollTimeout)) {
                 hand(r);
@@ -203,14 +207,15 @@ public final class ModelsTopicFollower implements AutoCloseable {
             final Runnable asked = replayRequested;
             if (asked != null) {
                 replayRequested = null;
+                replayUnderway = asked;
+                replayEnd = null;
                 c.seekToBeginning(partitions);
                 replayEnd = c.endOffsets(partitions, METADATA_TIMEOUT);
-                whenReplayed = asked;
                 LOG.infof("reading %s from the beginning again, up to %s", Topics.MODELS.name(), replayEnd);
             }
-            if (whenReplayed != null && reached(c, replayEnd)) {
-                final Runnable done = whenReplayed;
-                whenReplayed = null;
+            if (replayUnderway != null && replayEnd != null && reached(c, replayEnd)) {
+                final Runnable done = replayUnderway;
+                replayUnderway = null;
                 replayEnd = null;
                 done.run();
             }

@@ -328,6 +328,7 @@ public final class InferenceWorker implements Runnable {
             rewind(c);
             return producer;
         }
+        final long transactionStart = clock.nanoTime();
         try {
             producer.beginTransaction();
             for (final ProducerRecord<String, byte[]> r : result.records()) {
@@ -340,7 +341,11 @@ public final class InferenceWorker implements Runnable {
                  | AuthorizationException | UnsupportedVersionException e) {
             // The producer is unusable (another instance took our transactional.id, or a fatal state).
             metrics.transaction("fenced");
-            if ((e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException)
+            // A second live instance shows as ProducerFenced or InvalidProducerEpoch; so does a transaction the
+            // coordinator aborted for outliving transaction.timeout.ms (brokers failing), which is no other
+            // instance: a transaction open that long does not count.
+            final boolean timedOut = clock.nanoTime() - transactionStart >= settings.transactionTimeout().toNanos();
+            if ((e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException) && !timedOut
                     && fencing.fenced(clock.nanoTime())) {
                 conflicted = true;
                 polling = false;

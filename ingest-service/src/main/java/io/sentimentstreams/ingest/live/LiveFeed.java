@@ -74,7 +74,8 @@ public class LiveFeed {
         clients.add(client);
         metrics.connected();
         start();
-        return positioned;
+        // A copy: the caller's timeout must fail its own wait, not the feed's one positioning for every later client.
+        return positioned.copy();
     }
 
     void remove(final LiveClient client) {
@@ -122,6 +123,11 @@ public class LiveFeed {
                     // shutdown
                 } catch (KafkaException e) {
                     LOG.warnf("live feed cannot read %s (%s); retrying", Topics.LABELED, e.getMessage());
+                    pause();
+                } catch (IllegalStateException | IllegalArgumentException e) {
+                    // The one feed of every stream must not end on one bad moment; streams keep their connections.
+                    LOG.errorf(e, "live feed failed; retrying");
+                    assigned = List.of();
                     pause();
                 }
             }

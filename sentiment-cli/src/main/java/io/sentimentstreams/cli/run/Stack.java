@@ -156,7 +156,7 @@ public final class Stack implements AutoCloseable {
      * Starts one more instance of a service under a new identity ({@code <module>-<n>}) on a free port and
      * waits until it is ready; the group's rebalance gives it its share of the partitions.
      */
-    public ServiceProcess addInstance(final String module, final Duration timeout)
+    public synchronized ServiceProcess addInstance(final String module, final Duration timeout)
             throws IOException, InterruptedException {
         final int n = lastInstance.merge(module, 2, (a, b) -> a + 1);
         final ServiceProcess svc = startInstance(module, module + "-" + n, BrokerProcess.freePort());
@@ -169,7 +169,7 @@ public final class Stack implements AutoCloseable {
      * Stops an instance started by {@link #addInstance}: SIGTERM (a clean shutdown that hands its partitions
      * over) or, with {@code crash}, SIGKILL.
      */
-    public void stopInstance(final ServiceProcess svc, final boolean crash) throws InterruptedException {
+    public synchronized void stopInstance(final ServiceProcess svc, final boolean crash) throws InterruptedException {
         final List<ServiceProcess> extra = extraInstances.getOrDefault(svc.name(), List.of());
         if (!extra.contains(svc)) {
             throw new IllegalArgumentException(svc.instance() + " is not an added instance of this stack");
@@ -183,7 +183,7 @@ public final class Stack implements AutoCloseable {
     }
 
     /** Every running instance of a service, the first one first. */
-    public List<ServiceProcess> instances(final String module) {
+    public synchronized List<ServiceProcess> instances(final String module) {
         final List<ServiceProcess> all = new ArrayList<>();
         if (services.containsKey(module)) {
             all.add(services.get(module));
@@ -324,7 +324,7 @@ public final class Stack implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         final List<String> names = new ArrayList<>(services.keySet());
         for (int i = names.size() - 1; i >= 0; i--) {
             final List<ServiceProcess> extra = extraInstances.getOrDefault(names.get(i), List.of());

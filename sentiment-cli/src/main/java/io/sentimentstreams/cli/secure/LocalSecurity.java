@@ -180,9 +180,17 @@ public final class LocalSecurity {
     }
 
     private void write(final String name, final String text) throws IOException {
-        Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
+        final Path file = dir.resolve(name);
+        if ((name.endsWith(".key") || name.endsWith(".pem"))
+                && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            // Owner-only from the moment it exists: a key must never be readable by others, even briefly.
+            Files.deleteIfExists(file);
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.writeString(file, text, StandardCharsets.UTF_8);
         if (name.endsWith(".key") || name.endsWith(".pem")) {
-            ownerOnly(dir.resolve(name));
+            ownerOnly(file);
         }
     }
 
