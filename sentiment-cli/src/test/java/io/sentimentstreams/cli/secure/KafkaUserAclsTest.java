@@ -33,7 +33,11 @@ class KafkaUserAclsTest {
         final Map<String, KafkaUserAcls> users = KafkaUserAcls.read(BASE).stream()
                 .collect(Collectors.toMap(KafkaUserAcls::user, u -> u));
         assertThat(users).containsOnlyKeys("ingest-service", "preprocess-service", "inference-service", "trainer",
-                "keda-lag-reader");
+                "keda-lag-reader", "dlq-replay");
+        assertThat(users.get("dlq-replay").bindings()).as("replay writes its ledger in its own transaction")
+                .anyMatch(b -> b.pattern().resourceType() == ResourceType.TRANSACTIONAL_ID
+                        && b.pattern().name().equals("sentiment-dlq-replay")
+                        && b.entry().operation() == AclOperation.WRITE);
         final List<AclBinding> inference = users.get("inference-service").bindings();
         assertThat(inference).allMatch(b -> b.entry().principal().equals("User:CN=inference-service")
                 && b.entry().host().equals("*") && b.entry().permissionType() == AclPermissionType.ALLOW);
