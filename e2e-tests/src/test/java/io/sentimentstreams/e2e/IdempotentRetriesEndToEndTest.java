@@ -51,6 +51,13 @@ class IdempotentRetriesEndToEndTest {
              Stack stack = new Stack(home, tmp.resolve("run"), tmp.resolve("logs"), progress)
                      .start(Stack.shippedModels(home), Duration.ofSeconds(180));
              ResultCollector results = new ResultCollector(stack.bootstrapServers(), r -> { }, d -> { })) {
+            for (final String service : List.of("ingest-service", "preprocess-service", "inference-service")) {
+                // The JDK's default client offers the h2c upgrade; the services must answer in HTTP/1.1.
+                assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        stack.service(service).baseUrl() + "/q/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.discarding()).version()).as(service)
+                        .isEqualTo(HttpClient.Version.HTTP_1_1);
+            }
             final IngestClient client = new IngestClient(stack.service("ingest-service").baseUrl());
             assertThat(client.post(reviews, "e2e")).isNull();
             await().atMost(Duration.ofSeconds(180)).until(() -> results.labeled().size() >= reviews.size());
