@@ -3,6 +3,7 @@ package io.sentimentstreams.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sentimentstreams.topics.Topic;
 import io.sentimentstreams.topics.Topics;
 import java.io.IOException;
 import java.io.StringReader;
@@ -20,6 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Compose and Kubernetes agree with each other and with the code: one namespace for base, overlays and the
@@ -143,8 +146,10 @@ class DeploymentConsistencyTest {
         }
     }
 
-    private static List<Need> topics(final String operation, final String... names) {
-        return Stream.of(names).map(n -> new Need("topic", n, operation)).toList();
+    /** Needs on catalogue topics, named as an install with {@code prefix} names them. */
+    private static List<Need> topics(final String prefix, final String operation, final Topic<?, ?>... topics) {
+        return Stream.of(topics).map(t -> new Need("topic", prefix + t.name().substring(Topics.PREFIX.length()),
+                operation)).toList();
     }
 
     /** A string constant {@code NAME = "value"} of a main source file (the ids the CLI and trainer use). */
@@ -163,57 +168,74 @@ class DeploymentConsistencyTest {
         return m.group(1);
     }
 
-    @Test
-    void everyClientsKafkaUserGrantsWhatItsCodeUses() throws IOException {
+    /**
+     * What each client's code uses on an install whose SENTIMENT_TOPIC_PREFIX is {@code prefix}: the catalogue
+     * topics and every application, group and transactional id, all with the prefix in front.
+     */
+    private static Map<String, List<Need>> needs(final String prefix) throws IOException {
         final Map<String, String> ids = ids();
-        final String ingestApp = unprefixed(ids.get("ingest application id"));
-        final String preprocessApp = unprefixed(ids.get("preprocess application id"));
+        final String ingestApp = prefix + unprefixed(ids.get("ingest application id"));
+        final String preprocessApp = prefix + unprefixed(ids.get("preprocess application id"));
         final Map<String, List<Need>> needs = new LinkedHashMap<>();
-        final List<Need> ingest = new ArrayList<>(topics("Read", Topics.INBOUND.name()));
-        ingest.addAll(topics("Write", Topics.RAW.name(), Topics.DLQ.name()));
+        final List<Need> ingest = new ArrayList<>(topics(prefix, "Read", Topics.INBOUND, Topics.LABELED, Topics.DLQ));
+        ingest.addAll(topics(prefix, "Write", Topics.RAW, Topics.DLQ));
         // Kafka Streams: the application id is the group, the prefix of its internal topics and of its
         // exactly-once transactional ids.
         ingest.add(new Need("group", ingestApp, "Read"));
         ingest.add(new Need("topic", ingestApp + "-x-changelog", "Write"));
         ingest.add(new Need("transactionalId", ingestApp + "-x", "Write"));
-        ingest.add(new Need("transactionalId", unprefixed(ids.get("ingest transactional id prefix")) + "-x", "Write"));
+        ingest.add(new Need("transactionalId", prefix + unprefixed(ids.get("ingest transactional id prefix")) + "-x",
+                "Write"));
         needs.put("ingest-service", ingest);
-        final List<Need> preprocess = new ArrayList<>(topics("Read", Topics.RAW.name(), Topics.MODELS.name()));
-        preprocess.addAll(topics("Write", Topics.ENCODED.name(), Topics.DLQ.name()));
+        final List<Need> preprocess = new ArrayList<>(topics(prefix, "Read", Topics.RAW, Topics.MODELS));
+        preprocess.addAll(topics(prefix, "Write", Topics.ENCODED, Topics.DLQ));
         preprocess.add(new Need("group", preprocessApp, "Read"));
         preprocess.add(new Need("topic", preprocessApp + "-x-changelog", "Write"));
         preprocess.add(new Need("topic", preprocessApp + "-x-changelog", "Read"));
         preprocess.add(new Need("transactionalId", preprocessApp + "-x", "Write"));
         needs.put("preprocess-service", preprocess);
-        final List<Need> inference = new ArrayList<>(topics("Read", Topics.ENCODED.name(), Topics.MODELS.name()));
-        inference.addAll(topics("Write", Topics.LABELED.name(), Topics.LABELED_POSITIVE.name(),
-                Topics.LABELED_NEGATIVE.name(), Topics.DLQ.name()));
-        inference.add(new Need("group", unprefixed(ids.get("inference group id")), "Read"));
-        inference.add(new Need("transactionalId", unprefixed(ids.get("inference transactional id prefix")) + "x-0",
-                "Write"));
+        final List<Need> inference = new ArrayList<>(topics(prefix, "Read", Topics.ENCODED, Topics.MODELS));
+        inference.addAll(topics(prefix, "Write", Topics.LABELED, Topics.LABELED_POSITIVE, Topics.LABELED_NEGATIVE,
+                Topics.DLQ));
+        inference.add(new Need("group", prefix + unprefixed(ids.get("inference group id")), "Read"));
+        inference.add(new Need("transactionalId", prefix + unprefixed(ids.get("inference transactional id prefix"))
+                + "x-0", "Write"));
         needs.put("inference-service", inference);
         // publish and models retire: read the topic, write in a transaction named after the model.
-        final List<Need> trainer = new ArrayList<>(topics("Read", Topics.MODELS.name()));
-        trainer.addAll(topics("Write", Topics.MODELS.name()));
-        trainer.add(new Need("transactionalId", literalAfter("trainer/src/main/java/io/sentimentstreams/trainer/Publisher.java",
+        final List<Need> trainer = new ArrayList<>(topics(prefix, "Read", Topics.MODELS));
+        trainer.addAll(topics(prefix, "Write", Topics.MODELS));
+        trainer.add(new Need("transactionalId", prefix + literalAfter(
+                "trainer/src/main/java/io/sentimentstreams/trainer/Publisher.java",
                 "TRANSACTIONAL_ID_CONFIG, Topics.PREFIX + ") + "imdb-en", "Write"));
         needs.put("trainer", trainer);
-        final List<Need> replay = new ArrayList<>(topics("Read", Topics.DLQ.name(), Topics.DLQ_REPLAYS.name()));
-        replay.addAll(topics("Write", Topics.DLQ_REPLAYS.name(), Topics.INBOUND.name(), Topics.RAW.name(),
-                Topics.ENCODED.name()));
-        replay.add(new Need("transactionalId", constant(
+        final List<Need> replay = new ArrayList<>(topics(prefix, "Read", Topics.DLQ, Topics.DLQ_REPLAYS));
+        replay.addAll(topics(prefix, "Write", Topics.DLQ_REPLAYS, Topics.INBOUND, Topics.RAW, Topics.ENCODED));
+        replay.add(new Need("transactionalId", prefix + constant(
                 "sentiment-cli/src/main/java/io/sentimentstreams/cli/dlq/DeadLetterReplay.java", "TRANSACTIONAL_ID"),
                 "Write"));
         needs.put("dlq-replay", replay);
+        // KEDA reads the lag of the two scaled consumer groups on their input topics.
+        final List<Need> keda = new ArrayList<>(topics(prefix, "Describe", Topics.RAW, Topics.ENCODED));
+        keda.add(new Need("group", preprocessApp, "Describe"));
+        keda.add(new Need("group", prefix + unprefixed(ids.get("inference group id")), "Describe"));
+        needs.put("keda-lag-reader", keda);
+        return needs;
+    }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.sentimentstreams.deploy.KubernetesManifestsTest#kustomizations")
+    void everyClientsKafkaUserGrantsWhatItsCodeUsesWithTheInstallsTopicPrefix(final String kustomization)
+            throws IOException {
+        final List<Kustomize.Rendered> rendered = KubernetesManifestsTest.render(kustomization);
+        final String prefix = KubernetesManifestsTest.topicPrefix(rendered);
         final Map<String, JsonNode> users = new TreeMap<>();
-        for (final Kustomize.Rendered r : KubernetesManifestsTest.render("deploy/k8s/base")) {
+        for (final Kustomize.Rendered r : rendered) {
             if (r.kind().equals("KafkaUser")) {
                 users.put(r.name(), r.object());
             }
         }
         final List<String> missing = new ArrayList<>();
-        needs.forEach((user, list) -> {
+        needs(prefix).forEach((user, list) -> {
             final JsonNode u = users.get(user);
             if (u == null) {
                 missing.add(user + ": no KafkaUser");
@@ -225,7 +247,38 @@ class DeploymentConsistencyTest {
                 }
             }
         });
-        assertThat(missing).as("permissions the code uses that the KafkaUser does not grant").isEmpty();
+        assertThat(missing).as("%s (SENTIMENT_TOPIC_PREFIX '%s'): permissions the code uses that the KafkaUser does"
+                + " not grant", kustomization, prefix).isEmpty();
+        // An install reaches its own topics and ids only.
+        final List<String> foreign = new ArrayList<>();
+        users.forEach((user, u) -> u.at("/spec/authorization/acls").forEach(acl -> {
+            final String name = acl.at("/resource/name").asText();
+            if (!acl.at("/resource/type").asText().equals("cluster") && !name.startsWith(prefix)) {
+                foreign.add(user + ": " + acl.at("/resource/type").asText() + " " + name);
+            }
+        }));
+        assertThat(foreign).as("%s: ACL names without the prefix '%s'", kustomization, prefix).isEmpty();
+        // KEDA measures the lag of the groups the services really use.
+        final Map<String, String> groups = new TreeMap<>();
+        for (final Kustomize.Rendered r : rendered) {
+            if (r.kind().equals("ScaledObject")) {
+                r.object().at("/spec/triggers").forEach(t -> {
+                    if (t.path("type").asText().equals("kafka")) {
+                        groups.put(r.name(), t.at("/metadata/consumerGroup").asText());
+                    }
+                });
+            }
+        }
+        assertThat(groups).as("%s: ScaledObject consumer groups", kustomization).isEqualTo(Map.of(
+                "preprocess-service", prefix + unprefixed(ids().get("preprocess application id")),
+                "inference-service", prefix + unprefixed(ids().get("inference group id"))));
+    }
+
+    @Test
+    void thePrefixedOverlaySetsANonEmptyPrefix() {
+        assertThat(KubernetesManifestsTest.topicPrefix(KubernetesManifestsTest.render("deploy/k8s/overlays/prefixed")))
+                .isEqualTo("team-a.");
+        assertThat(KubernetesManifestsTest.topicPrefix(KubernetesManifestsTest.render("deploy/k8s/base"))).isEmpty();
     }
 
     private static boolean granted(final JsonNode user, final Need need) {

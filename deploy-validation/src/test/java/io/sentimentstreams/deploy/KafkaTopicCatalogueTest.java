@@ -24,7 +24,7 @@ class KafkaTopicCatalogueTest {
     record Spec(int partitions, Map<String, String> configs) {
     }
 
-    /** The catalogue keyed by base name: the deploy files assume no SENTIMENT_TOPIC_PREFIX. */
+    /** The catalogue keyed by base name (without this JVM's SENTIMENT_TOPIC_PREFIX). */
     static Map<String, Spec> catalogue() {
         final Map<String, Spec> out = new TreeMap<>();
         for (final Topic<?, ?> t : Topics.ALL) {
@@ -37,12 +37,18 @@ class KafkaTopicCatalogueTest {
     @MethodSource("io.sentimentstreams.deploy.KubernetesManifestsTest#kustomizations")
     void kafkaTopicsMatchTheCatalogue(final String overlay) {
         final Map<String, Spec> declared = new TreeMap<>();
-        for (final Kustomize.Rendered r : KubernetesManifestsTest.render(overlay)) {
+        final List<Kustomize.Rendered> rendered = KubernetesManifestsTest.render(overlay);
+        final String prefix = KubernetesManifestsTest.topicPrefix(rendered);
+        for (final Kustomize.Rendered r : rendered) {
             if (!r.kind().equals("KafkaTopic")) {
                 continue;
             }
             final JsonNode spec = r.object().path("spec");
-            final String name = spec.path("topicName").asText(r.name());
+            final String prefixed = spec.path("topicName").asText(r.name());
+            assertThat(r.name()).as("%s: the KafkaTopic's name is its topic's", overlay).isEqualTo(prefixed);
+            assertThat(prefixed).as("%s: topic names carry the install's SENTIMENT_TOPIC_PREFIX", overlay)
+                    .startsWith(prefix);
+            final String name = prefixed.substring(prefix.length());
             final Map<String, String> configs = new TreeMap<>();
             spec.path("config").fields().forEachRemaining(e -> configs.put(e.getKey(), e.getValue().asText()));
             assertThat(declared.put(name, new Spec(spec.path("partitions").asInt(), configs)))

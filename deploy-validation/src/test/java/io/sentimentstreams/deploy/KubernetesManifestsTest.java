@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class KubernetesManifestsTest {
 
-    static final List<String> KUSTOMIZATIONS = List.of("deploy/k8s/base", "deploy/k8s/overlays/dev", "deploy/k8s/overlays/prod");
+    static final List<String> KUSTOMIZATIONS = List.of("deploy/k8s/base", "deploy/k8s/overlays/dev", "deploy/k8s/overlays/prod",
+            "deploy/k8s/overlays/prefixed");
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     private static final Pattern SECRET_LIKE = Pattern.compile("(?i).*(PASSWORD|SECRET|TOKEN|JAAS|CREDENTIAL|PRIVATE_KEY|API_KEY).*");
     private static final Pattern PINNED_IMAGE = Pattern.compile("^[^:@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[0-9a-f]{64})?$");
@@ -44,6 +45,29 @@ class KubernetesManifestsTest {
 
     static List<Kustomize.Rendered> render(final String relative) {
         return Kustomize.build(RepoFiles.path(relative));
+    }
+
+    /** The ConfigMaps of every Kafka client in the cluster: the three services and the trainer's jobs. */
+    static final List<String> CLIENT_CONFIG_MAPS = List.of("ingest-service", "preprocess-service", "inference-service",
+            "trainer");
+
+    /**
+     * The topic prefix an install sets: SENTIMENT_TOPIC_PREFIX of every client's ConfigMap, which must all
+     * declare it and agree ("" in the base).
+     */
+    static String topicPrefix(final Iterable<Kustomize.Rendered> rendered) {
+        final Map<String, String> values = new java.util.TreeMap<>();
+        for (final Kustomize.Rendered r : rendered) {
+            if (r.kind().equals("ConfigMap") && CLIENT_CONFIG_MAPS.contains(r.name())) {
+                final JsonNode v = r.object().at("/data/SENTIMENT_TOPIC_PREFIX");
+                assertThat(v.isTextual()).as("ConfigMap %s declares SENTIMENT_TOPIC_PREFIX", r.name()).isTrue();
+                values.put(r.name(), v.asText());
+            }
+        }
+        assertThat(values).as("client ConfigMaps").containsOnlyKeys(CLIENT_CONFIG_MAPS);
+        assertThat(new HashSet<>(values.values())).as("one SENTIMENT_TOPIC_PREFIX for every client: %s", values)
+                .hasSize(1);
+        return values.values().iterator().next();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -433,11 +457,13 @@ class KubernetesManifestsTest {
         for (final JsonNode t : r.object().at("/spec/triggers")) {
             final String type = t.path("type").asText();
             if (type.equals("kafka")) {
+                final String prefix = topicPrefix(byId.values());
                 final String topic = t.at("/metadata/topic").asText();
-                final Topic<?, ?> catalogued = Topics.ALL.stream()
-                        .filter(c -> c.name().equals(Topics.PREFIX + topic)).findFirst().orElse(null);
+                final Topic<?, ?> catalogued = !topic.startsWith(prefix) ? null : Topics.ALL.stream()
+                        .filter(c -> c.name().equals(Topics.PREFIX + topic.substring(prefix.length())))
+                        .findFirst().orElse(null);
                 if (catalogued == null) {
-                    errors.add(where + ": kafka trigger topic " + topic + " is not in the Topics catalogue");
+                    errors.add(where + ": kafka trigger topic " + topic + " is not in the Topics catalogue (with the install's prefix '" + prefix + "')");
                 } else if (max > catalogued.partitions()) {
                     errors.add(where + ": maxReplicaCount " + max + " exceeds the " + catalogued.partitions()
                             + " partitions of " + topic + " (extra consumers would idle)");

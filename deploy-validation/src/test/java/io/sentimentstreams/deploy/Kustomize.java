@@ -16,8 +16,11 @@ import java.util.Set;
  * Renders a Kustomize directory (kustomization.yaml) into the list of objects {@code kubectl kustomize}
  * would print, for the subset of features deploy/k8s uses: resources (files and directories),
  * patches (strategic merge for built-in kinds, JSON merge for custom resources; by name or target),
- * namespace, labels, replicas, images, and ConfigMaps generated from files without a name hash
- * (configMapGenerator with files, generatorOptions). Any other kustomization field is refused, so the renderer can
+ * namespace, labels, replicas, images, ConfigMaps generated from files without a name hash
+ * (configMapGenerator with files, generatorOptions), and replacements (a scalar source by kind and name; targets
+ * by kind and optional name, dotted field paths with {@code *} for every list item, options delimiter, index and
+ * create); objects annotated {@code config.kubernetes.io/local-config: "true"} feed replacements and are left out
+ * of the output. Any other kustomization field is refused, so the renderer can
  * never silently ignore something the real tool would apply. {@code KustomizeTest} compares it with
  * {@code kubectl kustomize} where that is installed.
  */
@@ -45,7 +48,8 @@ final class Kustomize {
 
     private static final Set<String> SUPPORTED_FIELDS =
             Set.of("apiVersion", "kind", "namespace", "labels", "resources", "patches", "images", "replicas",
-                    "configMapGenerator", "generatorOptions");
+                    "configMapGenerator", "generatorOptions", "replacements");
+    private static final String LOCAL_CONFIG = "config.kubernetes.io/local-config";
     private static final Set<String> GENERATOR_FIELDS = Set.of("name", "files", "options");
     private static final Set<String> OPTION_FIELDS = Set.of("labels", "annotations", "disableNameSuffixHash");
     private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
@@ -60,6 +64,12 @@ final class Kustomize {
     }
 
     static List<Rendered> build(final Path dir) {
+        final List<Rendered> out = new ArrayList<>(buildKeepingLocalConfig(dir));
+        out.removeIf(r -> r.object().at("/metadata/annotations").path(LOCAL_CONFIG).asText().equals("true"));
+        return out;
+    }
+
+    private static List<Rendered> buildKeepingLocalConfig(final Path dir) {
         final Path file = kustomizationFile(dir);
         final JsonNode k = RepoFiles.readYaml(file);
         final Iterator<String> names = k.fieldNames();
@@ -74,7 +84,7 @@ final class Kustomize {
         for (final JsonNode entry : k.path("resources")) {
             final Path p = dir.resolve(entry.asText()).normalize();
             if (Files.isDirectory(p)) {
-                out.addAll(build(p));
+                out.addAll(buildKeepingLocalConfig(p));
             } else if (Files.isRegularFile(p)) {
                 for (final JsonNode doc : RepoFiles.readYamlDocuments(p)) {
                     out.add(new Rendered((ObjectNode) doc, relative(p)));
@@ -105,7 +115,123 @@ final class Kustomize {
                         + "' matches no container");
             }
         }
+        for (final JsonNode replacement : k.path("replacements")) {
+            applyReplacement(file, replacement, out);
+        }
         return out;
+    }
+
+    private static void applyReplacement(final Path file, final JsonNode spec, final List<Rendered> out) {
+        only(file, "replacement", spec, Set.of("source", "targets"));
+        final JsonNode source = spec.path("source");
+        only(file, "replacement source", source, Set.of("kind", "name", "fieldPath"));
+        final List<Rendered> sources = out.stream().filter(r -> r.kind().equals(source.path("kind").asText())
+                && r.name().equals(source.path("name").asText())).toList();
+        if (sources.size() != 1) {
+            throw new IllegalArgumentException(file + ": replacement source " + source + " matches " + sources.size()
+                    + " objects, not one");
+        }
+        final List<JsonNode> values = fields(sources.get(0).object(), source.path("fieldPath").asText(), false);
+        if (values.size() != 1 || !values.get(0).isValueNode()) {
+            throw new IllegalArgumentException(file + ": replacement source " + source + " is not one scalar");
+        }
+        final String value = values.get(0).asText();
+        for (final JsonNode target : spec.path("targets")) {
+            only(file, "replacement target", target, Set.of("select", "fieldPaths", "options"));
+            only(file, "replacement select", target.path("select"), Set.of("kind", "name"));
+            only(file, "replacement options", target.path("options"), Set.of("delimiter", "index", "create"));
+            final JsonNode select = target.path("select");
+            final JsonNode options = target.path("options");
+            int matched = 0;
+            for (final Rendered r : out) {
+                if (!r.kind().equals(select.path("kind").asText())
+                        || select.has("name") && !r.name().equals(select.get("name").asText())) {
+                    continue;
+                }
+                matched++;
+                for (final JsonNode fieldPath : target.path("fieldPaths")) {
+                    replace(file, r, fieldPath.asText(), value, options);
+                }
+            }
+            if (matched == 0) {
+                throw new IllegalArgumentException(file + ": replacement target " + select + " matches no object");
+            }
+        }
+    }
+
+    private static void only(final Path file, final String what, final JsonNode node, final Set<String> fields) {
+        node.fieldNames().forEachRemaining(f -> {
+            if (!fields.contains(f)) {
+                throw new IllegalArgumentException(file + ": " + what + " field '" + f + "' is not supported by this"
+                        + " renderer (supported: " + fields + ")");
+            }
+        });
+    }
+
+    /** Sets one field path of {@code r}; with a delimiter, as kustomize: split, put at index (out of range: prepend/append), join. */
+    private static void replace(final Path file, final Rendered r, final String fieldPath, final String value,
+                                final JsonNode options) {
+        final int dot = fieldPath.lastIndexOf('.');
+        final String parentPath = dot < 0 ? "" : fieldPath.substring(0, dot);
+        final String leaf = fieldPath.substring(dot + 1);
+        final boolean create = options.path("create").asBoolean(false);
+        final List<JsonNode> parents = parentPath.isEmpty() ? List.of(r.object()) : fields(r.object(), parentPath, create);
+        if (parents.isEmpty()) {
+            throw new IllegalArgumentException(file + ": unable to find field \"" + fieldPath
+                    + "\" in replacement target " + r.id());
+        }
+        // Through a list wildcard, kustomize skips the items without the field (a cpu trigger has no topic).
+        final boolean wildcard = fieldPath.contains("*");
+        int replaced = 0;
+        for (final JsonNode parent : parents) {
+            if (wildcard && !create && !parent.has(leaf)) {
+                continue;
+            }
+            if (!(parent instanceof ObjectNode o) || !o.has(leaf) && !create) {
+                throw new IllegalArgumentException(file + ": unable to find field \"" + fieldPath
+                        + "\" in replacement target " + r.id());
+            }
+            replaced++;
+            String next = value;
+            if (options.hasNonNull("delimiter")) {
+                final String delimiter = options.get("delimiter").asText();
+                final List<String> parts = new ArrayList<>(List.of(o.path(leaf).asText("").split(
+                        java.util.regex.Pattern.quote(delimiter), -1)));
+                final int index = options.path("index").asInt(0);
+                if (index < 0) {
+                    parts.add(0, value);
+                } else if (index >= parts.size()) {
+                    parts.add(value);
+                } else {
+                    parts.set(index, value);
+                }
+                next = String.join(delimiter, parts);
+            }
+            o.put(leaf, next);
+        }
+        if (replaced == 0) {
+            throw new IllegalArgumentException(file + ": unable to find field \"" + fieldPath
+                    + "\" in replacement target " + r.id());
+        }
+    }
+
+    /** The nodes at a dotted path; {@code *} steps into every item of a list; {@code create} adds missing maps. */
+    private static List<JsonNode> fields(final JsonNode root, final String path, final boolean create) {
+        List<JsonNode> current = List.of(root);
+        for (final String step : path.split("\\.")) {
+            final List<JsonNode> next = new ArrayList<>();
+            for (final JsonNode n : current) {
+                if (step.equals("*")) {
+                    n.elements().forEachRemaining(next::add);
+                } else if (n.has(step)) {
+                    next.add(n.get(step));
+                } else if (create && n instanceof ObjectNode o) {
+                    next.add(o.putObject(step));
+                }
+            }
+            current = next;
+        }
+        return current;
     }
 
     /**

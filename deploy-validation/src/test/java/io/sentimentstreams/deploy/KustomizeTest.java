@@ -25,7 +25,8 @@ class KustomizeTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"deploy/k8s/base", "deploy/k8s/overlays/dev", "deploy/k8s/overlays/prod"})
+    @ValueSource(strings = {"deploy/k8s/base", "deploy/k8s/overlays/dev", "deploy/k8s/overlays/prod",
+            "deploy/k8s/overlays/prefixed"})
     void rendersLikeKubectlKustomize(final String relative) throws Exception {
         final Path kustomization = RepoFiles.path(relative);
         final String kubectl = kubectlOutput(kustomization);
@@ -138,6 +139,69 @@ class KustomizeTest {
     }
 
     /** A Deployment named {@code web} whose pod template has the given containers (flow-style YAML). */
+    @Test
+    void replacementsPrefixEveryListItemAndTheLocalConfigSourceIsLeftOut() throws Exception {
+        write("kustomization.yaml", """
+                resources: [objects.yaml]
+                replacements:
+                  - source: {kind: ConfigMap, name: values, fieldPath: data.name}
+                    targets:
+                      - select: {kind: KafkaUser}
+                        fieldPaths: [spec.acls.*.name]
+                        options: {delimiter: ".", index: -1}
+                      - select: {kind: ConfigMap, name: app}
+                        fieldPaths: [data.PREFIX, data.SUFFIXED]
+                        options: {delimiter: ".", index: 5}
+                      - select: {kind: ConfigMap, name: app}
+                        fieldPaths: [data.NEW]
+                        options: {create: true}
+                """);
+        write("objects.yaml", """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: values
+                  annotations: {config.kubernetes.io/local-config: "true"}
+                data: {name: team-a}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: app}
+                data: {PREFIX: "", SUFFIXED: "a.b"}
+                ---
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaUser
+                metadata: {name: u}
+                spec:
+                  acls: [{name: reviews.raw}, {name: sentiment-}]
+                """);
+        final Map<String, JsonNode> out = byId(Kustomize.build(dir).stream().map(r -> (JsonNode) r.object()).toList());
+        assertThat(out).containsOnlyKeys("ConfigMap//app", "KafkaUser//u");
+        assertThat(out.get("KafkaUser//u").at("/spec/acls").findValuesAsText("name"))
+                .containsExactly("team-a.reviews.raw", "team-a.sentiment-");
+        final JsonNode data = out.get("ConfigMap//app").path("data");
+        assertThat(data.path("PREFIX").asText()).isEqualTo(".team-a");
+        assertThat(data.path("SUFFIXED").asText()).isEqualTo("a.b.team-a");
+        assertThat(data.path("NEW").asText()).isEqualTo("team-a");
+        final String kubectl = kubectlOutput(dir);
+        if (kubectl != null) {
+            assertThat(byId(RepoFiles.parseYamlDocuments(kubectl, "kubectl kustomize")))
+                    .as("kubectl kustomize agrees").isEqualTo(out);
+        }
+    }
+
+    @Test
+    void aReplacementTargetFieldThatDoesNotExistFails() throws IOException {
+        write("kustomization.yaml", """
+                resources: [objects.yaml]
+                replacements:
+                  - source: {kind: ConfigMap, name: a, fieldPath: data.x}
+                    targets: [{select: {kind: ConfigMap, name: a}, fieldPaths: [data.missing]}]
+                """);
+        write("objects.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: \"1\"}\n");
+        assertThatThrownBy(() -> Kustomize.build(dir)).hasMessageContaining("unable to find field \"data.missing\"");
+    }
+
     private static String webDeployment(final String... containers) {
         final StringBuilder yaml = new StringBuilder("""
                 apiVersion: apps/v1

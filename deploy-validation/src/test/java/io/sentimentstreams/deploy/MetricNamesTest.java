@@ -29,9 +29,7 @@ class MetricNamesTest {
     static final Map<String, String> NOT_FROM_SERVICES = Map.of(
             "up", "Prometheus itself (scrape health)",
             "ALERTS", "Prometheus itself (alert state)",
-            "kafka_consumergroup_lag", "Kafka Exporter (Strimzi spec.kafkaExporter; compose service kafka-exporter)",
-            "kube_pod_status_ready", "kube-state-metrics (Kubernetes only; absent on compose, where the rule's other"
-                    + " branches apply)");
+            "kafka_consumergroup_lag", "Kafka Exporter (Strimzi spec.kafkaExporter; compose service kafka-exporter)");
     static final String DUMP_LINE = "Files.writeString(Path.of(\"target/metrics-scrape-\" + getClass().getSimpleName() + \".txt\"), "
             + "given().get(\"/q/metrics\").asString());";
 

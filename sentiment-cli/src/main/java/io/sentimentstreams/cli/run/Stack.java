@@ -111,7 +111,8 @@ public final class Stack implements AutoCloseable {
             if (security != null) {
                 KafkaClientSettings.install(security.client(LocalSecurity.ADMIN, cluster.bootstrapServers()));
                 security.writeClientFiles(cluster.bootstrapServers());
-                step("ACLs of deploy/k8s/base/03x-KafkaUser-*.yaml", () -> security.applyAcls(cluster.bootstrapServers())
+                step("ACLs of deploy/k8s/base/03x-KafkaUser-*.yaml" + (Topics.PREFIX.isEmpty() ? ""
+                        : ", names prefixed " + Topics.PREFIX), () -> security.applyAcls(cluster.bootstrapServers())
                         + " bindings for " + security.users().size() + " users");
             }
             step("topics", () -> {
@@ -224,6 +225,8 @@ public final class Stack implements AutoCloseable {
         final Map<String, String> env = new LinkedHashMap<>();
         // The identity a pod's name gives in Kubernetes: inference's and ingest's transactional ids derive from it.
         env.put("HOSTNAME", instance);
+        // This process's prefix, however it was set (variable or -Dsentiment.topic.prefix): topics, ACLs and ids agree.
+        env.put("SENTIMENT_TOPIC_PREFIX", Topics.PREFIX);
         env.put("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers());
         if (security != null) {
             env.putAll(security.environment(module));

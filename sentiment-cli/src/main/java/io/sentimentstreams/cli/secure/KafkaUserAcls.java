@@ -20,8 +20,9 @@ import org.apache.kafka.common.resource.ResourceType;
 /**
  * The Strimzi {@code KafkaUser} manifests of a Kustomize base ({@code 03x-KafkaUser-*.yaml}) as Kafka ACL
  * bindings: each {@code spec.authorization.acls} entry (resource type, name, patternType, operations, host,
- * type) for the principal {@code User:CN=<metadata.name>}, the name Strimzi gives a {@code tls} user. So the
- * local secured broker grants exactly what the cluster would.
+ * type) for the principal {@code User:CN=<metadata.name>}, the name Strimzi gives a {@code tls} user. With a topic
+ * prefix every resource name but the cluster's gets it in front, as {@code deploy/k8s/overlays/prefixed} does on
+ * the cluster. So the local secured broker grants exactly what the cluster would.
  */
 public record KafkaUserAcls(String user, String authentication, List<AclBinding> bindings) {
 
@@ -30,8 +31,16 @@ public record KafkaUserAcls(String user, String authentication, List<AclBinding>
         return "User:CN=" + user;
     }
 
-    /** Every KafkaUser manifest under {@code base}, in file order; a manifest that does not parse is an error. */
+    /** Every KafkaUser manifest under {@code base}, in file order, unprefixed. */
     public static List<KafkaUserAcls> read(final Path base) throws IOException {
+        return read(base, "");
+    }
+
+    /**
+     * Every KafkaUser manifest under {@code base}, in file order, with {@code topicPrefix} (SENTIMENT_TOPIC_PREFIX)
+     * in front of every topic, group and transactional id name; a manifest that does not parse is an error.
+     */
+    public static List<KafkaUserAcls> read(final Path base, final String topicPrefix) throws IOException {
         final List<Path> files;
         try (Stream<Path> s = Files.list(base)) {
             files = s.filter(p -> p.getFileName().toString().matches("03\\d-KafkaUser-.*\\.yaml")).sorted().toList();
@@ -42,12 +51,16 @@ public record KafkaUserAcls(String user, String authentication, List<AclBinding>
         final YAMLMapper yaml = new YAMLMapper();
         final List<KafkaUserAcls> users = new ArrayList<>();
         for (final Path file : files) {
-            users.add(parse(yaml.readTree(file.toFile()), file.getFileName().toString()));
+            users.add(parse(yaml.readTree(file.toFile()), file.getFileName().toString(), topicPrefix));
         }
         return users;
     }
 
     static KafkaUserAcls parse(final JsonNode doc, final String file) throws IOException {
+        return parse(doc, file, "");
+    }
+
+    static KafkaUserAcls parse(final JsonNode doc, final String file, final String topicPrefix) throws IOException {
         if (!"KafkaUser".equals(doc.path("kind").asText())) {
             throw new IOException(file + ": kind is '" + doc.path("kind").asText() + "', expected KafkaUser");
         }
@@ -67,7 +80,7 @@ public record KafkaUserAcls(String user, String authentication, List<AclBinding>
             final ResourceType type = enumOf(ResourceType.class, text(resource.path("type"), where, "resource.type"),
                     where);
             final String name = type == ResourceType.CLUSTER ? "kafka-cluster"
-                    : text(resource.path("name"), where, "resource.name");
+                    : topicPrefix + text(resource.path("name"), where, "resource.name");
             final PatternType pattern = switch (resource.path("patternType").asText("literal")) {
                 case "literal" -> PatternType.LITERAL;
                 case "prefix" -> PatternType.PREFIXED;

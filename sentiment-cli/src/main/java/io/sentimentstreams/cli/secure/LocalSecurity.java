@@ -3,6 +3,7 @@ package io.sentimentstreams.cli.secure;
 import io.sentimentstreams.broker.BrokerProcess;
 import io.sentimentstreams.kafka.KafkaClientSettings;
 import io.sentimentstreams.kafka.KafkaClients;
+import io.sentimentstreams.topics.Topics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,11 +50,17 @@ public final class LocalSecurity {
     }
 
     /**
-     * Reads the KafkaUser manifests in {@code k8sBase}, generates the CA and every certificate, and writes them
+     * Reads the KafkaUser manifests in {@code k8sBase} (with this process's topic prefix, {@link Topics#PREFIX}, in
+     * front of every ACL name), generates the CA and every certificate, and writes them
      * to {@code dir} (replacing what an earlier start wrote there).
      */
     public static LocalSecurity create(final Path dir, final Path k8sBase) throws IOException {
-        final List<KafkaUserAcls> users = KafkaUserAcls.read(k8sBase);
+        return create(dir, k8sBase, Topics.PREFIX);
+    }
+
+    /** As {@link #create(Path, Path)}, with the ACL names of an install whose topic prefix is {@code topicPrefix}. */
+    public static LocalSecurity create(final Path dir, final Path k8sBase, final String topicPrefix) throws IOException {
+        final List<KafkaUserAcls> users = KafkaUserAcls.read(k8sBase, topicPrefix);
         for (final KafkaUserAcls u : users) {
             if (!"tls".equals(u.authentication())) {
                 throw new IOException("KafkaUser " + u.user() + " authenticates with '" + u.authentication()
