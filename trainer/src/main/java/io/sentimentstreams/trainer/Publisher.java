@@ -8,6 +8,8 @@ import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.kafka.KafkaClientSettings;
 import io.sentimentstreams.kafka.KafkaClients;
+import io.sentimentstreams.rollout.RolloutRecords;
+import io.sentimentstreams.rollout.RolloutRole;
 import io.sentimentstreams.topics.TopicAdmin;
 import io.sentimentstreams.topics.TopicScan;
 import io.sentimentstreams.topics.Topics;
@@ -60,6 +62,18 @@ public final class Publisher {
     private Publisher() {
     }
 
+    /** A bundle's rollout role as published: live (no role header) or a shadow or canary candidate. */
+    public record Role(RolloutRole role, int percent) {
+        public static final Role LIVE = new Role(RolloutRole.LIVE, 0);
+    }
+
+    /** As {@link #publish(Path, String, Integer, boolean)} in {@code role}; {@code next} takes the newest + 1. */
+    public static Published publish(final Path bundleDir, final KafkaClientSettings kafka, final Integer version,
+                                    final boolean next, final boolean createTopics, final Role role)
+            throws IOException, BundleException {
+        return publishAs(bundleDir, kafka, version, next, createTopics, role);
+    }
+
     /** Publishes under the bundle's own version, or {@code version} when given (re-stamping the bundle). */
     public static Published publish(final Path bundleDir, final String bootstrap, final Integer version,
                                     final boolean createTopics) throws IOException, BundleException {
@@ -83,6 +97,12 @@ public final class Publisher {
 
     private static Published publish(final Path bundleDir, final KafkaClientSettings kafka, final Integer version,
                                      final boolean next, final boolean createTopics)
+            throws IOException, BundleException {
+        return publishAs(bundleDir, kafka, version, next, createTopics, Role.LIVE);
+    }
+
+    private static Published publishAs(final Path bundleDir, final KafkaClientSettings kafka, final Integer version,
+                                       final boolean next, final boolean createTopics, final Role role)
             throws IOException, BundleException {
         final String bootstrap = kafka.bootstrap();
         final ModelBundle original = ModelBundle.load(bundleDir);
@@ -127,6 +147,14 @@ public final class Publisher {
             }
             final ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.MODELS.name(), key, archive);
             record.headers().add(BundleArchive.DIGEST_HEADER, bundle.digest().getBytes(StandardCharsets.UTF_8));
+            record.headers().add(RolloutRecords.LANG_HEADER,
+                    bundle.manifest().lang().wireName().getBytes(StandardCharsets.UTF_8));
+            if (role.role() != RolloutRole.LIVE) {
+                // No role header means live: the meaning of every bundle published before rollouts.
+                record.headers().add(RolloutRecords.ROLE_HEADER, role.role().wireName().getBytes(StandardCharsets.UTF_8));
+                record.headers().add(RolloutRecords.PERCENT_HEADER,
+                        Integer.toString(role.percent()).getBytes(StandardCharsets.UTF_8));
+            }
             producer.beginTransaction();
             final java.util.concurrent.Future<RecordMetadata> sent = producer.send(record);
             producer.commitTransaction();
@@ -231,7 +259,7 @@ public final class Publisher {
         final boolean exists;
         try {
             exists = TopicScan.readAll(kafka, p, Topics.MODELS.name(), TIMEOUT, r -> {
-                if (r.key() == null) {
+                if (r.key() == null || RolloutRecords.isRolloutKey(r.key())) {
                     return;
                 }
                 if (r.value() == null) {
