@@ -187,7 +187,7 @@ class DeploymentConsistencyTest {
         needs.put("preprocess-service", preprocess);
         final List<Need> inference = new ArrayList<>(topics("Read", Topics.ENCODED.name(), Topics.MODELS.name()));
         inference.addAll(topics("Write", Topics.LABELED.name(), Topics.LABELED_POSITIVE.name(),
-                Topics.LABELED_NEGATIVE.name(), Topics.DLQ.name()));
+                Topics.LABELED_NEGATIVE.name(), Topics.SHADOW.name(), Topics.DLQ.name()));
         inference.add(new Need("group", unprefixed(ids.get("inference group id")), "Read"));
         inference.add(new Need("transactionalId", unprefixed(ids.get("inference transactional id prefix")) + "x-0",
                 "Write"));
@@ -197,6 +197,10 @@ class DeploymentConsistencyTest {
         trainer.addAll(topics("Write", Topics.MODELS.name()));
         trainer.add(new Need("transactionalId", literalAfter("trainer/src/main/java/io/sentimentstreams/trainer/Publisher.java",
                 "TRANSACTIONAL_ID_CONFIG, Topics.PREFIX + ") + "imdb-en", "Write"));
+        // promote and rollback: one rollout record in a transaction named after the language.
+        trainer.add(new Need("transactionalId", literalAfter(
+                "trainer/src/main/java/io/sentimentstreams/trainer/RolloutPublisher.java",
+                "TRANSACTIONAL_ID_CONFIG, Topics.PREFIX + ") + "en", "Write"));
         needs.put("trainer", trainer);
         final List<Need> replay = new ArrayList<>(topics("Read", Topics.DLQ.name(), Topics.DLQ_REPLAYS.name()));
         replay.addAll(topics("Write", Topics.DLQ_REPLAYS.name(), Topics.INBOUND.name(), Topics.RAW.name(),

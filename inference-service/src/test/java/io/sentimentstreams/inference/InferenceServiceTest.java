@@ -198,6 +198,7 @@ class InferenceServiceTest {
         assertThat(metricValue(metrics, "sentiment_shadow_score_count", "role=\"live\"", "model=\"shadow-en@1\""))
                 .isEqualTo(n);
         assertThat(metricValue(metrics, "sentiment_inference_shadow_skipped_total", "reason=\"SHAPE\"")).isEqualTo(1);
+        dumpMetrics();
     }
 
     @Test
