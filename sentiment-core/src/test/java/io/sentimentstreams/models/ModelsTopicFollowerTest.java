@@ -130,6 +130,46 @@ class ModelsTopicFollowerTest {
     }
 
     @Test
+    void rolloutRecordsReachOnlyHandlersThatRouteAndBundlesCarryTheirRoleHeaders() throws Exception {
+        final MockConsumer<String, byte[]> c = consumer(true, 3, 0);
+        final ConsumerRecord<String, byte[]> canary = record(P0, 1, "a@2", "two", "d2");
+        canary.headers().add(new RecordHeader(io.sentimentstreams.rollout.RolloutRecords.ROLE_HEADER,
+                "canary".getBytes(StandardCharsets.UTF_8)));
+        canary.headers().add(new RecordHeader(io.sentimentstreams.rollout.RolloutRecords.PERCENT_HEADER,
+                "25".getBytes(StandardCharsets.UTF_8)));
+        c.schedulePollTask(() -> {
+            c.addRecord(record(P0, 0, "a@1", "one", "d1"));
+            c.addRecord(canary);
+            c.addRecord(record(P0, 2, "rollout:en", "{}", null));
+        });
+        consumers.add(c);
+        start(this::record);
+        await(() -> caughtUpCalls.get() == 1, "caught up");
+        assertThat(seen).as("a bundles-only reader never sees a rollout record")
+                .containsExactly("a@1|one|d1", "a@2|two|d2");
+        follower.close();
+
+        final List<ModelsTopicFollower.ModelsRecord> all = Collections.synchronizedList(new ArrayList<>());
+        final MockConsumer<String, byte[]> again = consumer(true, 3, 0);
+        again.schedulePollTask(() -> {
+            again.addRecord(record(P0, 0, "a@1", "one", "d1"));
+            again.addRecord(canary);
+            again.addRecord(record(P0, 2, "rollout:en", "{}", null));
+        });
+        final AtomicInteger done = new AtomicInteger();
+        final ModelsTopicFollower.Handler handler = all::add;
+        follower = new ModelsTopicFollower(() -> again, "test-rollout", Duration.ofMillis(10), handler,
+                done::incrementAndGet);
+        follower.start();
+        await(() -> done.get() == 1, "caught up with a routing handler");
+        assertThat(all).extracting(ModelsTopicFollower.ModelsRecord::key).containsExactly("a@1", "a@2", "rollout:en");
+        assertThat(all.get(1).roleHeader()).isEqualTo("canary");
+        assertThat(all.get(1).percentHeader()).isEqualTo("25");
+        assertThat(all.get(0).roleHeader()).isNull();
+        assertThat(all.get(2).rollout()).isTrue();
+    }
+
+    @Test
     void emptyTopicIsCaughtUpAtOnce() throws Exception {
         consumers.add(consumer(true, 0, 0));
         start(this::record);
