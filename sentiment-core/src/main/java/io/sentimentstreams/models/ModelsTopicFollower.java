@@ -79,13 +79,6 @@ public final class ModelsTopicFollower implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile boolean caughtUp;
-    /** What to call when a requested replay has read the topic to its end again; null when none is asked for. */
-    private volatile Runnable replayRequested;
-    /**
-     * A replay taken up and not finished yet (follower thread only): kept across a reconnect, whose fresh read from
-     * the beginning then counts as the replay, so a client error in the middle never loses the call.
-     */
-    private Runnable replayUnderway;
     private volatile Consumer<String, byte[]> consumer;
     private Thread thread;
 
@@ -174,16 +167,6 @@ public final class ModelsTopicFollower implements AutoCloseable {
         return caughtUp;
     }
 
-    /**
-     * Reads the topic from the beginning again after the record being handled, then calls {@code whenRead} (on
-     * the follower's thread) once the end offsets of that moment are reached; the caught-up call is not
-     * repeated. A handler calls it when a tombstone took away what it served and an older version it did not
-     * keep must be found again. A second request before the first is done restarts the replay and replaces the call.
-     */
-    public void replay(final Runnable whenRead) {
-        replayRequested = whenRead;
-    }
-
     /** Stops the thread and waits (bounded) for it to close its consumer. */
     @Override
     public void close() throws InterruptedException {
@@ -240,27 +223,11 @@ public final class ModelsTopicFollower implements AutoCloseable {
         final Map<TopicPartition, Long> end = c.endOffsets(partitions, METADATA_TIMEOUT);
         LOG.infof("reading %s from the beginning up to %s", Topics.MODELS.name(), end);
         markIfCaughtUp(c, end);
-        Map<TopicPartition, Long> replayEnd = replayUnderway == null ? null : end;
         while (running) {
             for (final ConsumerRecord<String, byte[]> r : c.poll(pollTimeout)) {
                 hand(r);
             }
             markIfCaughtUp(c, end);
-            final Runnable asked = replayRequested;
-            if (asked != null) {
-                replayRequested = null;
-                replayUnderway = asked;
-                replayEnd = null;
-                c.seekToBeginning(partitions);
-                replayEnd = c.endOffsets(partitions, METADATA_TIMEOUT);
-                LOG.infof("reading %s from the beginning again, up to %s", Topics.MODELS.name(), replayEnd);
-            }
-            if (replayUnderway != null && replayEnd != null && reached(c, replayEnd)) {
-                final Runnable done = replayUnderway;
-                replayUnderway = null;
-                replayEnd = null;
-                done.run();
-            }
         }
     }
 
