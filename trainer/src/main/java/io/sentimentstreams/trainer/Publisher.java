@@ -295,8 +295,9 @@ public final class Publisher {
     /**
      * Writes the tombstone for {@code ref} on the models topic (services stop using the version and delete it
      * once nothing uses it). Refused for a version the topic does not hold live, and, unless {@code force}, for
-     * the newest live version of its name (the one that serves, or the only one left): roll back by publishing or
-     * keeping an older version and retiring the newer one explicitly with force.
+     * the newest live version of its name (the one that serves, unless it is a shadow or canary candidate), the
+     * version a language's rollout serves as live, and the only one left: roll back with {@code ./sentiment
+     * rollback}, or retire the newer one explicitly with force.
      *
      * @return the tombstone as written (its offset)
      */
@@ -324,10 +325,17 @@ public final class Publisher {
                 throw new RetireRefusedException(key + " is the only live version of " + name + ": retiring it leaves"
                         + " its language without a model (--force retires it anyway)");
             }
-            if (!force && ref.version() == newest) {
-                throw new RetireRefusedException(key + " is the newest live version of " + name + ", the one that"
-                        + " serves; retiring it rolls back to " + name + "@" + live.stream().mapToInt(h -> versionOf(
-                        h.key(), name)).filter(v -> v != newest).max().orElse(0) + " (--force to do that)");
+            // What serves is the language's rollout: a newer shadow, canary or rolled-back version does not.
+            final java.util.Optional<io.sentimentstreams.rollout.Rollout> liveIn = RolloutPublisher.read(kafka)
+                    .values().stream().filter(r -> ref.equals(r.live())).findFirst();
+            if (!force && liveIn.isPresent()) {
+                final io.sentimentstreams.rollout.Rollout r = liveIn.get();
+                final String successor = r.previous() != null ? r.previous().toString() : name + "@" + live.stream()
+                        .mapToInt(h -> versionOf(h.key(), name)).filter(v -> v != ref.version()).max().orElse(0);
+                throw new RetireRefusedException(key + (ref.version() == newest ? " is the newest live version of "
+                        + name + ", the one that serves" : " is live for " + r.lang() + " (" + r + ")")
+                        + "; retiring it rolls back to " + successor + " (./sentiment rollback --lang " + r.lang()
+                        + " does that without dead letters; --force to retire it anyway)");
             }
             producer.beginTransaction();
             final java.util.concurrent.Future<RecordMetadata> sent = producer.send(

@@ -132,6 +132,18 @@ class PublishCommandTest {
         assertThat(rollout("rollback")).isEqualTo(RolloutCommand.REFUSED);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no previous live version of en");
         assertThat(recordsByKey("rollout:en")).as("canary, promote, rollback; refusals write nothing").containsEntry("rollout:en", 3);
+
+        // What serves is the rollout's live version, not the newest one.
+        out.reset();
+        err.reset();
+        final PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        final PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertThat(Main.run(new String[] {"models", "retire", "rollout-en@1", "--bootstrap", TestBroker.bootstrapServers()},
+                o, e)).isEqualTo(ModelsCommand.RETIRE_REFUSED);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("rollout-en@1 is live for en")
+                .contains("./sentiment rollback --lang en");
+        assertThat(Main.run(new String[] {"models", "retire", "rollout-en@2", "--bootstrap", TestBroker.bootstrapServers()},
+                o, e)).as(err.toString(StandardCharsets.UTF_8)).isZero();
     }
 
     @Test
