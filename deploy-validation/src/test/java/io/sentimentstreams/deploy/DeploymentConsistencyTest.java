@@ -196,7 +196,7 @@ class DeploymentConsistencyTest {
         needs.put("preprocess-service", preprocess);
         final List<Need> inference = new ArrayList<>(topics(prefix, "Read", Topics.ENCODED, Topics.MODELS));
         inference.addAll(topics(prefix, "Write", Topics.LABELED, Topics.LABELED_POSITIVE, Topics.LABELED_NEGATIVE,
-                Topics.DLQ));
+                Topics.SHADOW, Topics.DLQ));
         inference.add(new Need("group", prefix + unprefixed(ids.get("inference group id")), "Read"));
         inference.add(new Need("transactionalId", prefix + unprefixed(ids.get("inference transactional id prefix"))
                 + "x-0", "Write"));
@@ -207,6 +207,10 @@ class DeploymentConsistencyTest {
         trainer.add(new Need("transactionalId", prefix + literalAfter(
                 "trainer/src/main/java/io/sentimentstreams/trainer/Publisher.java",
                 "TRANSACTIONAL_ID_CONFIG, Topics.PREFIX + ") + "imdb-en", "Write"));
+        // promote and rollback: one rollout record in a transaction named after the language.
+        trainer.add(new Need("transactionalId", prefix + literalAfter(
+                "trainer/src/main/java/io/sentimentstreams/trainer/RolloutPublisher.java",
+                "TRANSACTIONAL_ID_CONFIG, Topics.PREFIX + ") + "en", "Write"));
         needs.put("trainer", trainer);
         final List<Need> replay = new ArrayList<>(topics(prefix, "Read", Topics.DLQ, Topics.DLQ_REPLAYS));
         replay.addAll(topics(prefix, "Write", Topics.DLQ_REPLAYS, Topics.INBOUND, Topics.RAW, Topics.ENCODED));

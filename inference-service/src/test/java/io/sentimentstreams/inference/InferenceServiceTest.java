@@ -138,6 +138,70 @@ class InferenceServiceTest {
     }
 
     @Test
+    void shadowEncodingsAreScoredByTheShadowVersionToReviewsShadowBesideTheLiveLabels() throws Exception {
+        final ModelBundle live = TestBundles.write(bundles, "shadow-en", 1, 21);
+        final ModelBundle shadow = TestBundles.write(bundles, "shadow-en", 2, 22);
+        publish(live.manifest().ref().toString(), TestBundles.archive(live), live.digest());
+        publish(shadow.manifest().ref().toString(), TestBundles.archive(shadow), shadow.digest());
+        awaitLoaded("shadow-en", 2);
+
+        final int n = 120;
+        final int[][] liveRows = TestBundles.rows(n, 7);
+        final int[][] shadowRows = TestBundles.rows(n, 8);
+        final List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            final String id = "shadow-" + i + "-" + UUID.randomUUID();
+            ids.add(id);
+            final EncodedReview e = encoded(id, "shadow-en", 1, liveRows[i]);
+            sendEncoded(new EncodedReview(e.schema(), e.id(), e.text(), e.lang(), e.source(), e.receivedAt(),
+                    e.attributes(), e.model(), e.modelVersion(), e.ids(), e.tokenCount(), e.oovCount(), e.encodedAt(),
+                    EncodedReview.ROUTE_LIVE, new EncodedReview.ShadowEncoding("shadow-en", 2, shadowRows[i], 5, 0)));
+        }
+        // A shadow encoding the shadow version cannot take: the review is labeled, only its shadow score is skipped.
+        final String misshapen = "shadow-misshapen-" + UUID.randomUUID();
+        final EncodedReview m = encoded(misshapen, "shadow-en", 1, liveRows[0]);
+        sendEncoded(new EncodedReview(m.schema(), m.id(), m.text(), m.lang(), m.source(), m.receivedAt(),
+                m.attributes(), m.model(), m.modelVersion(), m.ids(), m.tokenCount(), m.oovCount(), m.encodedAt(),
+                EncodedReview.ROUTE_LIVE, new EncodedReview.ShadowEncoding("shadow-en", 2, new int[] {1, 2}, 2, 0)));
+        producer.flush();
+
+        final List<String> all = new ArrayList<>(ids);
+        all.add(misshapen);
+        final Map<String, LabeledReview> labeled = readUntil(Topics.LABELED, all, n + 1);
+        final Map<String, io.sentimentstreams.contracts.ShadowResult> shadowed = readUntil(Topics.SHADOW, all, n);
+        assertThat(shadowed).doesNotContainKey(misshapen);
+        final float[] expectedLive;
+        final float[] expectedShadow;
+        try (LoadedModel a = Engines.load(live, EngineChoice.DL4J); LoadedModel b = Engines.load(shadow, EngineChoice.DL4J)) {
+            expectedLive = a.score(liveRows);
+            expectedShadow = b.score(shadowRows);
+        }
+        int agree = 0;
+        for (int i = 0; i < n; i++) {
+            final LabeledReview l = labeled.get(ids.get(i));
+            final io.sentimentstreams.contracts.ShadowResult r = shadowed.get(ids.get(i));
+            assertThat(l.modelVersion()).as("only the live result is labeled").isEqualTo(1);
+            assertThat(l.route()).isEqualTo(EncodedReview.ROUTE_LIVE);
+            assertThat(r.liveVersion()).isEqualTo(1);
+            assertThat(r.liveScore()).isEqualTo(l.score());
+            assertThat(r.shadowVersion()).isEqualTo(2);
+            assertThat(r.shadowScore()).isCloseTo(expectedShadow[i], org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(l.score()).isCloseTo(expectedLive[i], org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(r.agree()).isEqualTo(r.liveLabel() == r.shadowLabel());
+            agree += r.agree() ? 1 : 0;
+        }
+        final String metrics = RestAssured.get("/q/metrics").asString();
+        assertThat(metricValue(metrics, "sentiment_shadow_agreement_count", "shadow=\"shadow-en@2\"")).isEqualTo(n);
+        assertThat(metricValue(metrics, "sentiment_shadow_agreement_sum", "shadow=\"shadow-en@2\"")).isEqualTo(agree);
+        assertThat(metricValue(metrics, "sentiment_shadow_score_count", "role=\"shadow\"", "model=\"shadow-en@2\""))
+                .isEqualTo(n);
+        assertThat(metricValue(metrics, "sentiment_shadow_score_count", "role=\"live\"", "model=\"shadow-en@1\""))
+                .isEqualTo(n);
+        assertThat(metricValue(metrics, "sentiment_inference_shadow_skipped_total", "reason=\"SHAPE\"")).isEqualTo(1);
+        dumpMetrics();
+    }
+
+    @Test
     void recordForAVersionThatNeverArrivesGoesToTheDlqAfterTheWaitAndTheLoopContinues() throws Exception {
         final ModelBundle bundle = TestBundles.write(bundles, "wait-en", 1, 21);
         publish("wait-en@1", TestBundles.archive(bundle), bundle.digest());

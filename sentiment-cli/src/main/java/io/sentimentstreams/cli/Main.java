@@ -41,6 +41,10 @@ public final class Main {
                 "evaluate a bundle on a labeled corpus; prints one JSON line of metrics");
         register("publish", "io.sentimentstreams.cli.model.PublishCommand",
                 "publish a bundle to the sentiment.models topic");
+        register("promote", "io.sentimentstreams.cli.model.RolloutCommand",
+                "make a language's shadow or canary candidate live (promote --lang L --bootstrap HOST:PORT)");
+        register("rollback", "io.sentimentstreams.cli.model.RolloutCommand$Rollback",
+                "make a language's previous live version live again (rollback --lang L --bootstrap HOST:PORT)");
         register("models", "io.sentimentstreams.cli.model.ModelsCommand",
                 "list what the sentiment.models topic holds, or retire a version (models list|retire NAME@V --bootstrap HOST:PORT)");
         register("dlq", "io.sentimentstreams.cli.dlq.DlqCommand",

@@ -3,6 +3,7 @@ package io.sentimentstreams.models;
 import io.sentimentstreams.bundle.BundleArchive;
 import io.sentimentstreams.kafka.KafkaClientSettings;
 import io.sentimentstreams.kafka.KafkaClients;
+import io.sentimentstreams.rollout.RolloutRecords;
 import io.sentimentstreams.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,6 +46,24 @@ public final class ModelsTopicFollower implements AutoCloseable {
         void accept(String key, byte[] archive, String digestHeader, long offset);
     }
 
+    /**
+     * One record of the models topic with the headers a rollout reads: a bundle (or tombstone) under
+     * {@code name@version}, or a rollout record under {@code rollout:LANG} ({@link RolloutRecords}).
+     */
+    public record ModelsRecord(String key, byte[] value, String digestHeader, String roleHeader,
+                               String percentHeader, long offset) {
+
+        public boolean rollout() {
+            return RolloutRecords.isRolloutKey(key);
+        }
+    }
+
+    /** Receives every record of the models topic, rollout records included; same threading as {@link RecordHandler}. */
+    @FunctionalInterface
+    public interface Handler {
+        void accept(ModelsRecord r);
+    }
+
     /** Fetch sizes: one full bundle plus room for the batch framing. */
     static final int FETCH_BYTES = Topics.MODEL_MAX_BYTES + 1024 * 1024;
     private static final Logger LOG = Logger.getLogger(ModelsTopicFollower.class);
@@ -55,18 +74,11 @@ public final class ModelsTopicFollower implements AutoCloseable {
     private final Supplier<Consumer<String, byte[]>> consumers;
     private final String name;
     private final Duration pollTimeout;
-    private final RecordHandler onRecord;
+    private final Handler onRecord;
     private final Runnable onCaughtUp;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile boolean caughtUp;
-    /** What to call when a requested replay has read the topic to its end again; null when none is asked for. */
-    private volatile Runnable replayRequested;
-    /**
-     * A replay taken up and not finished yet (follower thread only): kept across a reconnect, whose fresh read from
-     * the beginning then counts as the replay, so a client error in the middle never loses the call.
-     */
-    private Runnable replayUnderway;
     private volatile Consumer<String, byte[]> consumer;
     private Thread thread;
 
@@ -78,17 +90,40 @@ public final class ModelsTopicFollower implements AutoCloseable {
      */
     public ModelsTopicFollower(final Map<String, Object> kafka, final String clientId, final Duration pollTimeout,
                                final RecordHandler onRecord, final Runnable onCaughtUp) {
+        this(kafka, clientId, pollTimeout, bundlesOnly(onRecord), onCaughtUp);
+    }
+
+    /** As the other constructor, handing on every record with its rollout headers, rollout records included. */
+    public ModelsTopicFollower(final Map<String, Object> kafka, final String clientId, final Duration pollTimeout,
+                               final Handler onRecord, final Runnable onCaughtUp) {
         this(kafkaConsumers(KafkaClientSettings.of(kafka), consumerConfig(kafka, clientId)), clientId, pollTimeout, onRecord, onCaughtUp);
     }
 
     /** With any consumer source (tests pass MockConsumers); a new consumer is asked for on every reconnect. */
     ModelsTopicFollower(final Supplier<Consumer<String, byte[]>> consumers, final String name,
                         final Duration pollTimeout, final RecordHandler onRecord, final Runnable onCaughtUp) {
+        this(consumers, name, pollTimeout, bundlesOnly(onRecord), onCaughtUp);
+    }
+
+    ModelsTopicFollower(final Supplier<Consumer<String, byte[]>> consumers, final String name,
+                        final Duration pollTimeout, final Handler onRecord, final Runnable onCaughtUp) {
         this.consumers = consumers;
         this.name = name;
         this.pollTimeout = pollTimeout;
         this.onRecord = onRecord;
         this.onCaughtUp = onCaughtUp;
+    }
+
+    /**
+     * A reader that serves what encoded each record and routes nothing: rollout records are not bundles and are
+     * skipped before any bundle check (which would refuse their key).
+     */
+    private static Handler bundlesOnly(final RecordHandler h) {
+        return r -> {
+            if (!r.rollout()) {
+                h.accept(r.key(), r.value(), r.digestHeader(), r.offset());
+            }
+        };
     }
 
     /** The consumer settings: the service's {@code kafka} minus group and serde keys, plus what following needs. */
@@ -130,16 +165,6 @@ public final class ModelsTopicFollower implements AutoCloseable {
     /** Whether the end offsets seen at start-up have been reached once. */
     public boolean caughtUp() {
         return caughtUp;
-    }
-
-    /**
-     * Reads the topic from the beginning again after the record being handled, then calls {@code whenRead} (on
-     * the follower's thread) once the end offsets of that moment are reached; the caught-up call is not
-     * repeated. A handler calls it when a tombstone took away what it served and an older version it did not
-     * keep must be found again. A second request before the first is done restarts the replay and replaces the call.
-     */
-    public void replay(final Runnable whenRead) {
-        replayRequested = whenRead;
     }
 
     /** Stops the thread and waits (bounded) for it to close its consumer. */
@@ -198,33 +223,18 @@ public final class ModelsTopicFollower implements AutoCloseable {
         final Map<TopicPartition, Long> end = c.endOffsets(partitions, METADATA_TIMEOUT);
         LOG.infof("reading %s from the beginning up to %s", Topics.MODELS.name(), end);
         markIfCaughtUp(c, end);
-        Map<TopicPartition, Long> replayEnd = replayUnderway == null ? null : end;
         while (running) {
             for (final ConsumerRecord<String, byte[]> r : c.poll(pollTimeout)) {
                 hand(r);
             }
             markIfCaughtUp(c, end);
-            final Runnable asked = replayRequested;
-            if (asked != null) {
-                replayRequested = null;
-                replayUnderway = asked;
-                replayEnd = null;
-                c.seekToBeginning(partitions);
-                replayEnd = c.endOffsets(partitions, METADATA_TIMEOUT);
-                LOG.infof("reading %s from the beginning again, up to %s", Topics.MODELS.name(), replayEnd);
-            }
-            if (replayUnderway != null && replayEnd != null && reached(c, replayEnd)) {
-                final Runnable done = replayUnderway;
-                replayUnderway = null;
-                replayEnd = null;
-                done.run();
-            }
         }
     }
 
     private void hand(final ConsumerRecord<String, byte[]> r) {
         try {
-            onRecord.accept(r.key(), r.value(), digestHeader(r), r.offset());
+            onRecord.accept(new ModelsRecord(r.key(), r.value(), header(r, BundleArchive.DIGEST_HEADER),
+                    header(r, RolloutRecords.ROLE_HEADER), header(r, RolloutRecords.PERCENT_HEADER), r.offset()));
         } catch (RuntimeException e) {
             // A handler bug must not replay the topic forever; the record is reported, the next one follows.
             LOG.errorf(e, "models record %s at %s-%s@%s not handled: %s", r.key(), r.topic(), r.partition(), r.offset(),
@@ -267,8 +277,8 @@ public final class ModelsTopicFollower implements AutoCloseable {
         return List.of();
     }
 
-    private static String digestHeader(final ConsumerRecord<String, byte[]> r) {
-        final Header h = r.headers().lastHeader(BundleArchive.DIGEST_HEADER);
+    private static String header(final ConsumerRecord<String, byte[]> r, final String name) {
+        final Header h = r.headers().lastHeader(name);
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 

@@ -4,6 +4,7 @@ import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.EncodedReview;
 import io.sentimentstreams.contracts.LabeledReview;
 import io.sentimentstreams.contracts.Review;
+import io.sentimentstreams.contracts.ShadowResult;
 import io.sentimentstreams.json.JsonSerde;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +39,16 @@ public final class Topics {
             review("reviews.labeled.positive", KEYS, new JsonSerde<>(LabeledReview.class));
     public static final Topic<String, LabeledReview> LABELED_NEGATIVE =
             review("reviews.labeled.negative", KEYS, new JsonSerde<>(LabeledReview.class));
+    /** Shadow scores beside the live ones (key: review id); written by inference in the labeled records' transaction. */
+    public static final Topic<String, ShadowResult> SHADOW =
+            review("reviews.shadow", KEYS, new JsonSerde<>(ShadowResult.class));
     public static final Topic<String, DeadLetter> DLQ =
             new Topic<>(PREFIX + "reviews.dlq", KEYS, new JsonSerde<>(DeadLetter.class), REVIEW_PARTITIONS,
                     Map.of("retention.ms", String.valueOf(30L * 24 * 3600 * 1000)));
-    /** Key {@code name@version}; value a zipped model bundle (see {@code io.sentimentstreams.bundle}). */
+    /**
+     * Key {@code name@version}, value a zipped model bundle (see {@code io.sentimentstreams.bundle}); or key
+     * {@code rollout:LANG}, value the language's rollout (see {@code io.sentimentstreams.rollout}).
+     */
     public static final Topic<String, byte[]> MODELS =
             new Topic<>(PREFIX + "sentiment.models", KEYS, Serdes.ByteArray(), 1,
                     Map.of("cleanup.policy", "compact",
@@ -58,7 +65,8 @@ public final class Topics {
                     Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
 
     public static final List<Topic<?, ?>> ALL =
-            List.of(INBOUND, RAW, ENCODED, LABELED, LABELED_POSITIVE, LABELED_NEGATIVE, DLQ, MODELS, DLQ_REPLAYS);
+            List.of(INBOUND, RAW, ENCODED, LABELED, LABELED_POSITIVE, LABELED_NEGATIVE, SHADOW, DLQ, MODELS,
+                    DLQ_REPLAYS);
 
     private Topics() {
     }

@@ -27,6 +27,8 @@ class ContractSchemasTest {
                         "imdb-en", 3, new int[] {0, 5, 1}, 2, 1, now)),
                 Arguments.of("labeled-review", new LabeledReview(1, "r1", "text", Lang.EN, Label.POSITIVE, 0.9,
                         "imdb-en", 3, now, now)),
+                Arguments.of("shadow-result", new ShadowResult(1, "r1", Lang.EN, "imdb-en", 3, 0.9, Label.POSITIVE,
+                        "imdb-en", 4, 0.2, Label.NEGATIVE, false, now)),
                 Arguments.of("dead-letter", DeadLetter.of(Stage.INGEST, Reason.BLANK_TEXT, "blank", "r1",
                         "{}".getBytes(), "reviews.inbound", 0, 7L)));
     }

@@ -130,6 +130,46 @@ class ModelsTopicFollowerTest {
     }
 
     @Test
+    void rolloutRecordsReachOnlyHandlersThatRouteAndBundlesCarryTheirRoleHeaders() throws Exception {
+        final MockConsumer<String, byte[]> c = consumer(true, 3, 0);
+        final ConsumerRecord<String, byte[]> canary = record(P0, 1, "a@2", "two", "d2");
+        canary.headers().add(new RecordHeader(io.sentimentstreams.rollout.RolloutRecords.ROLE_HEADER,
+                "canary".getBytes(StandardCharsets.UTF_8)));
+        canary.headers().add(new RecordHeader(io.sentimentstreams.rollout.RolloutRecords.PERCENT_HEADER,
+                "25".getBytes(StandardCharsets.UTF_8)));
+        c.schedulePollTask(() -> {
+            c.addRecord(record(P0, 0, "a@1", "one", "d1"));
+            c.addRecord(canary);
+            c.addRecord(record(P0, 2, "rollout:en", "{}", null));
+        });
+        consumers.add(c);
+        start(this::record);
+        await(() -> caughtUpCalls.get() == 1, "caught up");
+        assertThat(seen).as("a bundles-only reader never sees a rollout record")
+                .containsExactly("a@1|one|d1", "a@2|two|d2");
+        follower.close();
+
+        final List<ModelsTopicFollower.ModelsRecord> all = Collections.synchronizedList(new ArrayList<>());
+        final MockConsumer<String, byte[]> again = consumer(true, 3, 0);
+        again.schedulePollTask(() -> {
+            again.addRecord(record(P0, 0, "a@1", "one", "d1"));
+            again.addRecord(canary);
+            again.addRecord(record(P0, 2, "rollout:en", "{}", null));
+        });
+        final AtomicInteger done = new AtomicInteger();
+        final ModelsTopicFollower.Handler handler = all::add;
+        follower = new ModelsTopicFollower(() -> again, "test-rollout", Duration.ofMillis(10), handler,
+                done::incrementAndGet);
+        follower.start();
+        await(() -> done.get() == 1, "caught up with a routing handler");
+        assertThat(all).extracting(ModelsTopicFollower.ModelsRecord::key).containsExactly("a@1", "a@2", "rollout:en");
+        assertThat(all.get(1).roleHeader()).isEqualTo("canary");
+        assertThat(all.get(1).percentHeader()).isEqualTo("25");
+        assertThat(all.get(0).roleHeader()).isNull();
+        assertThat(all.get(2).rollout()).isTrue();
+    }
+
+    @Test
     void emptyTopicIsCaughtUpAtOnce() throws Exception {
         consumers.add(consumer(true, 0, 0));
         start(this::record);
@@ -186,69 +226,6 @@ class ModelsTopicFollowerTest {
         await(() -> caughtUpCalls.get() == 1, "caught up");
         assertThat(seen).containsExactly("a@1|one|d1");
         assertThat(handedOut).hasSize(1);
-    }
-
-    @Test
-    void replayReadsFromTheBeginningAgainWithoutASecondCaughtUpCall() throws Exception {
-        final MockConsumer<String, byte[]> c = consumer(true, 2, 0);
-        c.schedulePollTask(() -> {
-            c.addRecord(record(P0, 0, "a@1", "one", "d1"));
-            c.addRecord(record(P0, 1, "a@2", null, null));
-        });
-        consumers.add(c);
-        final List<Long> offsets = Collections.synchronizedList(new ArrayList<>());
-        final AtomicInteger replayed = new AtomicInteger();
-        start((key, value, digest, offset) -> {
-            record(key, value, digest, offset);
-            offsets.add(offset);
-            if (value == null && offsets.size() == 2) {
-                follower.replay(replayed::incrementAndGet);
-            }
-        });
-        await(() -> caughtUpCalls.get() == 1, "caught up");
-        await(() -> c.position(P0) == 0, "the seek back to the beginning");
-        assertThat(replayed).as("not read to the end again yet").hasValue(0);
-        // MockConsumer hands each added record out once: add both again, as the broker would serve them.
-        c.schedulePollTask(() -> {
-            c.addRecord(record(P0, 0, "a@1", "one", "d1"));
-            c.addRecord(record(P0, 1, "a@2", null, null));
-        });
-        await(() -> replayed.get() == 1, "the end of the replay");
-        assertThat(seen).containsExactly("a@1|one|d1", "a@2|null|null", "a@1|one|d1", "a@2|null|null");
-        assertThat(offsets).containsExactly(0L, 1L, 0L, 1L);
-        assertThat(caughtUpCalls).hasValue(1);
-        assertThat(handedOut).as("a replay is a seek, not a new consumer").hasSize(1);
-    }
-
-    @Test
-    void aReplayCutShortByAClientErrorEndsOnTheNewConsumersReadFromTheBeginning() throws Exception {
-        final MockConsumer<String, byte[]> first = consumer(true, 2, 0);
-        first.schedulePollTask(() -> {
-            first.addRecord(record(P0, 0, "a@1", "one", "d1"));
-            first.addRecord(record(P0, 1, "a@2", null, null));
-        });
-        final MockConsumer<String, byte[]> second = consumer(true, 2, 0);
-        second.schedulePollTask(() -> {
-            second.addRecord(record(P0, 0, "a@1", "one", "d1"));
-            second.addRecord(record(P0, 1, "a@2", null, null));
-        });
-        consumers.add(first);
-        consumers.add(second);
-        final AtomicInteger replayed = new AtomicInteger();
-        start((key, value, digest, offset) -> {
-            record(key, value, digest, offset);
-            if (value == null && seen.size() == 2) {
-                follower.replay(replayed::incrementAndGet);
-            }
-        });
-        await(() -> caughtUpCalls.get() == 1, "caught up");
-        await(() -> first.position(P0) == 0, "the seek back to the beginning");
-        // the broker goes away in the middle of the replay
-        first.schedulePollTask(() -> first.setPollException(new KafkaException("broker gone")));
-        await(() -> replayed.get() == 1, "the replay, finished by the second consumer's read");
-        assertThat(handedOut).as("a new consumer after the error").hasSize(2);
-        assertThat(seen).containsExactly("a@1|one|d1", "a@2|null|null", "a@1|one|d1", "a@2|null|null");
-        assertThat(caughtUpCalls).hasValue(1);
     }
 
     @Test

@@ -8,6 +8,8 @@ import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.kafka.KafkaClientSettings;
 import io.sentimentstreams.kafka.KafkaClients;
+import io.sentimentstreams.rollout.RolloutRecords;
+import io.sentimentstreams.rollout.RolloutRole;
 import io.sentimentstreams.topics.TopicAdmin;
 import io.sentimentstreams.topics.TopicScan;
 import io.sentimentstreams.topics.Topics;
@@ -60,6 +62,18 @@ public final class Publisher {
     private Publisher() {
     }
 
+    /** A bundle's rollout role as published: live (no role header) or a shadow or canary candidate. */
+    public record Role(RolloutRole role, int percent) {
+        public static final Role LIVE = new Role(RolloutRole.LIVE, 0);
+    }
+
+    /** As {@link #publish(Path, String, Integer, boolean)} in {@code role}; {@code next} takes the newest + 1. */
+    public static Published publish(final Path bundleDir, final KafkaClientSettings kafka, final Integer version,
+                                    final boolean next, final boolean createTopics, final Role role)
+            throws IOException, BundleException {
+        return publishAs(bundleDir, kafka, version, next, createTopics, role);
+    }
+
     /** Publishes under the bundle's own version, or {@code version} when given (re-stamping the bundle). */
     public static Published publish(final Path bundleDir, final String bootstrap, final Integer version,
                                     final boolean createTopics) throws IOException, BundleException {
@@ -83,6 +97,12 @@ public final class Publisher {
 
     private static Published publish(final Path bundleDir, final KafkaClientSettings kafka, final Integer version,
                                      final boolean next, final boolean createTopics)
+            throws IOException, BundleException {
+        return publishAs(bundleDir, kafka, version, next, createTopics, Role.LIVE);
+    }
+
+    private static Published publishAs(final Path bundleDir, final KafkaClientSettings kafka, final Integer version,
+                                       final boolean next, final boolean createTopics, final Role role)
             throws IOException, BundleException {
         final String bootstrap = kafka.bootstrap();
         final ModelBundle original = ModelBundle.load(bundleDir);
@@ -127,6 +147,14 @@ public final class Publisher {
             }
             final ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.MODELS.name(), key, archive);
             record.headers().add(BundleArchive.DIGEST_HEADER, bundle.digest().getBytes(StandardCharsets.UTF_8));
+            record.headers().add(RolloutRecords.LANG_HEADER,
+                    bundle.manifest().lang().wireName().getBytes(StandardCharsets.UTF_8));
+            if (role.role() != RolloutRole.LIVE) {
+                // No role header means live: the meaning of every bundle published before rollouts.
+                record.headers().add(RolloutRecords.ROLE_HEADER, role.role().wireName().getBytes(StandardCharsets.UTF_8));
+                record.headers().add(RolloutRecords.PERCENT_HEADER,
+                        Integer.toString(role.percent()).getBytes(StandardCharsets.UTF_8));
+            }
             producer.beginTransaction();
             final java.util.concurrent.Future<RecordMetadata> sent = producer.send(record);
             producer.commitTransaction();
@@ -231,7 +259,7 @@ public final class Publisher {
         final boolean exists;
         try {
             exists = TopicScan.readAll(kafka, p, Topics.MODELS.name(), TIMEOUT, r -> {
-                if (r.key() == null) {
+                if (r.key() == null || RolloutRecords.isRolloutKey(r.key())) {
                     return;
                 }
                 if (r.value() == null) {
@@ -267,8 +295,9 @@ public final class Publisher {
     /**
      * Writes the tombstone for {@code ref} on the models topic (services stop using the version and delete it
      * once nothing uses it). Refused for a version the topic does not hold live, and, unless {@code force}, for
-     * the newest live version of its name (the one that serves, or the only one left): roll back by publishing or
-     * keeping an older version and retiring the newer one explicitly with force.
+     * the newest live version of its name (the one that serves, unless it is a shadow or canary candidate), the
+     * version a language's rollout serves as live, and the only one left: roll back with {@code ./sentiment
+     * rollback}, or retire the newer one explicitly with force.
      *
      * @return the tombstone as written (its offset)
      */
@@ -296,10 +325,17 @@ public final class Publisher {
                 throw new RetireRefusedException(key + " is the only live version of " + name + ": retiring it leaves"
                         + " its language without a model (--force retires it anyway)");
             }
-            if (!force && ref.version() == newest) {
-                throw new RetireRefusedException(key + " is the newest live version of " + name + ", the one that"
-                        + " serves; retiring it rolls back to " + name + "@" + live.stream().mapToInt(h -> versionOf(
-                        h.key(), name)).filter(v -> v != newest).max().orElse(0) + " (--force to do that)");
+            // What serves is the language's rollout: a newer shadow, canary or rolled-back version does not.
+            final java.util.Optional<io.sentimentstreams.rollout.Rollout> liveIn = RolloutPublisher.read(kafka)
+                    .values().stream().filter(r -> ref.equals(r.live())).findFirst();
+            if (!force && liveIn.isPresent()) {
+                final io.sentimentstreams.rollout.Rollout r = liveIn.get();
+                final String successor = r.previous() != null ? r.previous().toString() : name + "@" + live.stream()
+                        .mapToInt(h -> versionOf(h.key(), name)).filter(v -> v != ref.version()).max().orElse(0);
+                throw new RetireRefusedException(key + (ref.version() == newest ? " is the newest live version of "
+                        + name + ", the one that serves" : " is live for " + r.lang() + " (" + r + ")")
+                        + "; retiring it rolls back to " + successor + " (./sentiment rollback --lang " + r.lang()
+                        + " does that without dead letters; --force to retire it anyway)");
             }
             producer.beginTransaction();
             final java.util.concurrent.Future<RecordMetadata> sent = producer.send(

@@ -26,9 +26,10 @@ import org.jboss.logging.Logger;
 
 /**
  * One consumed batch of {@code reviews.encoded} records in, the records to produce in its transaction
- * out: labeled reviews (to {@code reviews.labeled} and the per-label topic) and dead letters, in input
- * order. Records are grouped by the model version that encoded them and each group is scored with one
- * engine call; meters that count outcomes are deferred until the transaction commits.
+ * out: labeled reviews (to {@code reviews.labeled} and the per-label topic), shadow results (to
+ * {@code reviews.shadow}, by {@link ShadowScorer}) and dead letters, in input order. Records are grouped by the
+ * model version that encoded them and each group is scored with one engine call; meters that count outcomes are
+ * deferred until the transaction commits.
  */
 public final class BatchScorer {
 
@@ -37,6 +38,7 @@ public final class BatchScorer {
     private final ModelRegistry registry;
     private final long versionWaitNanos;
     private final InferenceMetrics metrics;
+    private final ShadowScorer shadows;
 
     /** Thrown when the worker is stopping while a batch waits for a model: the batch is not committed. */
     public static final class Abandoned extends Exception {
@@ -54,6 +56,7 @@ public final class BatchScorer {
         this.registry = registry;
         this.versionWaitNanos = versionWait.toNanos();
         this.metrics = metrics;
+        this.shadows = new ShadowScorer(registry, versionWaitNanos, metrics);
     }
 
     public Result score(final List<ConsumerRecord<String, byte[]>> batch, final BooleanSupplier stop)
@@ -63,6 +66,7 @@ public final class BatchScorer {
         final List<Runnable> onCommit = new ArrayList<>();
         final Map<ModelRef, List<Integer>> groups = new LinkedHashMap<>();
         final EncodedReview[] parsed = new EncodedReview[n];
+        final ShadowScorer.Live[] live = new ShadowScorer.Live[n];
         int dead = 0;
         for (int i = 0; i < n; i++) {
             out.add(List.of());
@@ -105,22 +109,33 @@ public final class BatchScorer {
             }
             final ServedModel model = lookup.model();
             try {
-                final int scored = scoreGroup(model, group.getValue(), batch, parsed, out, onCommit);
+                final int scored = scoreGroup(model, group.getValue(), batch, parsed, live, out, onCommit);
                 labeled += scored;
                 dead += group.getValue().size() - scored;
             } finally {
                 model.release();
             }
         }
+        final String[] keys = new String[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = batch.get(i).key() != null ? batch.get(i).key() : parsed[i] == null ? null : parsed[i].id();
+        }
+        final ProducerRecord<String, byte[]>[] shadowed = shadows.score(parsed, live, keys, onCommit, stop);
         final List<ProducerRecord<String, byte[]>> records = new ArrayList<>(n * 2);
-        out.forEach(records::addAll);
+        for (int i = 0; i < n; i++) {
+            records.addAll(out.get(i));
+            if (shadowed[i] != null) {
+                records.add(shadowed[i]);
+            }
+        }
         return new Result(records, onCommit, labeled, dead);
     }
 
     /** Validates shapes, scores the valid rows with one engine call, and fills {@code out}; returns labeled count. */
     private int scoreGroup(final ServedModel model, final List<Integer> idx,
                            final List<ConsumerRecord<String, byte[]>> batch, final EncodedReview[] parsed,
-                           final List<List<ProducerRecord<String, byte[]>>> out, final List<Runnable> onCommit) {
+                           final ShadowScorer.Live[] live, final List<List<ProducerRecord<String, byte[]>>> out,
+                           final List<Runnable> onCommit) {
         final List<Integer> valid = new ArrayList<>(idx.size());
         for (final int i : idx) {
             final String problem = shapeProblem(parsed[i].ids(), model);
@@ -171,6 +186,7 @@ public final class BatchScorer {
                 continue;
             }
             out.set(i, labeledRecords(batch.get(i), parsed[i], model, s, labeledAt, onCommit));
+            live[i] = new ShadowScorer.Live(model.ref(), s, Label.of(s, model.threshold()));
             labeled++;
         }
         return labeled;
@@ -182,7 +198,7 @@ public final class BatchScorer {
                                                                final List<Runnable> onCommit) {
         final Label label = Label.of(score, model.threshold());
         final LabeledReview labeled = new LabeledReview(LabeledReview.SCHEMA, e.id(), e.text(), e.lang(), label, score,
-                e.model(), e.modelVersion(), e.receivedAt(), labeledAt);
+                e.model(), e.modelVersion(), e.receivedAt(), labeledAt, e.routeOrLive());
         final String key = r.key() != null ? r.key() : e.id();
         final Topic<String, LabeledReview> perLabel =
                 label == Label.POSITIVE ? Topics.LABELED_POSITIVE : Topics.LABELED_NEGATIVE;

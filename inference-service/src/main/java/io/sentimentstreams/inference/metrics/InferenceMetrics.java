@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sentimentstreams.contracts.Label;
+import io.sentimentstreams.contracts.ModelRef;
 import io.sentimentstreams.contracts.Reason;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -91,6 +92,46 @@ public class InferenceMetrics {
                         .serviceLevelObjectives(SCORE_BUCKETS)
                         .register(registry))
                 .record(score);
+    }
+
+    /** Meter names the brief of shadow rollouts fixes across services: not under {@link #PREFIX}. */
+    public static final String SHADOW_AGREEMENT = "sentiment.shadow.agreement";
+    public static final String SHADOW_SCORE = "sentiment.shadow.score";
+
+    /**
+     * One review scored by the live model and the shadow: agreement recorded as 1 or 0 (so {@code _sum / _count}
+     * is the agreement rate), and both scores in the same buckets, tagged by role.
+     */
+    public void shadow(final String lang, final ModelRef live, final ModelRef shadow, final double liveScore,
+                       final double shadowScore, final boolean agree) {
+        final String pair = live + "\u0000" + shadow;
+        scores.computeIfAbsent("agreement\u0000" + pair,
+                k -> DistributionSummary.builder(SHADOW_AGREEMENT)
+                        .description("1 when the shadow's label equals the live label, else 0; mean = agreement rate")
+                        .tag("lang", lang)
+                        .tag("live", live.toString())
+                        .tag("shadow", shadow.toString())
+                        .register(registry))
+                .record(agree ? 1.0 : 0.0);
+        shadowScore("live", lang, live).record(liveScore);
+        shadowScore("shadow", lang, shadow).record(shadowScore);
+    }
+
+    private DistributionSummary shadowScore(final String role, final String lang, final ModelRef model) {
+        return scores.computeIfAbsent("shadow-score\u0000" + role + '\u0000' + model,
+                k -> DistributionSummary.builder(SHADOW_SCORE)
+                        .description("P(positive) of reviews scored in shadow mode, by role (live or shadow)")
+                        .tag("role", role)
+                        .tag("lang", lang)
+                        .tag("model", model.toString())
+                        .serviceLevelObjectives(SCORE_BUCKETS)
+                        .register(registry));
+    }
+
+    /** A shadow encoding not scored (its version unavailable, or a shape the version does not take), by reason. */
+    public void shadowSkipped(final String reason) {
+        counter("shadow.skipped", "Reviews whose shadow score was not produced (the live label was), by reason",
+                "reason", reason).increment();
     }
 
     public void endToEnd(final String model, final Duration latency) {

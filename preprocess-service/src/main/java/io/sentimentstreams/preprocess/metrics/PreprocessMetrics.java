@@ -31,6 +31,7 @@ public final class PreprocessMetrics {
     public static final String MODELS_LOADED = "sentiment.preprocess.models.loaded";
     public static final String MODELS_REFUSED = "sentiment.preprocess.models.refused";
     public static final String MODELS_RETIRED = "sentiment.preprocess.models.retired";
+    public static final String SHADOW_ERRORS = "sentiment.preprocess.shadow.errors";
 
     private static final double[] TOKEN_BUCKETS = {5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 20000};
     private static final double[] OOV_BUCKETS = {0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0};
@@ -91,6 +92,14 @@ public final class PreprocessMetrics {
                 .tag("lang", lang)
                 .tag("model", model.name())
                 .tag("version", String.valueOf(model.version()))
+                .register(registry).increment();
+    }
+
+    /** A review whose shadow encoding failed: it goes on with its live encoding and no shadow score. */
+    public void shadowPipelineError(final String model) {
+        Counter.builder(SHADOW_ERRORS)
+                .description("Reviews the shadow model's text pipeline failed on (scored by the live model only)")
+                .tag("model", model)
                 .register(registry).increment();
     }
 

@@ -39,10 +39,9 @@ public class ModelBeans {
                                  @Identifier("default-kafka-broker") final Map<String, Object> kafka) {
         // The service's whole kafka.* client configuration (TLS included), not only the bootstrap servers: on a
         // secured cluster a follower with bootstrap alone never reads the models topic.
-        final ModelsTopicFollower follower = new ModelsTopicFollower(kafka, CLIENT_ID,
-                config.models().pollTimeout(), registry::offer, registry::markCaughtUp);
-        registry.replayWith(follower::replay);
-        return follower;
+        final ModelsTopicFollower.Handler handler = registry::offer;
+        return new ModelsTopicFollower(kafka, CLIENT_ID, config.models().pollTimeout(), handler,
+                registry::markCaughtUp);
     }
 
     void start(@Observes final StartupEvent event, final ModelsTopicFollower follower) {

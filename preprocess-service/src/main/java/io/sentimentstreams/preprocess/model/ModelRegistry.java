@@ -7,9 +7,14 @@ import io.sentimentstreams.contracts.ModelRef;
 import io.sentimentstreams.models.Announcement;
 import io.sentimentstreams.models.BundleRefusedException;
 import io.sentimentstreams.models.BundleVerifier;
+import io.sentimentstreams.models.ModelsTopicFollower;
 import io.sentimentstreams.models.Refusal;
 import io.sentimentstreams.models.RefusalReason;
 import io.sentimentstreams.preprocess.metrics.PreprocessMetrics;
+import io.sentimentstreams.rollout.Rollout;
+import io.sentimentstreams.rollout.RolloutRecords;
+import io.sentimentstreams.rollout.RolloutRole;
+import io.sentimentstreams.rollout.Rollouts;
 import io.sentimentstreams.text.PipelineConfig;
 import io.sentimentstreams.text.TextPipeline;
 import io.sentimentstreams.vocab.Vocabulary;
@@ -28,21 +33,19 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * Records of {@code sentiment.models} in (key {@code name@version}, zipped bundle, announced digest), the
- * active model per language out. The shared {@link BundleVerifier} checks each record; what is preprocess's
- * own is which bundle becomes active (per language the newest published, except an older or equal version of
- * a model name already loaded) and turning its vocabulary and pipeline into an encoder. A bundle that fails
- * any check is refused with a log line and a metric, and the previous model keeps serving.
+ * Records of {@code sentiment.models} in (bundles with their rollout role, rollout records, tombstones), the
+ * {@link Routing} of every language out: the live model, and a shadow or canary candidate. The shared
+ * {@link BundleVerifier} checks each bundle and the shared {@link Rollouts} fold decides which version plays which
+ * role; what is preprocess's own is turning each bundle's vocabulary and pipeline into an encoder. A bundle that
+ * fails any check is refused with a log line and a metric, and what serves stays unchanged.
  *
- * <p>A tombstone retires its version. Retiring an older version changes nothing that serves (preprocess keeps
- * no bundle on disk once its vocabulary is read). Retiring the active version of a language stops encoding
- * with it at once (the language has no model, {@code NO_MODEL}, until the rebuild is done) and asks for a
- * replay of the topic: the language's bundles are read again, the retired ones skipped, and the one a fresh
- * start would choose becomes active when the replay has reached the end.
+ * <p>An encoder is kept for every version read and not retired (a vocabulary, not the network: preprocess keeps
+ * no bundle on disk), so a promote, a rollback or a retirement of the live version switches at once, with no
+ * re-read of the topic and no review without a model meanwhile. Retiring old versions frees their memory.
  *
- * <p>Each language has one {@link AtomicReference} to an immutable {@link ActiveModel}, so a stream thread
- * reads one version per record and a swap never mixes the vocabulary of one version with the stamp of
- * another. {@link #offer} is called from one thread (the models topic follower); readers never block.
+ * <p>Each language has one {@link AtomicReference} to an immutable {@link Routing}, so a stream thread reads one
+ * state per record and a swap never mixes the vocabulary of one version with the stamp of another. {@link #offer}
+ * is called from one thread (the models topic follower); readers never block.
  */
 public final class ModelRegistry {
 
@@ -50,20 +53,13 @@ public final class ModelRegistry {
 
     private final BundleVerifier verifier;
     private final PreprocessMetrics metrics;
-    private final Map<String, AtomicReference<ActiveModel>> active = new LinkedHashMap<>();
-    /** Highest version loaded per model name, so replays and older versions are skipped before unpacking. */
-    private final Map<String, Integer> highestLoaded = new HashMap<>();
+    private final Map<String, AtomicReference<Routing>> routing = new LinkedHashMap<>();
+    /** The encoder of every version read and not retired. */
+    private final Map<ModelRef, ActiveModel> encoders = new HashMap<>();
     /** Retired versions with the offset of their tombstone (a bundle record after it brings the version back). */
     private final Map<ModelRef, Long> retiredAt = new HashMap<>();
-    /** Language of every model name seen, so a rebuild knows which names to read again. */
-    private final Map<String, String> langOfName = new HashMap<>();
-    /** Languages being rebuilt by a replay, with the model a fresh start would choose so far (null: none yet). */
-    private final Map<String, ActiveModel> rebuilding = new HashMap<>();
+    private final Rollouts rollouts = new Rollouts();
     private final java.util.concurrent.atomic.AtomicLong unplacedOffsets = new java.util.concurrent.atomic.AtomicLong();
-    /** Asks the models topic follower for a replay, calling back when it is done. */
-    private java.util.function.Consumer<Runnable> replay = done -> {
-        throw new IllegalStateException("no models topic follower to replay");
-    };
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     /** Set once the first wait for the initial read timed out, so later records do not wait again. */
     private volatile boolean initialWaitOver;
@@ -72,30 +68,46 @@ public final class ModelRegistry {
         this.verifier = new BundleVerifier(cacheDir);
         this.metrics = metrics;
         for (final String lang : Lang.NAMES) {
-            active.put(lang, new AtomicReference<>());
+            routing.put(lang, new AtomicReference<>());
             metrics.activeVersionGauge(lang, this, r -> r.active(lang).map(m -> (double) m.ref().version())
                     .orElse(0.0));
         }
     }
 
-    /** The model serving {@code lang} right now, if any. */
+    /** The live model of {@code lang} right now, if any. */
     public Optional<ActiveModel> active(final String lang) {
-        final AtomicReference<ActiveModel> ref = active.get(lang);
+        return routing(lang).map(Routing::live);
+    }
+
+    /** The routing of {@code lang} right now (live model and candidate), if any model serves it. */
+    public Optional<Routing> routing(final String lang) {
+        final AtomicReference<Routing> ref = routing.get(lang);
         return ref == null ? Optional.empty() : Optional.ofNullable(ref.get());
     }
 
-    /** Language to active model, for health and the {@code /models} endpoint. */
+    /** Language to live model, for health and the {@code /models} endpoint. */
     public Map<String, ActiveModel> snapshot() {
         final Map<String, ActiveModel> out = new LinkedHashMap<>();
-        active.forEach((lang, ref) -> {
-            final ActiveModel m = ref.get();
-            if (m != null) {
-                out.put(lang, m);
+        routing.forEach((lang, ref) -> {
+            final Routing r = ref.get();
+            if (r != null && r.live() != null) {
+                out.put(lang, r.live());
             }
         });
         return out;
     }
 
+    /** Language to rollout (live, candidate, role, percent, previous), for the {@code /models} endpoint. */
+    public Map<String, Rollout> rollouts() {
+        final Map<String, Rollout> out = new LinkedHashMap<>();
+        routing.forEach((lang, ref) -> {
+            final Routing r = ref.get();
+            if (r != null) {
+                out.put(lang, r.rollout());
+            }
+        });
+        return out;
+    }
     /** Marks the first full read of the models topic as done, releasing records that wait for it. */
     public void markCaughtUp() {
         caughtUp.countDown();
@@ -127,9 +139,32 @@ public final class ModelRegistry {
         return done;
     }
 
-    /** Where a retirement of an active model asks for a replay of the models topic ({@code ModelsTopicFollower#replay}). */
-    public synchronized void replayWith(final java.util.function.Consumer<Runnable> replayer) {
-        this.replay = replayer;
+    /** Handles one record of the models topic as the follower hands it on (a rollout record or a bundle). */
+    public void offer(final ModelsTopicFollower.ModelsRecord r) {
+        if (r.rollout()) {
+            offerRollout(r.key(), r.value(), r.offset());
+            return;
+        }
+        offer(r.key(), r.value(), r.digestHeader(), r.offset(), r.roleHeader(), r.percentHeader());
+    }
+
+    /**
+     * A rollout record ({@code rollout:LANG}, written by promote, rollback or a change of the canary share): its
+     * state replaces the language's. A record that cannot be read is refused and changes nothing.
+     */
+    public synchronized LoadOutcome offerRollout(final String key, final byte[] value, final long offset) {
+        final Rollout r;
+        try {
+            r = RolloutRecords.decode(key, value);
+        } catch (IllegalArgumentException e) {
+            LOG.errorf("rollout record %s at offset %d refused: %s; routing unchanged: %s", key, offset,
+                    e.getMessage(), inService());
+            metrics.modelRefused("rollout", RefusalReason.BAD_KEY.name());
+            return LoadOutcome.refused(key, RefusalReason.BAD_KEY.name(), e.getMessage());
+        }
+        final Rollout applied = rollouts.record(r);
+        publish(applied);
+        return LoadOutcome.loaded(key, "rollout of " + applied);
     }
 
     /**
@@ -144,11 +179,17 @@ public final class ModelRegistry {
      * Verifies and activates one record of the models topic at {@code offset}. Never throws: every failure
      * becomes a {@link LoadOutcome.Status#REFUSED} outcome, logged and counted.
      */
+    public LoadOutcome offer(final String key, final byte[] archive, final String announcedDigest,
+                             final long offset) {
+        return offer(key, archive, announcedDigest, offset, null, null);
+    }
+
+    /** As {@link #offer(String, byte[], String, long)} for a bundle published with a rollout role (null: live). */
     public synchronized LoadOutcome offer(final String key, final byte[] archive, final String announcedDigest,
-                                          final long offset) {
+                                          final long offset, final String roleHeader, final String percentHeader) {
         final LoadOutcome outcome;
         try {
-            outcome = load(key, archive, announcedDigest, offset);
+            outcome = load(key, archive, announcedDigest, offset, roleHeader, percentHeader);
         } catch (BundleRefusedException e) {
             final Refusal r = e.refusal();
             LOG.errorf("model %s refused (%s): %s; models in service unchanged: %s", key, r.reason(), r.message(),
@@ -164,15 +205,24 @@ public final class ModelRegistry {
         return snapshot().values().stream().map(m -> m.lang() + "=" + m.ref()).toList();
     }
 
-    /** Makes {@code model} active for its language, bypassing bundle checks (tests of the stream only). */
+    /** Makes {@code model} live for its language, bypassing bundle checks (tests of the stream only). */
     public synchronized void install(final ActiveModel model) {
-        active.computeIfAbsent(model.lang(), l -> new AtomicReference<>()).set(model);
-        langOfName.put(model.ref().name(), model.lang());
-        highestLoaded.merge(model.ref().name(), model.ref().version(), Math::max);
+        install(model, RolloutRole.LIVE, 0);
     }
 
-    private LoadOutcome load(final String key, final byte[] archive, final String announcedDigest, final long offset)
-            throws BundleRefusedException {
+    /** Installs {@code model} in {@code role}, bypassing bundle checks (tests of the stream only). */
+    public synchronized void install(final ActiveModel model, final RolloutRole role, final int percent) {
+        encoders.put(model.ref(), model);
+        publish(rollouts.bundle(model.ref(), model.lang(), role, percent));
+    }
+
+    /** Replaces the rollout of a language as a rollout record would (tests of the stream only). */
+    public synchronized void install(final Rollout rollout) {
+        publish(rollouts.record(rollout));
+    }
+
+    private LoadOutcome load(final String key, final byte[] archive, final String announcedDigest, final long offset,
+                             final String roleHeader, final String percentHeader) throws BundleRefusedException {
         final Announcement announcement = verifier.announcement(key, archive, announcedDigest);
         final ModelRef keyRef = announcement.ref();
         if (announcement.tombstone()) {
@@ -185,14 +235,20 @@ public final class ModelRegistry {
         if (retired != null) {
             retiredAt.remove(keyRef);
         }
-        final Integer highest = highestLoaded.get(keyRef.name());
-        if (highest != null && keyRef.version() <= highest) {
-            return LoadOutcome.skipped(key, key + " skipped: " + ModelRef.format(keyRef.name(), highest)
-                    + " is already loaded");
+        if (encoders.containsKey(keyRef)) {
+            return LoadOutcome.skipped(key, key + " skipped: it is already loaded");
+        }
+        final RolloutRole role;
+        final int percent;
+        try {
+            role = RolloutRecords.role(roleHeader);
+            percent = RolloutRecords.percent(role, percentHeader);
+        } catch (IllegalArgumentException e) {
+            throw refused(announcement, RefusalReason.BAD_KEY, "rollout headers: " + e.getMessage());
         }
         final ModelBundle bundle = verifier.verify(announcement);
         try {
-            return activate(announcement, bundle);
+            return activate(announcement, bundle, role, percent);
         } catch (RuntimeException e) {
             throw refused(announcement, RefusalReason.BAD_BUNDLE, e.toString());
         } finally {
@@ -202,8 +258,8 @@ public final class ModelRegistry {
     }
 
     /** The part only preprocess has: the bundle's vocabulary and pipeline become the language's encoder. */
-    private LoadOutcome activate(final Announcement announcement, final ModelBundle bundle)
-            throws BundleRefusedException {
+    private LoadOutcome activate(final Announcement announcement, final ModelBundle bundle, final RolloutRole role,
+                                 final int percent) throws BundleRefusedException {
         final BundleManifest manifest = bundle.manifest();
         final PipelineConfig config = manifest.pipeline();
         final Vocabulary vocabulary;
@@ -222,68 +278,49 @@ public final class ModelRegistry {
         final String lang = manifest.lang().wireName();
         final ActiveModel model = new ActiveModel(manifest.ref(), lang, bundle.digest(), Instant.now(),
                 pipeline::encode);
-        langOfName.put(model.ref().name(), lang);
-        highestLoaded.merge(model.ref().name(), model.ref().version(), Math::max);
-        if (rebuilding.containsKey(lang)) {
-            final ActiveModel before = rebuilding.put(lang, model);
-            return LoadOutcome.loaded(announcement.key(), model.ref() + " read again for " + lang
-                    + (before == null ? "" : " (after " + before.ref() + ")") + "; active once the replay is done");
+        encoders.put(model.ref(), model);
+        final ModelRef liveBefore = rollouts.of(lang).live();
+        final Rollout after = rollouts.bundle(model.ref(), lang, role, percent);
+        publish(after);
+        if (model.ref().equals(after.live())) {
+            metrics.modelLoaded(lang, model.ref());
         }
-        final ActiveModel previous = active.get(lang).getAndSet(model);
-        metrics.modelLoaded(lang, model.ref());
-        return LoadOutcome.loaded(announcement.key(), model.ref() + " active for " + lang + " (vocabulary "
-                + vocabulary.size() + " words, tokenizer " + pipeline.config().tokenizer() + ", maxlen "
-                + pipeline.config().maxlen() + ", digest " + bundle.digest()
-                + (previous == null ? "" : ", replaces " + previous.ref()) + ")");
+        final String as = model.ref().equals(after.live()) ? " active for " : model.ref().equals(after.candidate())
+                ? " " + role.wireName() + " candidate for " : " read (not serving) for ";
+        return LoadOutcome.loaded(announcement.key(), model.ref() + as + lang + " (vocabulary " + vocabulary.size() + " words, tokenizer " + pipeline.config().tokenizer()
+                + ", maxlen " + pipeline.config().maxlen() + ", digest " + bundle.digest()
+                + (liveBefore == null || liveBefore.equals(after.live()) ? "" : ", replaces " + liveBefore)
+                + "); " + after);
     }
 
-    /** What a tombstone does here (see the class comment). */
+    /** A tombstone: the version's encoder goes and every rollout that used it moves on without it at once. */
     private LoadOutcome retire(final ModelRef ref, final long offset) {
         final Long before = retiredAt.get(ref);
         retiredAt.put(ref, before == null ? offset : Math.max(before, offset));
         if (before == null || offset > before) {
-            // A replay reads the same tombstone again: count each retirement once.
             metrics.modelRetired(ref.name());
         }
-        final String lang = langOfName.get(ref.name());
-        final AtomicReference<ActiveModel> slot = lang == null ? null : active.get(lang);
-        final ActiveModel current = slot == null ? null : slot.get();
-        if (lang != null && rebuilding.containsKey(lang)) {
-            final ActiveModel candidate = rebuilding.get(lang);
-            if (candidate != null && candidate.ref().equals(ref)) {
-                // Read again and then retired again later in the log: the replay goes on and chooses without it.
-                rebuilding.put(lang, null);
-            }
-            return LoadOutcome.retired(ref.toString(), ref + " retired (tombstone at offset " + offset + ")");
+        encoders.remove(ref);
+        final List<Rollout> changed = rollouts.retire(ref);
+        changed.forEach(this::publish);
+        if (changed.isEmpty()) {
+            return LoadOutcome.retired(ref.toString(), ref + " retired (tombstone at offset " + offset
+                    + "); it served no language, so nothing that serves changes");
         }
-        if (current == null || !current.ref().equals(ref)) {
-            return LoadOutcome.retired(ref.toString(), ref + " retired (tombstone at offset " + offset + "); "
-                    + (lang == null ? "not" : "not active, so nothing that serves") + " changes");
-        }
-        slot.set(null);
-        rebuilding.put(lang, null);
-        for (final Map.Entry<String, String> e : langOfName.entrySet()) {
-            if (e.getValue().equals(lang)) {
-                highestLoaded.remove(e.getKey());
-            }
-        }
-        replay.accept(() -> finishRebuild(lang));
-        return LoadOutcome.retired(ref.toString(), ref + " retired (tombstone at offset " + offset + "): it was active"
-                + " for " + lang + ", which has no model until the models topic is read again");
+        return LoadOutcome.retired(ref.toString(), ref + " retired (tombstone at offset " + offset + "); now "
+                + changed);
     }
 
-    /** The replay after a retirement is done: the model a fresh start would choose for {@code lang} becomes active. */
-    private synchronized void finishRebuild(final String lang) {
-        final ActiveModel chosen = rebuilding.remove(lang);
-        if (chosen == null) {
-            LOG.warnf("no live model for %s is left on the models topic: its reviews are dead-lettered NO_MODEL until"
-                    + " one is published", lang);
-            return;
+    /** Swaps the routing of the rollout's language to the encoders it names (a version not held has none). */
+    private void publish(final Rollout r) {
+        final ActiveModel live = r.live() == null ? null : encoders.get(r.live());
+        final ActiveModel candidate = r.candidate() == null ? null : encoders.get(r.candidate());
+        if (r.live() != null && live == null) {
+            LOG.warnf("live model %s of %s is not loaded here; its reviews are dead-lettered NO_MODEL", r.live(),
+                    r.lang());
         }
-        active.get(lang).set(chosen);
-        metrics.modelLoaded(lang, chosen.ref());
-        LOG.infof("model %s active for %s again after the retirement; active models: %s", chosen.ref(), lang,
-                inService());
+        routing.computeIfAbsent(r.lang(), l -> new AtomicReference<>())
+                .set(live == null && candidate == null ? null : new Routing(r, live, candidate));
     }
 
     private static BundleRefusedException refused(final Announcement a, final RefusalReason reason,

@@ -36,6 +36,17 @@ public class ModelsResource {
                     m.loadedAt()));
         }
         out.put("active", active);
+        final Map<String, Map<String, Object>> rollouts = new LinkedHashMap<>();
+        registry.rollouts().forEach((lang, r) -> {
+            final Map<String, Object> v = new LinkedHashMap<>();
+            v.put("live", r.live() == null ? null : r.live().toString());
+            v.put("candidate", r.candidate() == null ? null : r.candidate().toString());
+            v.put("role", r.role() == null ? null : r.role().wireName());
+            v.put("percent", r.percent());
+            v.put("previous", r.previous() == null ? null : r.previous().toString());
+            rollouts.put(lang, v);
+        });
+        out.put("rollouts", rollouts);
         return out;
     }
 }

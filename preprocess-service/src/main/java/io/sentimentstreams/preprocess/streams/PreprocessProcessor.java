@@ -10,6 +10,7 @@ import io.sentimentstreams.json.Json;
 import io.sentimentstreams.preprocess.metrics.PreprocessMetrics;
 import io.sentimentstreams.preprocess.model.ActiveModel;
 import io.sentimentstreams.preprocess.model.ModelRegistry;
+import io.sentimentstreams.preprocess.model.Routing;
 import io.sentimentstreams.text.Encoding;
 import io.sentimentstreams.text.LanguageDetector;
 import java.nio.ByteBuffer;
@@ -102,12 +103,13 @@ final class PreprocessProcessor implements Processor<byte[], byte[], String, Out
             }
         }
         final Lang lang = LanguageDetector.resolve(review.lang(), review.text());
-        final Optional<ActiveModel> active = activeModel(lang.wireName());
-        if (active.isEmpty()) {
+        final Optional<Routing> routing = routing(lang.wireName());
+        final Routing.Choice choice = routing.map(r -> r.choose(id)).orElse(null);
+        if (choice == null) {
             return dead(Reason.NO_MODEL, "no model is loaded for language '" + lang + "' (loaded: "
                     + models.snapshot().keySet() + ")", id, raw);
         }
-        final ActiveModel model = active.get();
+        final ActiveModel model = choice.model();
         final Encoding encoding;
         try {
             encoding = model.encoder().encode(review.text());
@@ -115,13 +117,14 @@ final class PreprocessProcessor implements Processor<byte[], byte[], String, Out
             // The text pipeline promises not to throw; if it does anyway, the record is kept, not the stream stopped.
             return dead(Reason.PIPELINE_ERROR, "text pipeline of " + model.ref() + " failed: " + e, id, raw);
         }
+        final EncodedReview.ShadowEncoding shadow = shadowEncoding(routing.get().shadow(), review.text());
         if (seen != null) {
             seen.put(id, fingerprint, record.timestamp());
         }
         metrics.encoded(lang.wireName(), model.ref(), encoding.tokenCount(), encoding.oovCount());
         return Outcome.of(new EncodedReview(EncodedReview.SCHEMA, id, review.text(), lang, review.source(),
                 review.receivedAt(), review.attributes(), model.ref().name(), model.ref().version(), encoding.ids(),
-                encoding.tokenCount(), encoding.oovCount(), Instant.now()));
+                encoding.tokenCount(), encoding.oovCount(), Instant.now(), choice.route(), shadow));
     }
 
     /** The raw bytes as a {@link Review}, or an exception whose message says what is wrong with them. */
@@ -148,7 +151,25 @@ final class PreprocessProcessor implements Processor<byte[], byte[], String, Out
         return review;
     }
 
-    private Optional<ActiveModel> activeModel(final String lang) {
+    /**
+     * The text encoded by the shadow's own vocabulary, or null when no shadow runs. A shadow whose pipeline fails
+     * costs the review its shadow score only, never its live label.
+     */
+    private EncodedReview.ShadowEncoding shadowEncoding(final ActiveModel shadow, final String text) {
+        if (shadow == null) {
+            return null;
+        }
+        try {
+            final Encoding e = shadow.encoder().encode(text);
+            return new EncodedReview.ShadowEncoding(shadow.ref().name(), shadow.ref().version(), e.ids(),
+                    e.tokenCount(), e.oovCount());
+        } catch (final RuntimeException | LinkageError | StackOverflowError e) {
+            metrics.shadowPipelineError(shadow.ref().name());
+            return null;
+        }
+    }
+
+    private Optional<Routing> routing(final String lang) {
         if (!models.isCaughtUp()) {
             try {
                 models.awaitInitialLoad(settings.initialLoadTimeout());
@@ -157,7 +178,7 @@ final class PreprocessProcessor implements Processor<byte[], byte[], String, Out
                 Thread.currentThread().interrupt();
             }
         }
-        return models.active(lang);
+        return models.routing(lang);
     }
 
     /**

@@ -6,6 +6,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sentimentstreams.bundle.BundleManifest;
 import io.sentimentstreams.bundle.ModelBundle;
 import io.sentimentstreams.preprocess.metrics.PreprocessMetrics;
+import io.sentimentstreams.rollout.Rollout;
+import io.sentimentstreams.rollout.RolloutRecords;
+import io.sentimentstreams.rollout.RolloutRole;
 import io.sentimentstreams.preprocess.testing.BundleFixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -158,14 +161,16 @@ class ModelRegistryTest {
     }
 
     @Test
-    void replayedOrOlderVersionsAreSkippedWithoutUnpacking() {
+    void replayedVersionsAreSkippedWithoutUnpackingAndOlderOnesAreReadButDoNotServe() {
         final BundleFixtures.Packed v2 = packed("imdb-en", 2, "en");
         offer(v2);
         assertThat(offer(v2).status()).isEqualTo(LoadOutcome.Status.SKIPPED);
-        // Garbage bytes: skipped on the key alone, never unpacked, so not refused either.
-        assertThat(registry.offer("imdb-en@1", new byte[] {1, 2, 3}, "x").status())
+        // Garbage bytes under a version held: skipped on the key alone, never unpacked, so not refused either.
+        assertThat(registry.offer("imdb-en@2", new byte[] {1, 2, 3}, "x").status())
                 .isEqualTo(LoadOutcome.Status.SKIPPED);
         assertThat(meters.find(PreprocessMetrics.MODELS_REFUSED).counters()).isEmpty();
+        assertThat(offer(packed("imdb-en", 1, "en")).status()).isEqualTo(LoadOutcome.Status.LOADED);
+        assertThat(activeRef("en")).isEqualTo("imdb-en@2");
     }
 
     @Test
@@ -178,22 +183,17 @@ class ModelRegistryTest {
     }
 
     @Test
-    void tombstoneOfAnOlderVersionKeepsTheActiveModelAndAsksForNoReplay() {
-        final java.util.List<Runnable> replays = new java.util.ArrayList<>();
-        registry.replayWith(replays::add);
+    void tombstoneOfAnOlderVersionKeepsTheActiveModel() {
         offer(packed("imdb-en", 1, "en"));
         offer(packed("imdb-en", 2, "en"));
         assertThat(registry.offer("imdb-en@1", null, null).status()).isEqualTo(LoadOutcome.Status.RETIRED);
         assertThat(activeRef("en")).isEqualTo("imdb-en@2");
-        assertThat(replays).isEmpty();
         assertThat(meters.find(PreprocessMetrics.MODELS_RETIRED).tag("model", "imdb-en").counter().count())
                 .isEqualTo(1.0);
     }
 
     @Test
-    void retiringTheActiveVersionStopsItAtOnceAndTheReplayActivatesTheNewestLiveOne() {
-        final java.util.List<Runnable> replays = new java.util.ArrayList<>();
-        registry.replayWith(replays::add);
+    void retiringTheActiveVersionSwitchesAtOnceToTheNewestLiveOne() {
         final BundleFixtures.Packed v1 = packed("imdb-en", 1, "en");
         final BundleFixtures.Packed v2 = packed("imdb-en", 2, "en");
         final BundleFixtures.Packed ko = packed("nsmc-ko", 1, "ko");
@@ -201,22 +201,12 @@ class ModelRegistryTest {
         registry.offer(v2.key(), v2.archive(), v2.digest(), 1);
         registry.offer(ko.key(), ko.archive(), ko.digest(), 2);
         assertThat(registry.offer("imdb-en@2", null, null, 3).status()).isEqualTo(LoadOutcome.Status.RETIRED);
-        assertThat(activeRef("en")).as("no new record is encoded with a retired version").isEqualTo("none");
+        assertThat(activeRef("en")).as("no new record is encoded with a retired version").isEqualTo("imdb-en@1");
         assertThat(activeRef("ko")).isEqualTo("nsmc-ko@1");
-        assertThat(replays).hasSize(1);
-
-        // The follower reads the topic again, as it holds it before compaction.
-        assertThat(registry.offer(v1.key(), v1.archive(), v1.digest(), 0).status()).isEqualTo(LoadOutcome.Status.LOADED);
-        assertThat(activeRef("en")).as("nothing changes before the replay is done").isEqualTo("none");
+        // A replay of the topic before compaction keeps the version retired.
         assertThat(registry.offer(v2.key(), v2.archive(), v2.digest(), 1).status())
                 .isEqualTo(LoadOutcome.Status.SKIPPED);
-        assertThat(registry.offer(ko.key(), ko.archive(), ko.digest(), 2).status())
-                .isEqualTo(LoadOutcome.Status.SKIPPED);
-        assertThat(registry.offer("imdb-en@2", null, null, 3).status()).isEqualTo(LoadOutcome.Status.RETIRED);
-        replays.get(0).run();
         assertThat(activeRef("en")).isEqualTo("imdb-en@1");
-        assertThat(replays).as("the replayed tombstone asks for no second replay").hasSize(1);
-
         // Published again after its tombstone, the version is live again.
         assertThat(registry.offer(v2.key(), v2.archive(), v2.digest(), 4).status()).isEqualTo(LoadOutcome.Status.LOADED);
         assertThat(activeRef("en")).isEqualTo("imdb-en@2");
@@ -224,12 +214,50 @@ class ModelRegistryTest {
 
     @Test
     void retiringTheOnlyVersionLeavesTheLanguageWithoutAModel() {
-        final java.util.List<Runnable> replays = new java.util.ArrayList<>();
-        registry.replayWith(replays::add);
         offer(packed("nsmc-ko", 1, "ko"));
         registry.offer("nsmc-ko@1", null, null);
-        replays.get(0).run();
         assertThat(activeRef("ko")).isEqualTo("none");
+    }
+
+    @Test
+    void aShadowOrCanaryBundleIsACandidateAndPromoteAndRollbackRecordsSwitchAtOnce() {
+        final BundleFixtures.Packed v1 = packed("imdb-en", 1, "en");
+        final BundleFixtures.Packed v2 = packed("imdb-en", 2, "en");
+        registry.offer(v1.key(), v1.archive(), v1.digest(), 0);
+        assertThat(registry.offer(v2.key(), v2.archive(), v2.digest(), 1, "shadow", null).status())
+                .isEqualTo(LoadOutcome.Status.LOADED);
+        assertThat(activeRef("en")).as("a shadow does not serve").isEqualTo("imdb-en@1");
+        assertThat(registry.routing("en").orElseThrow().shadow().ref()).hasToString("imdb-en@2");
+
+        final Rollout canary = registry.rollouts().get("en").withCandidate(v2ref(), RolloutRole.CANARY, 50);
+        registry.offerRollout(RolloutRecords.key("en"), RolloutRecords.encode(canary, "canary"), 2);
+        final Routing routing = registry.routing("en").orElseThrow();
+        assertThat(routing.shadow()).isNull();
+        assertThat(routing.choose("id-in-canary").model().ref()).isEqualTo(canary.answering("id-in-canary"));
+
+        registry.offerRollout(RolloutRecords.key("en"), RolloutRecords.encode(canary.promote(), "promote"), 3);
+        assertThat(activeRef("en")).isEqualTo("imdb-en@2");
+        registry.offerRollout(RolloutRecords.key("en"),
+                RolloutRecords.encode(canary.promote().rollback(), "rollback"), 4);
+        assertThat(activeRef("en")).isEqualTo("imdb-en@1");
+    }
+
+    @Test
+    void unreadableRolloutRecordsAndRoleHeadersAreRefusedAndChangeNothing() {
+        final BundleFixtures.Packed v1 = packed("imdb-en", 1, "en");
+        registry.offer(v1.key(), v1.archive(), v1.digest(), 0);
+        assertThat(registry.offerRollout("rollout:en", "{\"lang\":\"ko\"}".getBytes(), 1).reason())
+                .isEqualTo("BAD_KEY");
+        final BundleFixtures.Packed v2 = packed("imdb-en", 2, "en");
+        final LoadOutcome bad = registry.offer(v2.key(), v2.archive(), v2.digest(), 2, "canary", "200");
+        assertThat(bad.status()).isEqualTo(LoadOutcome.Status.REFUSED);
+        assertThat(bad.message()).contains("[0, 100]");
+        assertThat(activeRef("en")).isEqualTo("imdb-en@1");
+        assertThat(registry.routing("en").orElseThrow().candidate()).isNull();
+    }
+
+    private static io.sentimentstreams.contracts.ModelRef v2ref() {
+        return io.sentimentstreams.contracts.ModelRef.parse("imdb-en@2");
     }
 
     @Test

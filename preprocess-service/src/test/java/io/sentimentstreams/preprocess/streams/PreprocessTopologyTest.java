@@ -276,14 +276,64 @@ class PreprocessTopologyTest {
     }
 
     @Test
-    void olderVersionOfTheActiveModelIsSkipped() {
+    void olderVersionOfTheActiveModelIsReadButDoesNotServe() {
         start(false);
         publish("movies-en", 2, "en", List.of("great"));
         final BundleFixtures.Packed older = BundleFixtures.packed(tmp, "movies-en", 1, "en", List.of("movie"));
-        assertThat(registry.offer(older.key(), older.archive(), older.digest()).status())
-                .isEqualTo(LoadOutcome.Status.SKIPPED);
+        assertThat(registry.offer(older.key(), older.archive(), older.digest()).message())
+                .contains("movies-en@1 read (not serving) for en");
         raw.pipeInput("r-1", review("r-1", "great", null));
         assertThat(encoded.readValue().modelRef()).isEqualTo("movies-en@2");
+    }
+
+    private void publishAs(final String name, final int version, final List<String> words, final String role,
+                           final String percent) {
+        final BundleFixtures.Packed p = BundleFixtures.packed(tmp, name, version, "en", words);
+        assertThat(registry.offer(p.key(), p.archive(), p.digest(), version, role, percent).status())
+                .isEqualTo(LoadOutcome.Status.LOADED);
+    }
+
+    @Test
+    void aShadowGetsTheSameTextEncodedByItsOwnVocabularyBesideTheLiveEncoding() {
+        start(false);
+        publishAs("movies-en", 1, List.of("great"), null, null);
+        publishAs("movies-en", 2, List.of("movie", "great"), "shadow", null);
+        raw.pipeInput("r-1", review("r-1", "great", null));
+        final EncodedReview e = encoded.readValue();
+        assertThat(e.modelRef()).isEqualTo("movies-en@1");
+        assertThat(e.route()).isEqualTo(EncodedReview.ROUTE_LIVE);
+        assertThat(e.ids()).endsWith(2);
+        assertThat(e.shadow().modelRef()).isEqualTo("movies-en@2");
+        assertThat(e.shadow().ids()).as("the shadow's own id for 'great'").endsWith(3);
+    }
+
+    @Test
+    void aCanaryEncodesItsShareOfIdsWithItsOwnVocabularyAndARetriedIdGetsTheSameModel() {
+        start(false);
+        publishAs("movies-en", 1, List.of("great"), null, null);
+        publishAs("movies-en", 2, List.of("movie", "great"), "canary", "50");
+        final List<String> ids = java.util.stream.IntStream.range(0, 200).mapToObj(i -> "c-" + i).toList();
+        for (final String id : ids) {
+            raw.pipeInput(id, review(id, "great", null));
+        }
+        for (final String id : ids) {
+            raw.pipeInput(id, review(id, "great", null));
+        }
+        final List<EncodedReview> out = encoded.readValuesToList();
+        assertThat(out).hasSize(400);
+        final Map<String, Integer> versionOf = new java.util.HashMap<>();
+        int canary = 0;
+        for (final EncodedReview e : out) {
+            final boolean inCanary = io.sentimentstreams.rollout.CanaryBucket.inCanary(e.id(), 50);
+            assertThat(e.modelVersion()).isEqualTo(inCanary ? 2 : 1);
+            assertThat(e.route()).isEqualTo(inCanary ? EncodedReview.ROUTE_CANARY : EncodedReview.ROUTE_LIVE);
+            assertThat(e.ids()).as("ids from the vocabulary of the version stamped").endsWith(inCanary ? 3 : 2);
+            assertThat(e.shadow()).isNull();
+            final Integer before = versionOf.put(e.id(), e.modelVersion());
+            assertThat(before == null || before == e.modelVersion()).as("id %s sticks to its model", e.id()).isTrue();
+            canary += inCanary ? 1 : 0;
+        }
+        assertThat(canary).isBetween(140, 260);
     }
 
     @Test

@@ -27,8 +27,9 @@ public final class ModelsCommand implements Command {
     private static final String USAGE_TEXT = "usage: ./sentiment models list --bootstrap HOST:PORT [--output text|jsonl]\n"
             + "       ./sentiment models retire NAME@VERSION --bootstrap HOST:PORT [--force]\n"
             + "  retire writes the version's tombstone: services stop using it and delete it once nothing does;\n"
-            + "  the newest (serving) or only live version of a name is refused (exit " + RETIRE_REFUSED
-            + ") unless --force";
+            + "  the version a language's rollout serves as live, or the only live version of a name, is refused"
+            + " (exit " + RETIRE_REFUSED + ") unless --force; ./sentiment rollback --lang L goes back without"
+            + " dead letters";
 
     @Override
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)

@@ -173,15 +173,28 @@ public final class ResultCollector implements AutoCloseable {
      * {@code keyPrefix}, read with {@code read_committed} until the topic has been quiet for 3 seconds.
      */
     public static Map<String, Integer> encodedVersions(final String bootstrap, final String keyPrefix) {
+        final Map<String, Integer> versions = new java.util.HashMap<>();
+        records(bootstrap, Topics.ENCODED, keyPrefix).forEach((id, all) ->
+                versions.put(id, all.get(all.size() - 1).modelVersion()));
+        return versions;
+    }
+
+    /**
+     * Every record of {@code topic} whose key starts with {@code keyPrefix}, by key in topic order, read from the
+     * beginning with {@code read_committed} until the topic has been quiet for 3 seconds (at most 2 minutes).
+     */
+    public static <V> Map<String, List<V>> records(final String bootstrap,
+                                                   final io.sentimentstreams.topics.Topic<String, V> topic,
+                                                   final String keyPrefix) {
         final Properties props = new Properties();
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "sentiment-encoded-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "sentiment-topic-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        final Map<String, Integer> versions = new java.util.HashMap<>();
+        final Map<String, List<V>> out = new java.util.HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(
                 KafkaClientSettings.forBootstrap(bootstrap), props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.ENCODED.name()));
+            consumer.subscribe(List.of(topic.name()));
             int idle = 0;
             final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
             while (idle < 6 && System.nanoTime() < deadline) {
@@ -189,13 +202,13 @@ public final class ResultCollector implements AutoCloseable {
                 idle = records.isEmpty() ? idle + 1 : 0;
                 for (final ConsumerRecord<String, byte[]> r : records) {
                     if (r.key() != null && r.key().startsWith(keyPrefix)) {
-                        versions.put(r.key(), Json.read(r.value(),
-                                io.sentimentstreams.contracts.EncodedReview.class).modelVersion());
+                        out.computeIfAbsent(r.key(), k -> new ArrayList<>())
+                                .add(topic.valueSerde().deserializer().deserialize(topic.name(), r.value()));
                     }
                 }
             }
         }
-        return versions;
+        return out;
     }
 
     @Override

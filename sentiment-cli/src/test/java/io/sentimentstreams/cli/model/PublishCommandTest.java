@@ -102,6 +102,84 @@ class PublishCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--version must be at least 1, or next");
     }
 
+    @Test
+    void rolesPromoteAndRollbackAreOneRolloutRecordEachAndRefusedWhenTheyDoNotApply() throws Exception {
+        final Path bundle = renamed(SHIPPED, tmp.resolve("rollout-en"), "rollout-en");
+        assertThat(publish(bundle.toString(), "--version", "1")).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(publish(bundle.toString(), "--version", "2", "--role", "shadow")).isZero();
+        assertThat(printed().get("role").asText()).isEqualTo("shadow");
+        final io.sentimentstreams.kafka.KafkaClientSettings kafka =
+                io.sentimentstreams.kafka.KafkaClientSettings.forBootstrap(TestBroker.bootstrapServers());
+        io.sentimentstreams.rollout.Rollout en = io.sentimentstreams.trainer.RolloutPublisher.read(kafka).get("en");
+        assertThat(en.live()).hasToString("rollout-en@1");
+        assertThat(en.shadow()).hasToString("rollout-en@2");
+
+        // Held already: the role changes by one rollout record, the bundle is not sent again.
+        final Map<String, Integer> before = recordsByKey("rollout-en@");
+        assertThat(publish(bundle.toString(), "--version", "2", "--role", "canary", "--percent", "30")).isZero();
+        assertThat(printed().path("after").path("role").asText()).isEqualTo("canary");
+        assertThat(printed().path("after").path("percent").asInt()).isEqualTo(30);
+        assertThat(recordsByKey("rollout-en@")).isEqualTo(before);
+
+        assertThat(rollout("promote")).isZero();
+        assertThat(printed().path("after").path("live").asText()).isEqualTo("rollout-en@2");
+        assertThat(printed().path("after").path("previous").asText()).isEqualTo("rollout-en@1");
+        assertThat(rollout("promote")).isEqualTo(RolloutCommand.REFUSED);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no shadow or canary candidate for en");
+        assertThat(rollout("rollback")).isZero();
+        en = io.sentimentstreams.trainer.RolloutPublisher.read(kafka).get("en");
+        assertThat(en.live()).hasToString("rollout-en@1");
+        assertThat(rollout("rollback")).isEqualTo(RolloutCommand.REFUSED);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no previous live version of en");
+        assertThat(recordsByKey("rollout:en")).as("canary, promote, rollback; refusals write nothing").containsEntry("rollout:en", 3);
+
+        // What serves is the rollout's live version, not the newest one.
+        out.reset();
+        err.reset();
+        final PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        final PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertThat(Main.run(new String[] {"models", "retire", "rollout-en@1", "--bootstrap", TestBroker.bootstrapServers()},
+                o, e)).isEqualTo(ModelsCommand.RETIRE_REFUSED);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("rollout-en@1 is live for en")
+                .contains("./sentiment rollback --lang en");
+        assertThat(Main.run(new String[] {"models", "retire", "rollout-en@2", "--bootstrap", TestBroker.bootstrapServers()},
+                o, e)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    }
+
+    @Test
+    void rolesAreCheckedBeforeAnythingIsSent() {
+        assertThat(publish("--model", SHIPPED.toString(), "--role", "canary")).isEqualTo(io.sentimentstreams.cli.Command.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--role canary needs --percent P");
+        assertThat(publish("--model", SHIPPED.toString(), "--role", "shadow", "--percent", "5"))
+                .isEqualTo(io.sentimentstreams.cli.Command.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--percent goes with --role canary only");
+        assertThat(publish("--model", SHIPPED.toString(), "--role", "canary", "--percent", "101"))
+                .isEqualTo(io.sentimentstreams.cli.Command.USAGE);
+        assertThat(publish("--model", SHIPPED.toString(), "--role", "blue")).isEqualTo(io.sentimentstreams.cli.Command.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown role 'blue'");
+    }
+
+    private int rollout(final String command) {
+        out.reset();
+        err.reset();
+        return Main.run(new String[] {command, "--lang", "en", "--bootstrap", TestBroker.bootstrapServers()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    /** The bundle under another model name (bundle.json only changes, so it is another bundle). */
+    private static Path renamed(final Path bundle, final Path dir, final String name) throws IOException {
+        Files.createDirectories(dir);
+        try (Stream<Path> files = Files.list(bundle)) {
+            for (final Path f : files.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        final ObjectNode manifest = (ObjectNode) Json.MAPPER.readTree(dir.resolve("bundle.json").toFile());
+        manifest.put("name", name);
+        Files.write(dir.resolve("bundle.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+        return dir;
+    }
+
     /** The bundle's files with bundle.json's createdAt changed: a different bundle under the same version. */
     private static Path copyWithAnotherCreatedAt(final Path bundle, final Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -117,6 +195,10 @@ class PublishCommandTest {
     }
 
     private static Map<String, Integer> recordsByKey() {
+        return recordsByKey("imdb-en@");
+    }
+
+    private static Map<String, Integer> recordsByKey(final String prefix) {
         final Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers());
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_BYTES);
@@ -131,7 +213,7 @@ class PublishCommandTest {
             while (c.position(tp) < end) {
                 // Other tests of this JVM share the broker: count this test's model only.
                 c.poll(Duration.ofMillis(500)).forEach(r -> {
-                    if (r.key().startsWith("imdb-en@")) {
+                    if (r.key().startsWith(prefix)) {
                         counts.merge(r.key(), 1, Integer::sum);
                     }
                 });

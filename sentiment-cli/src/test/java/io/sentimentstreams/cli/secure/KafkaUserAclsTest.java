@@ -44,6 +44,13 @@ class KafkaUserAclsTest {
         assertThat(inference).anyMatch(b -> b.pattern().resourceType() == ResourceType.TOPIC
                 && b.pattern().name().equals("reviews.labeled") && b.pattern().patternType() == PatternType.PREFIXED
                 && b.entry().operation() == AclOperation.WRITE);
+        assertThat(inference).as("shadow results are written in the labeled records' transaction")
+                .anyMatch(b -> b.pattern().resourceType() == ResourceType.TOPIC
+                        && b.pattern().name().equals("reviews.shadow") && b.entry().operation() == AclOperation.WRITE);
+        assertThat(users.get("trainer").bindings()).as("promote and rollback write in their own transaction")
+                .anyMatch(b -> b.pattern().resourceType() == ResourceType.TRANSACTIONAL_ID
+                        && b.pattern().name().equals("sentiment-rollout-") && b.pattern().patternType() == PatternType.PREFIXED
+                        && b.entry().operation() == AclOperation.WRITE);
         assertThat(inference).noneMatch(b -> b.pattern().name().equals("sentiment.models")
                 && b.entry().operation() == AclOperation.WRITE);
         assertThat(users.get("ingest-service").bindings()).anyMatch(b -> b.pattern().resourceType()
