@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.header.Header;
@@ -106,9 +105,6 @@ public final class StageTimes {
     }
 
     public static final String CHANNEL_HEADER = "sentiment.channel";
-    /** Every header this class reads or writes. */
-    public static final List<String> HEADERS = List.of(Point.RECEIVED.header, Point.RAW.header,
-            Point.ENCODED.header, Point.LABELED.header, CHANNEL_HEADER);
 
     private static final StageTimes NONE = new StageTimes(new Instant[Point.values().length], null);
 
