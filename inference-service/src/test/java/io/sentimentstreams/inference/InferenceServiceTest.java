@@ -17,6 +17,7 @@ import io.sentimentstreams.contracts.LabeledReview;
 import io.sentimentstreams.contracts.Reason;
 import io.sentimentstreams.contracts.Stage;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.kafka.StageTimes;
 import io.sentimentstreams.model.EngineChoice;
 import io.sentimentstreams.model.Engines;
 import io.sentimentstreams.model.LoadedModel;
@@ -371,7 +372,108 @@ class InferenceServiceTest {
         assertThat(readUntil(Topics.LABELED, List.of(inFlight), 0)).doesNotContainKey(inFlight);
     }
 
+    @Test
+    void labeledRecordsAndDeadLettersCarryTheStageTimesAndEachHopIsTimed() throws Exception {
+        final ModelBundle bundle = TestBundles.write(bundles, "hops-en", 1, 61);
+        publish("hops-en@1", TestBundles.archive(bundle), bundle.digest());
+        awaitLoaded("hops-en", 1);
+        final String tag = UUID.randomUUID().toString();
+        final String ok = "hops-ok-" + tag;
+        final String skewed = "hops-skewed-" + tag;
+        final String dead = "hops-dead-" + tag;
+        final Instant t0 = Instant.now().minusMillis(500);
+        final StageTimes okTimes = StageTimes.received(StageTimes.Channel.INBOUND, t0)
+                .at(StageTimes.Point.RAW, t0.plusMillis(5)).at(StageTimes.Point.ENCODED, t0.plusMillis(105));
+        // preprocess-service's clock behind ingest's: encoded "before" raw
+        final StageTimes skewedTimes = StageTimes.received(StageTimes.Channel.INBOUND, t0)
+                .at(StageTimes.Point.RAW, t0.plusMillis(5)).at(StageTimes.Point.ENCODED, t0.plusMillis(2));
+        sendEncoded(encoded(ok, "hops-en", 1, TestBundles.rows(1, 6)[0], okTimes), okTimes);
+        sendEncoded(encoded(skewed, "hops-en", 1, TestBundles.rows(1, 7)[0], skewedTimes), skewedTimes);
+        sendEncoded(encoded(dead, "hops-en", 1, new int[] {3, 4}, okTimes), okTimes);
+        producer.flush();
+
+        for (final Topic<String, LabeledReview> topic : List.of(Topics.LABELED, Topics.LABELED_POSITIVE,
+                Topics.LABELED_NEGATIVE)) {
+            for (final ConsumerRecord<String, byte[]> r : records(topic.name(), ok)) {
+                final LabeledReview labeled = Json.read(r.value(), LabeledReview.class);
+                assertThat(StageTimes.read(r.headers()))
+                        .isEqualTo(okTimes.at(StageTimes.Point.LABELED, labeled.labeledAt()));
+            }
+        }
+        assertThat(records(Topics.LABELED.name(), ok)).hasSize(1);
+        final List<ConsumerRecord<String, byte[]>> letters = records(Topics.DLQ.name(), dead);
+        assertThat(letters).hasSize(1);
+        assertThat(StageTimes.read(letters.get(0).headers())).isEqualTo(okTimes);
+        readUntil(Topics.LABELED, List.of(skewed), 1);
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            final String metrics = RestAssured.get("/q/metrics").asString();
+            final String[] inbound = {"model=\"hops-en\"", "channel=\"inbound\""};
+            assertThat(metricValue(metrics, "sentiment_inference_hop_seconds_count", with(inbound,
+                    "hop=\"ingest_to_raw\""))).isEqualTo(2);
+            assertThat(metricValue(metrics, "sentiment_inference_hop_seconds_sum", with(inbound,
+                    "hop=\"ingest_to_raw\""))).isCloseTo(0.010, org.assertj.core.data.Offset.offset(1e-9));
+            // the skewed hop counts as zero and is counted as negative
+            assertThat(metricValue(metrics, "sentiment_inference_hop_seconds_sum", with(inbound,
+                    "hop=\"raw_to_encoded\""))).isCloseTo(0.100, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(metricValue(metrics, "sentiment_inference_hop_negative_total", "hop=\"raw_to_encoded\""))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(metricValue(metrics, "sentiment_inference_hop_seconds_count", with(inbound,
+                    "hop=\"encoded_to_labeled\""))).isEqualTo(2);
+            assertThat(metrics).contains("sentiment_inference_hop_seconds_bucket{channel=\"inbound\","
+                    + "hop=\"encoded_to_labeled\",model=\"hops-en\",le=\"0.001\"}");
+        });
+        // the hop meters exist only once a review carried stage times: deploy-validation checks the dashboard against this
+        Files.writeString(Path.of("target/metrics-scrape-stage-hops.txt"), RestAssured.get("/q/metrics").asString());
+    }
+
     // ---- helpers ----
+
+    private static String[] with(final String[] fragments, final String more) {
+        final String[] all = java.util.Arrays.copyOf(fragments, fragments.length + 1);
+        all[fragments.length] = more;
+        return all;
+    }
+
+    private static EncodedReview encoded(final String id, final String model, final int version, final int[] ids,
+                                         final StageTimes times) {
+        return new EncodedReview(EncodedReview.SCHEMA, id, "text of " + id, Lang.EN, "test",
+                times.time(StageTimes.Point.RECEIVED), Map.of(), model, version, ids, ids.length, 0,
+                times.time(StageTimes.Point.ENCODED));
+    }
+
+    private static void sendEncoded(final EncodedReview e, final StageTimes times) {
+        producer.send(new ProducerRecord<>(Topics.ENCODED.name(), null, e.id(),
+                Topics.ENCODED.valueSerde().serializer().serialize(Topics.ENCODED.name(), e), times.toHeaders()));
+    }
+
+    /** Every committed record of {@code topic} keyed {@code key}, read from the beginning until one shows up. */
+    private static List<ConsumerRecord<String, byte[]>> records(final String topic, final String key) {
+        final Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (found.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (key.equals(r.key())) {
+                        found.add(r);
+                    }
+                });
+            }
+            consumer.poll(Duration.ofMillis(500)).forEach(r -> {
+                if (key.equals(r.key())) {
+                    found.add(r);
+                }
+            });
+        }
+        return found;
+    }
 
     private static EncodedReview encoded(final String id, final String model, final int version, final int[] ids) {
         int tokens = 0;

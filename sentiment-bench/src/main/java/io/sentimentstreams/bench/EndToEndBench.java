@@ -11,6 +11,7 @@ import io.sentimentstreams.cli.run.Launcher;
 import io.sentimentstreams.cli.run.ResultCollector;
 import io.sentimentstreams.cli.run.RunDirs;
 import io.sentimentstreams.cli.run.Stack;
+import io.sentimentstreams.cli.run.StageLatencies;
 import io.sentimentstreams.contracts.LabeledReview;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.kafka.KafkaClientSettings;
@@ -46,9 +47,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * with Kafka's own producer/consumer perf tools moving the same payloads through one topic. In the same run
  * it measures what a review cannot cost less than (Kafka's relay, the served model's text pipeline and
  * scoring), the efficiency that leaves for each channel, and the served model's accuracy on the labeled
- * results.
+ * results. Each step also reports its per-stage latencies ({@code stages}: the hop histograms of
+ * inference-service's {@code /q/metrics}, scraped before and after the step).
  */
 public final class EndToEndBench implements Command {
+
+    private static final java.net.http.HttpClient METRICS_HTTP = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
 
     @Override
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
@@ -61,6 +66,8 @@ public final class EndToEndBench implements Command {
                     + "[--warmup N (default 30000, half per channel)] [--seconds S (each paced step, default 30)]"
                     + " [--soak-minutes M (default 0; over HTTP at 50 % of its maximum)] [--senders N]"
                     + " [--channels http,inbound] [--skip-perf-tools] [--served-batch 128]");
+            out.println("  each step reports stages: per hop (ingest_to_raw, raw_to_encoded, encoded_to_labeled) p50/p99/mean"
+                    + " from inference-service's sentiment_inference_hop_seconds, scraped before and after the step.");
             out.println("  also reports irreducible_us (Kafka's 4-hop relay: plain clients beside the perf tools, the served model's text"
                     + " pipeline and its scoring at --served-batch, inference-service's batch.max-size), efficiency"
                     + " per channel = their sum / the system's CPU per review (all four processes), and the accuracy"
@@ -164,7 +171,7 @@ public final class EndToEndBench implements Command {
 
     /** One load step: what was sent, how fast it was labeled, latencies and process stats. */
     record Step(int sent, double seconds, double labeledPerSecond, long p50, long p95, long p99,
-                Map<String, String> processes, double cpuUsPerReview) {
+                Map<String, String> processes, double cpuUsPerReview, ObjectNode stages) {
 
         ObjectNode json() {
             final ObjectNode o = Json.MAPPER.createObjectNode();
@@ -178,6 +185,7 @@ public final class EndToEndBench implements Command {
             o.put("cpu_us_per_review", round(cpuUsPerReview, 1));
             final ObjectNode p = o.putObject("processes");
             processes.forEach(p::put);
+            o.set("stages", stages);
             return o;
         }
     }
@@ -195,6 +203,7 @@ public final class EndToEndBench implements Command {
             }
         }
         final Map<Long, ProcessStats> before = stats(stack);
+        final StageLatencies stagesBefore = stageLatencies(stack);
         final long t0 = System.nanoTime();
         if (channel.equals("http")) {
             sendHttp(stack, reviews, ratePerSecond, senders, t0);
@@ -213,6 +222,7 @@ public final class EndToEndBench implements Command {
             }
         }
         lat.sort(Long::compare);
+        final StageLatencies stages = stepStages(stack, stagesBefore, lat.size());
         final Map<String, String> procs = new TreeMap<>();
         final Map<Long, ProcessStats> after = stats(stack);
         for (final String s : Stack.SERVICES) {
@@ -225,11 +235,64 @@ public final class EndToEndBench implements Command {
         }
         final Step step = new Step(n, seconds, lat.size() / seconds, DemoCommand.percentile(lat, 0.5),
                 DemoCommand.percentile(lat, 0.95), DemoCommand.percentile(lat, 0.99), procs,
-                lat.isEmpty() ? 0 : cpu * 1e6 / lat.size());
+                lat.isEmpty() ? 0 : cpu * 1e6 / lat.size(), stagesJson(stages));
         err.printf("  %-7s rate %-6s -> %d labeled in %.1f s = %.0f/s, p50 %d ms p99 %d ms%n", channel,
                 ratePerSecond == 0 ? "max" : String.valueOf(ratePerSecond), lat.size(), seconds,
                 step.labeledPerSecond(), step.p50(), step.p99());
+        err.printf("          stages: %s%n", stages);
         return step;
+    }
+
+    /** inference-service's hop and end-to-end histograms now; empty when the scrape fails (the step still counts). */
+    private static StageLatencies stageLatencies(final Stack stack) {
+        try {
+            return StageLatencies.parse(MetricsScrape.fetch(METRICS_HTTP, stack.service("inference-service").baseUrl()));
+        } catch (java.io.IOException e) {
+            return StageLatencies.parse("");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return StageLatencies.parse("");
+        }
+    }
+
+    /**
+     * The hops of this step's records: the scrape after minus the one before. The service records its meters just
+     * after a commit, when the bench may already have read the results, so the scrape is retried (up to 5 s) until
+     * the end-to-end count covers every labeled review of the step.
+     */
+    private static StageLatencies stepStages(final Stack stack, final StageLatencies before, final int labeled)
+            throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        StageLatencies step = stageLatencies(stack).minus(before);
+        while (step.endToEnd().count() < labeled && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100);
+            step = stageLatencies(stack).minus(before);
+        }
+        return step;
+    }
+
+    /** Per hop p50/p99/mean in ms and the sample count, and the hops' mean sum beside the end-to-end mean. */
+    static ObjectNode stagesJson(final StageLatencies stages) {
+        final ObjectNode o = Json.MAPPER.createObjectNode();
+        stages.hops().forEach((hop, h) -> {
+            final ObjectNode one = o.putObject(hop);
+            one.put("count", (long) h.count());
+            putMs(one, "p50_ms", h.quantile(0.5));
+            putMs(one, "p99_ms", h.quantile(0.99));
+            putMs(one, "mean_ms", h.mean());
+        });
+        final StageLatencies.Histogram e2e = stages.endToEnd();
+        putMs(o, "e2e_mean_ms", e2e.mean());
+        putMs(o, "hops_mean_sum_ms", e2e.count() == 0 ? Double.NaN : stages.hopSumSeconds() / e2e.count());
+        return o;
+    }
+
+    private static void putMs(final ObjectNode o, final String key, final double seconds) {
+        if (Double.isNaN(seconds)) {
+            o.putNull(key);
+        } else {
+            o.put(key, round(seconds * 1000, 2));
+        }
     }
 
     private static Map<Long, ProcessStats> stats(final Stack stack) {

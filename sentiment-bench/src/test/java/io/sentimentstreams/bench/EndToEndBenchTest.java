@@ -3,6 +3,7 @@ package io.sentimentstreams.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.sentimentstreams.cli.run.StageLatencies;
 import io.sentimentstreams.contracts.Label;
 import io.sentimentstreams.contracts.LabeledReview;
 import io.sentimentstreams.contracts.Lang;
@@ -44,6 +45,24 @@ class EndToEndBenchTest {
         assertThat(EndToEndBench.efficiency(100.0, 40.0, 360.0, 1000)).isEqualTo(0.5);
         assertThat(EndToEndBench.efficiency(null, 40.0, 360.0, 1000)).isNull();
         assertThat(EndToEndBench.efficiency(100.0, 40.0, 360.0, 0)).isNull();
+    }
+
+    @Test
+    void stagesReportEachHopsPercentilesInMillisecondsAndNullWithoutSamples() {
+        final String l = "channel=\"http\",model=\"imdb-en\"";
+        final String text = "sentiment_inference_hop_seconds_bucket{" + l + ",hop=\"ingest_to_raw\",le=\"0.002\"} 4\n"
+                + "sentiment_inference_hop_seconds_bucket{" + l + ",hop=\"ingest_to_raw\",le=\"+Inf\"} 4\n"
+                + "sentiment_inference_hop_seconds_count{" + l + ",hop=\"ingest_to_raw\"} 4\n"
+                + "sentiment_inference_hop_seconds_sum{" + l + ",hop=\"ingest_to_raw\"} 0.004\n"
+                + "sentiment_inference_e2e_latency_seconds_count{model=\"imdb-en\"} 4\n"
+                + "sentiment_inference_e2e_latency_seconds_sum{model=\"imdb-en\"} 0.008\n";
+        final var json = EndToEndBench.stagesJson(StageLatencies.parse(text));
+        assertThat(json.get("ingest_to_raw").get("count").asLong()).isEqualTo(4);
+        assertThat(json.get("ingest_to_raw").get("p50_ms").asDouble()).isEqualTo(1.0);
+        assertThat(json.get("ingest_to_raw").get("mean_ms").asDouble()).isEqualTo(1.0);
+        assertThat(json.get("raw_to_encoded").get("p99_ms").isNull()).isTrue();
+        assertThat(json.get("e2e_mean_ms").asDouble()).isEqualTo(2.0);
+        assertThat(json.get("hops_mean_sum_ms").asDouble()).isEqualTo(1.0);
     }
 
     private static LabeledReview result(final String id, final Label label, final String model) {

@@ -11,6 +11,7 @@ import io.sentimentstreams.inference.metrics.InferenceMetrics;
 import io.sentimentstreams.inference.model.ServedModel;
 import io.sentimentstreams.inference.model.ModelRegistry;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.kafka.StageTimes;
 import io.sentimentstreams.topics.Topic;
 import io.sentimentstreams.topics.Topics;
 import java.time.Duration;
@@ -203,14 +204,16 @@ public final class BatchScorer {
         final Topic<String, LabeledReview> perLabel =
                 label == Label.POSITIVE ? Topics.LABELED_POSITIVE : Topics.LABELED_NEGATIVE;
         final byte[] value = Topics.LABELED.valueSerde().serializer().serialize(Topics.LABELED.name(), labeled);
+        final StageTimes times = StageTimes.read(r.headers()).at(StageTimes.Point.LABELED, labeledAt);
         onCommit.add(() -> {
             metrics.prediction(e.model(), e.modelVersion(), label, score);
             if (e.receivedAt() != null) {
                 metrics.endToEnd(e.model(), Duration.between(e.receivedAt(), labeledAt));
             }
+            metrics.hops(e.model(), times);
         });
-        return List.of(new ProducerRecord<>(Topics.LABELED.name(), key, value),
-                new ProducerRecord<>(perLabel.name(), key, value));
+        return List.of(new ProducerRecord<>(Topics.LABELED.name(), null, key, value, times.toHeaders()),
+                new ProducerRecord<>(perLabel.name(), null, key, value, times.toHeaders()));
     }
 
     private ProducerRecord<String, byte[]> deadLetter(final ConsumerRecord<String, byte[]> r, final Reason reason,
@@ -221,8 +224,9 @@ public final class BatchScorer {
         onCommit.add(() -> metrics.deadLetter(reason));
         LOG.debugf("dead letter %s for %s-%d@%d: %s", reason, r.topic(), r.partition(), r.offset(), message);
         final String key = r.key() != null ? r.key() : id;
-        return new ProducerRecord<>(Topics.DLQ.name(), key,
-                Topics.DLQ.valueSerde().serializer().serialize(Topics.DLQ.name(), dl));
+        return new ProducerRecord<>(Topics.DLQ.name(), null, key,
+                Topics.DLQ.valueSerde().serializer().serialize(Topics.DLQ.name(), dl),
+                StageTimes.read(r.headers()).toHeaders());
     }
 
     /** Null when the record can be scored, else what is missing. */

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.sentimentstreams.contracts.Label;
 import io.sentimentstreams.contracts.ModelRef;
 import io.sentimentstreams.contracts.Reason;
+import io.sentimentstreams.kafka.StageTimes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
@@ -17,14 +18,20 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The {@code sentiment.inference.*} meters: batch size and latency, per-review scoring time, predictions
- * and score distribution per model version, end-to-end latency, DLQ records, transactions and model
- * loads; tags are model, version, label, reason, engine and outcome only (never ids or text).
+ * and score distribution per model version, end-to-end latency and its hops between stages, DLQ records,
+ * transactions and model loads; tags are model, version, label, reason, engine, outcome, hop and channel only
+ * (never ids or text).
  */
 @ApplicationScoped
 public class InferenceMetrics {
 
     public static final String PREFIX = "sentiment.inference.";
     /** Score histogram buckets: tenths of P(positive), so drift in the score mix shows per bucket. */
+    /** Channel tag of a review whose records carry no channel header (a replayed dead letter, a hand-made record). */
+    public static final String UNKNOWN_CHANNEL = "unknown";
+    /** Bucket range of the end-to-end histogram, shared by the hop histograms. */
+    private static final Duration E2E_MIN = Duration.ofMillis(1);
+    private static final Duration E2E_MAX = Duration.ofMinutes(5);
     private static final double[] SCORE_BUCKETS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
 
     private final MeterRegistry registry;
@@ -34,6 +41,7 @@ public class InferenceMetrics {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, DistributionSummary> scores = new ConcurrentHashMap<>();
     private final Map<String, Timer> endToEnd = new ConcurrentHashMap<>();
+    private final Map<String, Timer> hopTimers = new ConcurrentHashMap<>();
 
     public InferenceMetrics(final MeterRegistry registry) {
         this.registry = registry;
@@ -144,10 +152,41 @@ public class InferenceMetrics {
                         .tag("model", model)
                         .publishPercentiles(0.5, 0.95, 0.99)
                         .publishPercentileHistogram()
-                        .minimumExpectedValue(Duration.ofMillis(1))
-                        .maximumExpectedValue(Duration.ofMinutes(5))
+                        .minimumExpectedValue(E2E_MIN)
+                        .maximumExpectedValue(E2E_MAX)
                         .register(registry))
                 .record(latency);
+    }
+
+    /**
+     * One labeled review's hops, from the stage times it carried; a hop with an unknown end is not recorded.
+     * A negative hop (the two stages' hosts disagree about the time) is recorded as zero, so every hop keeps one
+     * sample per labeled review, and counted in {@code hop.negative}, which tells how far to trust the split.
+     */
+    public void hops(final String model, final StageTimes times) {
+        final String channel = times.channel() == null ? UNKNOWN_CHANNEL : times.channel().wireName();
+        for (final StageTimes.Hop hop : StageTimes.Hop.values()) {
+            final Duration d = times.hop(hop);
+            if (d == null) {
+                continue;
+            }
+            if (d.isNegative()) {
+                counter("hop.negative", "Hops measured below zero (clock skew between hosts), recorded as zero",
+                        "hop", hop.tag()).increment();
+            }
+            hopTimers.computeIfAbsent(hop.tag() + '\u0000' + channel + '\u0000' + model,
+                    k -> Timer.builder(PREFIX + "hop")
+                            .description("Time between two stages of a labeled review, from its stage-time headers")
+                            .tag("hop", hop.tag())
+                            .tag("channel", channel)
+                            .tag("model", model)
+                            // the end-to-end histogram's buckets, so the hops stack against it
+                            .publishPercentileHistogram()
+                            .minimumExpectedValue(E2E_MIN)
+                            .maximumExpectedValue(E2E_MAX)
+                            .register(registry))
+                    .record(d.isNegative() ? Duration.ZERO : d);
+        }
     }
 
     public void deadLetter(final Reason reason) {

@@ -6,6 +6,7 @@ import io.sentimentstreams.contracts.Review;
 import io.sentimentstreams.ingest.config.IngestConfig;
 import io.sentimentstreams.kafka.KafkaClientSettings;
 import io.sentimentstreams.kafka.KafkaClients;
+import io.sentimentstreams.kafka.StageTimes;
 import io.sentimentstreams.topics.Topics;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +15,7 @@ import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +90,10 @@ public class RawWriter {
             final Producer<String, Review> producer = slot.producer();
             producer.beginTransaction();
             for (final Review review : reviews) {
-                producer.send(new ProducerRecord<>(Topics.RAW.name(), review.id(), review));
+                // RAW is the hand-over to the producer; the commit below counts in the next hop, raw_to_encoded.
+                final StageTimes times = StageTimes.received(StageTimes.Channel.HTTP, review.receivedAt())
+                        .at(StageTimes.Point.RAW, Instant.now());
+                producer.send(new ProducerRecord<>(Topics.RAW.name(), null, review.id(), review, times.toHeaders()));
             }
             producer.commitTransaction();
             failing = false;

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sentimentstreams.contracts.Reason;
+import io.sentimentstreams.kafka.StageTimes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.TimeUnit;
 
@@ -15,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class IngestMetrics {
 
-    public static final String CHANNEL_HTTP = "http";
-    public static final String CHANNEL_INBOUND = "inbound";
+    /** The channel tag values: the same names the stage-time headers carry downstream. */
+    public static final String CHANNEL_HTTP = StageTimes.Channel.HTTP.wireName();
+    public static final String CHANNEL_INBOUND = StageTimes.Channel.INBOUND.wireName();
     public static final String REVIEWS = "sentiment.ingest.reviews";
     public static final String REQUESTS = "sentiment.ingest.http.requests";
     public static final String BATCH_SIZE = "sentiment.ingest.batch.size";

@@ -8,6 +8,7 @@ import io.sentimentstreams.ingest.validation.ItemResult;
 import io.sentimentstreams.ingest.validation.ReviewValidator;
 import io.sentimentstreams.ingest.validation.Violation;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.kafka.StageTimes;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -46,26 +47,30 @@ public final class InboundProcessor implements Processor<byte[], byte[], String,
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
-        final InboundOutcome outcome = decide(record.value(), context.recordMetadata().orElse(null));
+        final Instant receivedAt = Instant.now();
+        final InboundOutcome outcome = decide(record.value(), context.recordMetadata().orElse(null), receivedAt);
+        // Whatever stage headers the producer set are replaced: the pipeline's times start here.
+        final StageTimes times = StageTimes.received(StageTimes.Channel.INBOUND, receivedAt);
         if (outcome.isAccepted()) {
             metrics.accepted(IngestMetrics.CHANNEL_INBOUND, 1);
-            context.forward(record.withKey(outcome.review().id()).withValue(outcome));
+            context.forward(record.withKey(outcome.review().id()).withValue(outcome)
+                    .withHeaders(times.at(StageTimes.Point.RAW, Instant.now()).toHeaders()));
         } else {
             metrics.rejected(IngestMetrics.CHANNEL_INBOUND, outcome.deadLetter().reason().name());
             metrics.deadLetter(outcome.deadLetter().reason());
-            context.forward(record.withKey((String) null).withValue(outcome));
+            context.forward(record.withKey((String) null).withValue(outcome).withHeaders(times.toHeaders()));
         }
     }
 
-    /** The outcome for one record value; package-visible for tests. */
-    InboundOutcome decide(final byte[] value, final RecordMetadata where) {
+    /** The outcome for one record value received at {@code receivedAt}; package-visible for tests. */
+    InboundOutcome decide(final byte[] value, final RecordMetadata where, final Instant receivedAt) {
         final String topic = where == null ? null : where.topic();
         final Integer partition = where == null ? null : where.partition();
         final Long offset = where == null ? null : where.offset();
         try {
             final ItemResult result = validator.validateDocument(value, null);
             if (result.isValid()) {
-                return InboundOutcome.accepted(result.input().toReview(Instant.now()));
+                return InboundOutcome.accepted(result.input().toReview(receivedAt));
             }
             final Violation first = result.violations().get(0);
             final String message = result.violations().stream()

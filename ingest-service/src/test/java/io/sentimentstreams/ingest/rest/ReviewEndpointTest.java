@@ -12,6 +12,7 @@ import io.restassured.response.ValidatableResponse;
 import io.sentimentstreams.contracts.Lang;
 import io.sentimentstreams.contracts.Review;
 import io.sentimentstreams.ingest.MetricsScrapeDumping;
+import io.sentimentstreams.kafka.StageTimes;
 import io.sentimentstreams.testkit.KafkaTestResource;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -89,6 +90,20 @@ class ReviewEndpointTest extends MetricsScrapeDumping {
         assertThat(review.attributes()).isEqualTo(Map.of("stars", "9"));
         assertThat(review.receivedAt()).isNotNull();
         assertThat(review.schema()).isEqualTo(Review.SCHEMA);
+    }
+
+    @Test
+    void rawRecordCarriesItsIngestAndRawTimesOverHttp() {
+        raw.mark();
+        final String id = uniqueId();
+        post(JSON, "{\"id\":\"" + id + "\",\"text\":\"timed\"}").statusCode(202);
+        final ConsumerRecord<String, Review> record = raw.readUntilKey(id).stream()
+                .filter(r -> id.equals(r.key())).findFirst().orElseThrow();
+        final StageTimes times = StageTimes.read(record.headers());
+        assertThat(times.channel()).isEqualTo(StageTimes.Channel.HTTP);
+        assertThat(times.time(StageTimes.Point.RECEIVED)).isEqualTo(record.value().receivedAt());
+        assertThat(times.time(StageTimes.Point.RAW)).isAfterOrEqualTo(record.value().receivedAt());
+        assertThat(times.time(StageTimes.Point.ENCODED)).isNull();
     }
 
     @Test

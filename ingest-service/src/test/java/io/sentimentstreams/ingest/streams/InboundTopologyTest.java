@@ -12,15 +12,18 @@ import io.sentimentstreams.ingest.metrics.IngestMetrics;
 import io.sentimentstreams.ingest.validation.IngestLimits;
 import io.sentimentstreams.ingest.validation.ReviewValidator;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.kafka.StageTimes;
 import io.sentimentstreams.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +69,34 @@ class InboundTopologyTest {
         assertThat(out.value.lang()).isEqualTo(Lang.EN);
         assertThat(out.value.receivedAt()).isNotNull();
         assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void rawRecordCarriesItsIngestAndRawTimesAndNoProducerHeader() {
+        final RecordHeaders forged = new RecordHeaders();
+        forged.add(StageTimes.Point.RECEIVED.header(), "2000-01-01T00:00:00Z".getBytes(StandardCharsets.UTF_8));
+        forged.add(StageTimes.CHANNEL_HEADER, "http".getBytes(StandardCharsets.UTF_8));
+        forged.add("x-producer", "mine".getBytes(StandardCharsets.UTF_8));
+        inbound.pipeInput(new TestRecord<>("k".getBytes(StandardCharsets.UTF_8),
+                "{\"id\":\"in-t\",\"text\":\"fine\"}".getBytes(StandardCharsets.UTF_8), forged));
+        final TestRecord<String, Review> out = raw.readRecord();
+        final StageTimes times = StageTimes.read(out.headers());
+        assertThat(times.channel()).isEqualTo(StageTimes.Channel.INBOUND);
+        // the same instant as the payload's, so the hops add up to the end-to-end latency
+        assertThat(times.time(StageTimes.Point.RECEIVED)).isEqualTo(out.value().receivedAt());
+        assertThat(times.time(StageTimes.Point.RAW)).isAfterOrEqualTo(out.value().receivedAt());
+        assertThat(out.headers().lastHeader("x-producer")).isNull();
+        assertThat(out.headers().toArray()).hasSize(3);
+    }
+
+    @Test
+    void deadLetterCarriesItsIngestTime() {
+        send("{\"text\": broken");
+        final TestRecord<String, DeadLetter> out = dlq.readRecord();
+        final StageTimes times = StageTimes.read(out.headers());
+        assertThat(times.channel()).isEqualTo(StageTimes.Channel.INBOUND);
+        assertThat(times.time(StageTimes.Point.RECEIVED)).isNotNull();
+        assertThat(times.time(StageTimes.Point.RAW)).isNull();
     }
 
     @Test

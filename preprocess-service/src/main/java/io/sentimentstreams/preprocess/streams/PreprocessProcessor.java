@@ -7,6 +7,7 @@ import io.sentimentstreams.contracts.Reason;
 import io.sentimentstreams.contracts.Review;
 import io.sentimentstreams.contracts.Stage;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.kafka.StageTimes;
 import io.sentimentstreams.preprocess.metrics.PreprocessMetrics;
 import io.sentimentstreams.preprocess.model.ActiveModel;
 import io.sentimentstreams.preprocess.model.ModelRegistry;
@@ -70,11 +71,15 @@ final class PreprocessProcessor implements Processor<byte[], byte[], String, Out
             metrics.latency("repeat", System.nanoTime() - start);
             return;
         }
+        // Outputs get a fresh header set with the stage times only (Kafka Streams would forward every input header).
+        final StageTimes times = StageTimes.read(record.headers());
         if (outcome.isEncoded()) {
-            context.forward(record.withKey(outcome.encoded().id()).withValue(outcome));
+            context.forward(record.withKey(outcome.encoded().id()).withValue(outcome)
+                    .withHeaders(times.at(StageTimes.Point.ENCODED, outcome.encoded().encodedAt()).toHeaders()));
         } else {
             metrics.deadLettered(outcome.deadLetter().reason());
-            context.forward(record.withKey(outcome.deadLetter().id()).withValue(outcome));
+            context.forward(record.withKey(outcome.deadLetter().id()).withValue(outcome)
+                    .withHeaders(times.toHeaders()));
         }
         metrics.latency(outcome.isEncoded() ? "encoded" : "dlq", System.nanoTime() - start);
     }

@@ -22,6 +22,10 @@ import org.apache.kafka.streams.state.Stores;
  * <p>Raw values are read as bytes and parsed in {@link PreprocessProcessor} rather than by a JSON serde with a
  * deserialization exception handler: in Kafka 4.1 the handlers can only continue (drop) or fail, not emit a
  * record, so a handler could not write the dead letter inside the exactly-once transaction.
+ *
+ * <p>Headers: the DSL's sinks write whatever headers the processor forwarded, and a {@code Record} forwarded with
+ * {@code withKey}/{@code withValue} keeps its input headers; {@link PreprocessProcessor} therefore replaces them
+ * with {@code StageTimes} (the raw record's times plus the encoded time), so the outputs carry those and nothing else.
  */
 public final class PreprocessTopology {
 

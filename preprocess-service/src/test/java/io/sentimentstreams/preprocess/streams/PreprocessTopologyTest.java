@@ -11,6 +11,7 @@ import io.sentimentstreams.contracts.Reason;
 import io.sentimentstreams.contracts.Review;
 import io.sentimentstreams.contracts.Stage;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.kafka.StageTimes;
 import io.sentimentstreams.preprocess.metrics.PreprocessMetrics;
 import io.sentimentstreams.preprocess.model.ActiveModel;
 import io.sentimentstreams.preprocess.model.LoadOutcome;
@@ -25,12 +26,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,6 +116,41 @@ class PreprocessTopologyTest {
         assertThat(counter(PreprocessMetrics.RECORDS, "lang", "en", "model", "movies-en", "version", "1"))
                 .isEqualTo(1.0);
         assertThat(meters.find(PreprocessMetrics.OOV_RATIO).summary().mean()).isCloseTo(1.0 / 3, within());
+    }
+
+    private static RecordHeaders rawHeaders() {
+        final RecordHeaders h = new RecordHeaders();
+        StageTimes.received(StageTimes.Channel.HTTP, RECEIVED).at(StageTimes.Point.RAW, RECEIVED.plusMillis(4))
+                .toHeaders().forEach(h::add);
+        h.add("x-not-ours", "drop me".getBytes(StandardCharsets.UTF_8));
+        return h;
+    }
+
+    @Test
+    void encodedRecordCarriesTheRawTimesPlusItsEncodedTimeAndNothingElse() {
+        start(false);
+        publish("movies-en", 1, "en", List.of("great", "movie"));
+        raw.pipeInput(new TestRecord<>("r-t", review("r-t", "Great movie!", null), rawHeaders()));
+        final TestRecord<String, EncodedReview> out = encoded.readRecord();
+        final StageTimes times = StageTimes.read(out.headers());
+        assertThat(times.channel()).isEqualTo(StageTimes.Channel.HTTP);
+        assertThat(times.time(StageTimes.Point.RECEIVED)).isEqualTo(RECEIVED);
+        assertThat(times.time(StageTimes.Point.RAW)).isEqualTo(RECEIVED.plusMillis(4));
+        assertThat(times.time(StageTimes.Point.ENCODED)).isEqualTo(out.value().encodedAt());
+        assertThat(out.headers().lastHeader("x-not-ours")).isNull();
+        assertThat(out.headers().toArray()).hasSize(4);
+    }
+
+    @Test
+    void deadLetterCarriesTheRawRecordsTimes() {
+        start(false);
+        raw.pipeInput(new TestRecord<>("r-bad", "{\"id\": ".getBytes(StandardCharsets.UTF_8), rawHeaders()));
+        final TestRecord<String, DeadLetter> out = dlq.readRecord();
+        final StageTimes times = StageTimes.read(out.headers());
+        assertThat(times.time(StageTimes.Point.RECEIVED)).isEqualTo(RECEIVED);
+        assertThat(times.time(StageTimes.Point.RAW)).isEqualTo(RECEIVED.plusMillis(4));
+        assertThat(times.time(StageTimes.Point.ENCODED)).isNull();
+        assertThat(out.headers().lastHeader("x-not-ours")).isNull();
     }
 
     private static org.assertj.core.data.Offset<Double> within() {
