@@ -6,6 +6,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -28,6 +29,8 @@ public final class RecordTracing {
     public static final String SCOPE = "io.sentimentstreams";
 
     public static final AttributeKey<String> REVIEW_ID = AttributeKey.stringKey("sentiment.review.id");
+    /** What became of a record when it was neither forwarded nor dead-lettered (a repeat, say). */
+    public static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("sentiment.outcome");
     public static final AttributeKey<String> DLQ_REASON = AttributeKey.stringKey("sentiment.dlq.reason");
     public static final AttributeKey<String> TOPIC = AttributeKey.stringKey("messaging.destination.name");
     public static final AttributeKey<String> MESSAGING_SYSTEM = AttributeKey.stringKey("messaging.system");
@@ -100,6 +103,12 @@ public final class RecordTracing {
             return Span.getInvalid();
         }
         return tracer.spanBuilder(name).setSpanKind(SpanKind.INTERNAL).startSpan();
+    }
+
+    /** Marks a stage's span as ending in a dead letter with {@code reason} (a {@code Reason} code, never review text). */
+    public static void deadLettered(final Span span, final String reason) {
+        span.setStatus(StatusCode.ERROR, reason);
+        span.setAttribute(DLQ_REASON, reason);
     }
 
     /**

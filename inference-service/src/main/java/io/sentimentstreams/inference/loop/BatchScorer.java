@@ -1,5 +1,9 @@
 package io.sentimentstreams.inference.loop;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.EncodedReview;
 import io.sentimentstreams.contracts.Label;
@@ -13,6 +17,7 @@ import io.sentimentstreams.inference.model.ModelRegistry;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.topics.Topic;
 import io.sentimentstreams.topics.Topics;
+import io.sentimentstreams.tracing.RecordTracing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +27,8 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,6 +44,10 @@ public final class BatchScorer {
     private final ModelRegistry registry;
     private final long versionWaitNanos;
     private final InferenceMetrics metrics;
+    private final RecordTracing tracing;
+
+    static final AttributeKey<String> MODEL_NAME = AttributeKey.stringKey("sentiment.model.name");
+    static final AttributeKey<Long> MODEL_VERSION = AttributeKey.longKey("sentiment.model.version");
 
     /** Thrown when the worker is stopping while a batch waits for a model: the batch is not committed. */
     public static final class Abandoned extends Exception {
@@ -51,9 +62,20 @@ public final class BatchScorer {
     }
 
     public BatchScorer(final ModelRegistry registry, final Duration versionWait, final InferenceMetrics metrics) {
+        this(registry, versionWait, metrics, RecordTracing.OFF);
+    }
+
+    /** With tracing: every record produced carries the trace of the record it came from. */
+    public BatchScorer(final ModelRegistry registry, final Duration versionWait, final InferenceMetrics metrics,
+                       final RecordTracing tracing) {
         this.registry = registry;
         this.versionWaitNanos = versionWait.toNanos();
         this.metrics = metrics;
+        this.tracing = tracing;
+    }
+
+    public RecordTracing tracing() {
+        return tracing;
     }
 
     public Result score(final List<ConsumerRecord<String, byte[]>> batch, final BooleanSupplier stop)
@@ -104,6 +126,9 @@ public final class BatchScorer {
                 continue;
             }
             final ServedModel model = lookup.model();
+            // The worker's batch span; with several versions in one batch the last one scored is named.
+            Span.current().setAttribute(MODEL_NAME, model.ref().name());
+            Span.current().setAttribute(MODEL_VERSION, (long) model.ref().version());
             try {
                 final int scored = scoreGroup(model, group.getValue(), batch, parsed, out, onCommit);
                 labeled += scored;
@@ -187,14 +212,29 @@ public final class BatchScorer {
         final Topic<String, LabeledReview> perLabel =
                 label == Label.POSITIVE ? Topics.LABELED_POSITIVE : Topics.LABELED_NEGATIVE;
         final byte[] value = Topics.LABELED.valueSerde().serializer().serialize(Topics.LABELED.name(), labeled);
+        final Context trace = tracing.extract(r.headers());
         onCommit.add(() -> {
             metrics.prediction(e.model(), e.modelVersion(), label, score);
             if (e.receivedAt() != null) {
-                metrics.endToEnd(e.model(), Duration.between(e.receivedAt(), labeledAt));
+                // The review's own trace is current, so the latency histogram's exemplar links to it.
+                try (Scope ignored = tracing.enabled() ? trace.makeCurrent() : Scope.noop()) {
+                    metrics.endToEnd(e.model(), Duration.between(e.receivedAt(), labeledAt));
+                }
             }
         });
-        return List.of(new ProducerRecord<>(Topics.LABELED.name(), key, value),
-                new ProducerRecord<>(perLabel.name(), key, value));
+        final Headers headers = traceHeaders(r);
+        return List.of(new ProducerRecord<>(Topics.LABELED.name(), null, key, value, headers),
+                new ProducerRecord<>(perLabel.name(), null, key, value, headers));
+    }
+
+    /** The consumed record's trace context for what is produced from it; null (no headers) with tracing off. */
+    private Headers traceHeaders(final ConsumerRecord<String, byte[]> r) {
+        if (!tracing.enabled()) {
+            return null;
+        }
+        final Headers headers = new RecordHeaders();
+        tracing.propagate(r.headers(), headers);
+        return headers;
     }
 
     private ProducerRecord<String, byte[]> deadLetter(final ConsumerRecord<String, byte[]> r, final Reason reason,
@@ -205,8 +245,8 @@ public final class BatchScorer {
         onCommit.add(() -> metrics.deadLetter(reason));
         LOG.debugf("dead letter %s for %s-%d@%d: %s", reason, r.topic(), r.partition(), r.offset(), message);
         final String key = r.key() != null ? r.key() : id;
-        return new ProducerRecord<>(Topics.DLQ.name(), key,
-                Topics.DLQ.valueSerde().serializer().serialize(Topics.DLQ.name(), dl));
+        return new ProducerRecord<>(Topics.DLQ.name(), null, key,
+                Topics.DLQ.valueSerde().serializer().serialize(Topics.DLQ.name(), dl), traceHeaders(r));
     }
 
     /** Null when the record can be scored, else what is missing. */

@@ -1,5 +1,7 @@
 package io.sentimentstreams.ingest.streams;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.Reason;
 import io.sentimentstreams.contracts.Stage;
@@ -8,6 +10,7 @@ import io.sentimentstreams.ingest.validation.ItemResult;
 import io.sentimentstreams.ingest.validation.ReviewValidator;
 import io.sentimentstreams.ingest.validation.Violation;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.tracing.RecordTracing;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -31,12 +34,21 @@ public final class InboundProcessor implements Processor<byte[], byte[], String,
     private static final Logger LOG = Logger.getLogger(InboundProcessor.class);
 
     private final ReviewValidator validator;
+    static final String SPAN = "ingest inbound validate";
+
     private final IngestMetrics metrics;
+    private final RecordTracing tracing;
     private ProcessorContext<String, InboundOutcome> context;
 
     public InboundProcessor(final ReviewValidator validator, final IngestMetrics metrics) {
+        this(validator, metrics, RecordTracing.OFF);
+    }
+
+    /** With tracing: a record's span continues the trace its producer put in the headers, or starts one. */
+    public InboundProcessor(final ReviewValidator validator, final IngestMetrics metrics, final RecordTracing tracing) {
         this.validator = validator;
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     @Override
@@ -46,15 +58,21 @@ public final class InboundProcessor implements Processor<byte[], byte[], String,
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
+        final Span span = tracing.start(SPAN, SpanKind.CONSUMER, tracing.extract(record.headers()));
         final InboundOutcome outcome = decide(record.value(), context.recordMetadata().orElse(null));
+        // The forwarded record shares these headers, which Kafka Streams writes to reviews.raw or reviews.dlq.
+        tracing.inject(span, record.headers());
         if (outcome.isAccepted()) {
             metrics.accepted(IngestMetrics.CHANNEL_INBOUND, 1);
+            span.setAttribute(RecordTracing.REVIEW_ID, outcome.review().id());
             context.forward(record.withKey(outcome.review().id()).withValue(outcome));
         } else {
             metrics.rejected(IngestMetrics.CHANNEL_INBOUND, outcome.deadLetter().reason().name());
             metrics.deadLetter(outcome.deadLetter().reason());
+            RecordTracing.deadLettered(span, outcome.deadLetter().reason().name());
             context.forward(record.withKey((String) null).withValue(outcome));
         }
+        span.end();
     }
 
     /** The outcome for one record value; package-visible for tests. */
