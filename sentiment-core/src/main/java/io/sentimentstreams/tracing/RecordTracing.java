@@ -97,6 +97,22 @@ public final class RecordTracing {
         return tracer.spanBuilder(name).setSpanKind(kind).setParent(parent).startSpan();
     }
 
+    /**
+     * Starts a record's span inside a batch: a child of the record's own trace ({@code parent}) with a link to the
+     * batch's span (the current one), so the review's trace shows the stage and the batch shows its records.
+     */
+    public Span startInBatch(final String name, final Context parent) {
+        if (tracer == null) {
+            return Span.getInvalid();
+        }
+        final SpanBuilder builder = tracer.spanBuilder(name).setSpanKind(SpanKind.CONSUMER).setParent(parent);
+        final SpanContext batch = Span.current().getSpanContext();
+        if (batch.isValid()) {
+            builder.addLink(batch);
+        }
+        return builder.startSpan();
+    }
+
     /** Starts a span under the current context (the HTTP request's span in a REST resource); invalid when off. */
     public Span startChild(final String name) {
         if (tracer == null) {

@@ -2,7 +2,6 @@ package io.sentimentstreams.inference.loop;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.EncodedReview;
@@ -46,6 +45,8 @@ public final class BatchScorer {
     private final InferenceMetrics metrics;
     private final RecordTracing tracing;
 
+    /** One review's part of a batch, in the review's trace. */
+    static final String RECORD_SPAN = "inference label";
     static final AttributeKey<String> MODEL_NAME = AttributeKey.stringKey("sentiment.model.name");
     static final AttributeKey<Long> MODEL_VERSION = AttributeKey.longKey("sentiment.model.version");
 
@@ -212,28 +213,43 @@ public final class BatchScorer {
         final Topic<String, LabeledReview> perLabel =
                 label == Label.POSITIVE ? Topics.LABELED_POSITIVE : Topics.LABELED_NEGATIVE;
         final byte[] value = Topics.LABELED.valueSerde().serializer().serialize(Topics.LABELED.name(), labeled);
-        final Context trace = tracing.extract(r.headers());
+        final Span span = recordSpan(r, e.id());
+        span.setAttribute(MODEL_NAME, e.model());
+        span.setAttribute(MODEL_VERSION, (long) e.modelVersion());
         onCommit.add(() -> {
             metrics.prediction(e.model(), e.modelVersion(), label, score);
             if (e.receivedAt() != null) {
-                // The review's own trace is current, so the latency histogram's exemplar links to it.
-                try (Scope ignored = tracing.enabled() ? trace.makeCurrent() : Scope.noop()) {
+                // The review's own span is current, so the latency histogram's exemplar links to its trace.
+                try (Scope ignored = tracing.enabled() ? span.makeCurrent() : Scope.noop()) {
                     metrics.endToEnd(e.model(), Duration.between(e.receivedAt(), labeledAt));
                 }
             }
+            span.end();
         });
-        final Headers headers = traceHeaders(r);
+        final Headers headers = traceHeaders(span);
         return List.of(new ProducerRecord<>(Topics.LABELED.name(), null, key, value, headers),
                 new ProducerRecord<>(perLabel.name(), null, key, value, headers));
     }
 
-    /** The consumed record's trace context for what is produced from it; null (no headers) with tracing off. */
-    private Headers traceHeaders(final ConsumerRecord<String, byte[]> r) {
+    /**
+     * The record's span in its review's trace, linked to the batch span; it ends when the batch commits (an aborted
+     * batch's record spans are dropped unexported, and its retry makes new ones).
+     */
+    private Span recordSpan(final ConsumerRecord<String, byte[]> r, final String id) {
+        final Span span = tracing.startInBatch(RECORD_SPAN, tracing.extract(r.headers()));
+        if (id != null) {
+            span.setAttribute(RecordTracing.REVIEW_ID, id);
+        }
+        return span;
+    }
+
+    /** Headers carrying {@code span}'s context for a produced record; null (no headers) with tracing off. */
+    private Headers traceHeaders(final Span span) {
         if (!tracing.enabled()) {
             return null;
         }
         final Headers headers = new RecordHeaders();
-        tracing.propagate(r.headers(), headers);
+        tracing.inject(span, headers);
         return headers;
     }
 
@@ -242,11 +258,16 @@ public final class BatchScorer {
                                                       final List<Runnable> onCommit) {
         final DeadLetter dl = DeadLetter.of(Stage.INFERENCE, reason, message, id, r.value(), r.topic(), r.partition(),
                 r.offset());
-        onCommit.add(() -> metrics.deadLetter(reason));
+        final Span span = recordSpan(r, id);
+        RecordTracing.deadLettered(span, reason.name());
+        onCommit.add(() -> {
+            metrics.deadLetter(reason);
+            span.end();
+        });
         LOG.debugf("dead letter %s for %s-%d@%d: %s", reason, r.topic(), r.partition(), r.offset(), message);
         final String key = r.key() != null ? r.key() : id;
         return new ProducerRecord<>(Topics.DLQ.name(), null, key,
-                Topics.DLQ.valueSerde().serializer().serialize(Topics.DLQ.name(), dl), traceHeaders(r));
+                Topics.DLQ.valueSerde().serializer().serialize(Topics.DLQ.name(), dl), traceHeaders(span));
     }
 
     /** Null when the record can be scored, else what is missing. */
