@@ -115,7 +115,20 @@ class TracingEndToEndTest {
                     .anySatisfy(s -> assertThat(s.parentSpanId()).isEqualTo(HTTP_PARENT));
             assertThat(otlp.spans()).allSatisfy(s -> assertThat(s.attributes().values())
                     .noneMatch(v -> v.contains("wonderful") || v.contains("tedious") || v.contains("Terrible")));
+            // Exemplars (OpenMetrics only): the end-to-end latency histogram's buckets name the reviews' traces.
+            assertThat(openMetrics(stack.service("inference-service").baseUrl()).lines()
+                    .filter(l -> l.startsWith("sentiment_inference_e2e_latency_seconds_bucket"))
+                    .filter(l -> l.contains("trace_id=\"" + HTTP_TRACE + "\"")
+                            || l.contains("trace_id=\"" + INBOUND_TRACE + "\"")))
+                    .as("e2e latency buckets with an exemplar of a review's trace").isNotEmpty();
         }
+    }
+
+    private static String openMetrics(final String base) throws Exception {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                HttpRequest.newBuilder(URI.create(base + "/q/metrics")).timeout(Duration.ofSeconds(30))
+                        .header("Accept", "application/openmetrics-text; version=1.0.0; charset=utf-8").build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static List<ReceivedSpan> inTrace(final OtlpReceiver otlp, final String traceId) {
