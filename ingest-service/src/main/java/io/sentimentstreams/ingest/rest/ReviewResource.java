@@ -160,6 +160,10 @@ public class ReviewResource {
             + "after the commit, wait up to this long (at most sentiment.ingest.results.max-wait) "
             + "for the accepted items' results and answer 200 with them; absent: 202 at once",
             schema = @Schema(type = SchemaType.STRING, example = "PT2S"))
+    @Parameter(name = RecordTracing.TRACEPARENT, in = ParameterIn.HEADER, description = "W3C trace context: with "
+            + "tracing on, the request's reviews continue this trace through every service (absent: a new trace); "
+            + "each record in reviews.raw, reviews.labeled and reviews.dlq carries it in its traceparent header",
+            schema = @Schema(type = SchemaType.STRING, example = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
     public CompletionStage<Response> submit(@HeaderParam(HttpHeaders.CONTENT_TYPE) final String contentType,
                            @HeaderParam(RequestGuard.API_KEY_HEADER) final String apiKey,
                            @Context final UriInfo uri,
