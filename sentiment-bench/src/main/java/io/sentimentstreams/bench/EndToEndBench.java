@@ -59,15 +59,17 @@ public final class EndToEndBench implements Command {
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
             throws Exception {
         final Args args = Args.parse(argv, Set.of("count", "warmup", "seconds", "soak-minutes", "senders", "data-dir",
-                        "channels", "served-batch"),
+                        "channels", "served-batch", "otlp"),
                 Set.of("help", "skip-perf-tools"));
         if (args.has("help")) {
             out.println("usage: ./sentiment bench e2e [--count N (max-rate run, default 20000)] "
                     + "[--warmup N (default 30000, half per channel)] [--seconds S (each paced step, default 30)]"
                     + " [--soak-minutes M (default 0; over HTTP at 50 % of its maximum)] [--senders N]"
-                    + " [--channels http,inbound] [--skip-perf-tools] [--served-batch 128]");
+                    + " [--channels http,inbound] [--skip-perf-tools] [--served-batch 128] [--otlp URL|sink]");
             out.println("  each step reports stages: per hop (ingest_to_raw, raw_to_encoded, encoded_to_labeled) p50/p99/mean"
                     + " from inference-service's sentiment_inference_hop_seconds, scraped before and after the step.");
+            out.println("  --otlp: tracing on in every service, exporting to URL, or to an in-process sink that only counts"
+                    + " (sink: the cost of tracing without a collector's); off without it, as in ./sentiment up.");
             out.println("  also reports irreducible_us (Kafka's 4-hop relay: plain clients beside the perf tools, the served model's text"
                     + " pipeline and its scoring at --served-batch, inference-service's batch.max-size), efficiency"
                     + " per channel = their sum / the system's CPU per review (all four processes), and the accuracy"
@@ -87,8 +89,11 @@ public final class EndToEndBench implements Command {
         final List<DemoInput> corpus = Files.isRegularFile(imdb) ? DemoInput.read(imdb) : DemoInput.sample();
         final ObjectNode report = Json.MAPPER.createObjectNode();
         report.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name"));
-        try (Stack stack = new Stack(home, RunDirs.fresh(home, "e2e"),
-                home.resolve(".sentiment/logs/e2e"), err).start(Stack.shippedModels(home), Duration.ofSeconds(180));
+        final String otlp = args.get("otlp", null);
+        report.put("tracing", otlp == null ? "off" : otlp);
+        try (OtlpSink sink = "sink".equals(otlp) ? OtlpSink.start() : null;
+             Stack stack = new Stack(home, RunDirs.fresh(home, "e2e"), home.resolve(".sentiment/logs/e2e"), err)
+                     .withOtlp(sink != null ? sink.url() : otlp).start(Stack.shippedModels(home), Duration.ofSeconds(180));
              Reader results = new Reader(stack.bootstrapServers())) {
             final AtomicInteger ids = new AtomicInteger();
             // Warm-up: JIT and the engines' first batches should not count.
@@ -130,6 +135,10 @@ public final class EndToEndBench implements Command {
             }
             final ObjectNode accuracy = results.accuracy();
             report.set("accuracy", accuracy);
+            if (sink != null) {
+                report.put("otlp_sink_requests", sink.requests());
+                report.put("otlp_sink_bytes", sink.bytes());
+            }
             report.set("accuracy_reviews", results.accuracyCounts());
             final String served = results.mostFrequentModel();
             final ObjectNode irreducible = report.putObject("irreducible_us");

@@ -1,5 +1,8 @@
 package io.sentimentstreams.inference.loop;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.EncodedReview;
 import io.sentimentstreams.contracts.Label;
@@ -14,6 +17,7 @@ import io.sentimentstreams.json.Json;
 import io.sentimentstreams.kafka.StageTimes;
 import io.sentimentstreams.topics.Topic;
 import io.sentimentstreams.topics.Topics;
+import io.sentimentstreams.tracing.RecordTracing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +27,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,6 +45,12 @@ public final class BatchScorer {
     private final long versionWaitNanos;
     private final InferenceMetrics metrics;
     private final ShadowScorer shadows;
+    private final RecordTracing tracing;
+
+    /** One review's part of a batch, in the review's trace. */
+    static final String RECORD_SPAN = "inference label";
+    static final AttributeKey<String> MODEL_NAME = AttributeKey.stringKey("sentiment.model.name");
+    static final AttributeKey<Long> MODEL_VERSION = AttributeKey.longKey("sentiment.model.version");
 
     /** Thrown when the worker is stopping while a batch waits for a model: the batch is not committed. */
     public static final class Abandoned extends Exception {
@@ -54,10 +65,21 @@ public final class BatchScorer {
     }
 
     public BatchScorer(final ModelRegistry registry, final Duration versionWait, final InferenceMetrics metrics) {
+        this(registry, versionWait, metrics, RecordTracing.OFF);
+    }
+
+    /** With tracing: every record produced carries the trace of the record it came from. */
+    public BatchScorer(final ModelRegistry registry, final Duration versionWait, final InferenceMetrics metrics,
+                       final RecordTracing tracing) {
         this.registry = registry;
         this.versionWaitNanos = versionWait.toNanos();
         this.metrics = metrics;
         this.shadows = new ShadowScorer(registry, versionWaitNanos, metrics);
+        this.tracing = tracing;
+    }
+
+    public RecordTracing tracing() {
+        return tracing;
     }
 
     public Result score(final List<ConsumerRecord<String, byte[]>> batch, final BooleanSupplier stop)
@@ -109,6 +131,9 @@ public final class BatchScorer {
                 continue;
             }
             final ServedModel model = lookup.model();
+            // The worker's batch span; with several versions in one batch the last one scored is named.
+            Span.current().setAttribute(MODEL_NAME, model.ref().name());
+            Span.current().setAttribute(MODEL_VERSION, (long) model.ref().version());
             try {
                 final int scored = scoreGroup(model, group.getValue(), batch, parsed, live, out, onCommit);
                 labeled += scored;
@@ -205,15 +230,43 @@ public final class BatchScorer {
                 label == Label.POSITIVE ? Topics.LABELED_POSITIVE : Topics.LABELED_NEGATIVE;
         final byte[] value = Topics.LABELED.valueSerde().serializer().serialize(Topics.LABELED.name(), labeled);
         final StageTimes times = StageTimes.read(r.headers()).at(StageTimes.Point.LABELED, labeledAt);
+        final Span span = recordSpan(r, e.id());
+        span.setAttribute(MODEL_NAME, e.model());
+        span.setAttribute(MODEL_VERSION, (long) e.modelVersion());
         onCommit.add(() -> {
             metrics.prediction(e.model(), e.modelVersion(), label, score);
             if (e.receivedAt() != null) {
-                metrics.endToEnd(e.model(), Duration.between(e.receivedAt(), labeledAt));
+                // The review's own span is current, so the latency histogram's exemplar links to its trace.
+                try (Scope ignored = tracing.enabled() ? span.makeCurrent() : Scope.noop()) {
+                    metrics.endToEnd(e.model(), Duration.between(e.receivedAt(), labeledAt));
+                }
             }
             metrics.hops(e.model(), times);
+            span.end();
         });
-        return List.of(new ProducerRecord<>(Topics.LABELED.name(), null, key, value, times.toHeaders()),
-                new ProducerRecord<>(perLabel.name(), null, key, value, times.toHeaders()));
+        final Headers headers = withTrace(times.toHeaders(), span);
+        return List.of(new ProducerRecord<>(Topics.LABELED.name(), null, key, value, headers),
+                new ProducerRecord<>(perLabel.name(), null, key, value, headers));
+    }
+
+    /**
+     * The record's span in its review's trace, linked to the batch span; it ends when the batch commits (an aborted
+     * batch's record spans are dropped unexported, and its retry makes new ones).
+     */
+    private Span recordSpan(final ConsumerRecord<String, byte[]> r, final String id) {
+        final Span span = tracing.startInBatch(RECORD_SPAN, tracing.extract(r.headers()));
+        if (id != null) {
+            span.setAttribute(RecordTracing.REVIEW_ID, id);
+        }
+        return span;
+    }
+
+    /** {@code headers} (the stage times) with {@code span}'s context added while tracing is on. */
+    private Headers withTrace(final Headers headers, final Span span) {
+        if (tracing.enabled()) {
+            tracing.inject(span, headers);
+        }
+        return headers;
     }
 
     private ProducerRecord<String, byte[]> deadLetter(final ConsumerRecord<String, byte[]> r, final Reason reason,
@@ -221,12 +274,17 @@ public final class BatchScorer {
                                                       final List<Runnable> onCommit) {
         final DeadLetter dl = DeadLetter.of(Stage.INFERENCE, reason, message, id, r.value(), r.topic(), r.partition(),
                 r.offset());
-        onCommit.add(() -> metrics.deadLetter(reason));
+        final Span span = recordSpan(r, id);
+        RecordTracing.deadLettered(span, reason.name());
+        onCommit.add(() -> {
+            metrics.deadLetter(reason);
+            span.end();
+        });
         LOG.debugf("dead letter %s for %s-%d@%d: %s", reason, r.topic(), r.partition(), r.offset(), message);
         final String key = r.key() != null ? r.key() : id;
         return new ProducerRecord<>(Topics.DLQ.name(), null, key,
                 Topics.DLQ.valueSerde().serializer().serialize(Topics.DLQ.name(), dl),
-                StageTimes.read(r.headers()).toHeaders());
+                withTrace(StageTimes.read(r.headers()).toHeaders(), span));
     }
 
     /** Null when the record can be scored, else what is missing. */

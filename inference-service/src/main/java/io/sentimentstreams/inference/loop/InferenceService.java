@@ -10,6 +10,7 @@ import io.sentimentstreams.kafka.NativeLz4;
 import io.sentimentstreams.model.EngineChoice;
 import io.sentimentstreams.model.Engines;
 import io.sentimentstreams.models.ModelsTopicFollower;
+import io.sentimentstreams.tracing.RecordTracing;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -40,6 +41,7 @@ public class InferenceService {
     private final InferenceConfig config;
     private final InferenceMetrics metrics;
     private final Map<String, Object> kafkaConfig;
+    private final RecordTracing tracing;
     private final List<InferenceWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private ModelRegistry registry;
@@ -47,7 +49,9 @@ public class InferenceService {
 
     @Inject
     public InferenceService(final InferenceConfig config, final InferenceMetrics metrics,
-                            @Identifier("default-kafka-broker") final Map<String, Object> kafkaConfig) {
+                            @Identifier("default-kafka-broker") final Map<String, Object> kafkaConfig,
+                            final RecordTracing tracing) {
+        this.tracing = tracing;
         this.config = config;
         this.metrics = metrics;
         this.kafkaConfig = clientConfig(kafkaConfig);
@@ -67,7 +71,7 @@ public class InferenceService {
         reader = new ModelsTopicFollower(kafkaConfig, "inference-models-" + Long.toHexString(System.nanoTime()),
                 MODELS_POLL, registry::offer, registry::markCaughtUp);
         reader.start();
-        final BatchScorer scorer = new BatchScorer(registry, config.versionWait(), metrics);
+        final BatchScorer scorer = new BatchScorer(registry, config.versionWait(), metrics, tracing);
         for (int i = 0; i < config.workers(); i++) {
             final InferenceWorker worker = new InferenceWorker(kafkaConfig, new InferenceWorker.Settings(
                     config.groupId(), config.transactionalIdPrefix() + "-" + i, config.batch().maxSize(),

@@ -1,6 +1,8 @@
 package io.sentimentstreams.inference.loop;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.sentimentstreams.inference.loop.BatchScorer.Abandoned;
 import io.sentimentstreams.inference.loop.BatchScorer.Result;
 import io.sentimentstreams.inference.metrics.InferenceMetrics;
@@ -8,6 +10,7 @@ import io.sentimentstreams.inference.model.ModelRegistry;
 import io.sentimentstreams.kafka.KafkaClientSettings;
 import io.sentimentstreams.kafka.KafkaClients;
 import io.sentimentstreams.topics.Topics;
+import io.sentimentstreams.tracing.RecordTracing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -102,6 +105,8 @@ public final class InferenceWorker implements Runnable {
     private final InferenceMetrics metrics;
     private final Clock clock;
     private final FencingWatch fencing;
+    private final RecordTracing tracing;
+    static final String BATCH_SPAN = "inference batch";
 
     /** Records fetched but not yet scored: the batch being filled, then records beyond its size. */
     private final List<ConsumerRecord<String, byte[]>> buffer = new ArrayList<>();
@@ -116,24 +121,27 @@ public final class InferenceWorker implements Runnable {
     public InferenceWorker(final Map<String, Object> baseKafkaConfig, final Settings settings,
                            final BatchScorer scorer, final ModelRegistry registry, final InferenceMetrics metrics) {
         this(settings, kafkaClients(baseKafkaConfig, settings), scorer::score, registry::caughtUp, metrics,
-                Clock.SYSTEM);
+                Clock.SYSTEM, new FencingWatch(Clock.SYSTEM.nanoTime()), scorer.tracing());
     }
 
     /** The loop with its collaborators given: tests pass mock clients, a scorer and a clock of their own. */
     InferenceWorker(final Settings settings, final Clients clients, final Scorer scorer,
                     final BooleanSupplier modelsReady, final InferenceMetrics metrics, final Clock clock) {
-        this(settings, clients, scorer, modelsReady, metrics, clock, new FencingWatch(clock.nanoTime()));
+        this(settings, clients, scorer, modelsReady, metrics, clock, new FencingWatch(clock.nanoTime()),
+                RecordTracing.OFF);
     }
 
     /** Real Kafka clients with a fencing history of the test's choosing (a worker started long ago, say). */
     InferenceWorker(final Map<String, Object> baseKafkaConfig, final Settings settings, final Scorer scorer,
                     final BooleanSupplier modelsReady, final InferenceMetrics metrics, final FencingWatch fencing) {
-        this(settings, kafkaClients(baseKafkaConfig, settings), scorer, modelsReady, metrics, Clock.SYSTEM, fencing);
+        this(settings, kafkaClients(baseKafkaConfig, settings), scorer, modelsReady, metrics, Clock.SYSTEM, fencing,
+                RecordTracing.OFF);
     }
 
     private InferenceWorker(final Settings settings, final Clients clients, final Scorer scorer,
                             final BooleanSupplier modelsReady, final InferenceMetrics metrics, final Clock clock,
-                            final FencingWatch fencing) {
+                            final FencingWatch fencing, final RecordTracing tracing) {
+        this.tracing = tracing;
         this.settings = settings;
         this.clients = clients;
         this.scorer = scorer;
@@ -314,9 +322,22 @@ public final class InferenceWorker implements Runnable {
         return batch;
     }
 
-    /** Scores and commits one batch; returns the producer to use next (a new one after fencing). */
+    /** One span per batch, linked to each record's trace and current while the batch is scored and committed. */
     private Producer<String, byte[]> process(final Consumer<String, byte[]> c, final Producer<String, byte[]> producer,
                                              final List<ConsumerRecord<String, byte[]>> batch)
+            throws InterruptedException {
+        final Span span = tracing.startBatch(BATCH_SPAN, () -> batch.stream().map(ConsumerRecord::headers).iterator());
+        try (Scope ignored = span.makeCurrent()) {
+            return processBatch(c, producer, batch);
+        } finally {
+            span.end();
+        }
+    }
+
+    /** Scores and commits one batch; returns the producer to use next (a new one after fencing). */
+    private Producer<String, byte[]> processBatch(final Consumer<String, byte[]> c,
+                                                  final Producer<String, byte[]> producer,
+                                                  final List<ConsumerRecord<String, byte[]>> batch)
             throws InterruptedException {
         final long start = clock.nanoTime();
         final Result result;

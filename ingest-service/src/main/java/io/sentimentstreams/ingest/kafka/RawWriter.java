@@ -1,5 +1,6 @@
 package io.sentimentstreams.ingest.kafka;
 
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sentimentstreams.contracts.Review;
@@ -8,6 +9,7 @@ import io.sentimentstreams.kafka.KafkaClientSettings;
 import io.sentimentstreams.kafka.KafkaClients;
 import io.sentimentstreams.kafka.StageTimes;
 import io.sentimentstreams.topics.Topics;
+import io.sentimentstreams.tracing.RecordTracing;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -28,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,13 +51,16 @@ public class RawWriter {
     private final IngestConfig.Kafka settings;
     private final String instanceId;
     private final BlockingQueue<Slot> idle;
+    private final RecordTracing tracing;
     private volatile long lastFailureNanos;
     private volatile boolean failing;
 
     /** @param kafka the service's {@code kafka.*} configuration: bootstrap and security of every producer */
     @Inject
     public RawWriter(final IngestConfig config,
-                     @Identifier("default-kafka-broker") final Map<String, Object> kafka) {
+                     @Identifier("default-kafka-broker") final Map<String, Object> kafka,
+                     final RecordTracing tracing) {
+        this.tracing = tracing;
         this.kafka = KafkaClientSettings.of(kafka);
         this.settings = config.kafka();
         this.instanceId = settings.instanceId().orElseGet(RawWriter::hostName);
@@ -80,7 +86,8 @@ public class RawWriter {
     }
 
     /**
-     * Writes all reviews, keyed by id, in one transaction; returns after the commit is acknowledged.
+     * Writes all reviews, keyed by id, in one transaction; returns after the commit is acknowledged. With tracing
+     * on, each record carries the current span (the request's write span) in its {@code traceparent} header.
      *
      * @throws WriteFailedException when nothing was committed: the caller answers 503 (or 429 when busy)
      */
@@ -89,11 +96,15 @@ public class RawWriter {
         try {
             final Producer<String, Review> producer = slot.producer();
             producer.beginTransaction();
+            final Context trace = Context.current();
             for (final Review review : reviews) {
                 // RAW is the hand-over to the producer; the commit below counts in the next hop, raw_to_encoded.
                 final StageTimes times = StageTimes.received(StageTimes.Channel.HTTP, review.receivedAt())
                         .at(StageTimes.Point.RAW, Instant.now());
-                producer.send(new ProducerRecord<>(Topics.RAW.name(), null, review.id(), review, times.toHeaders()));
+                final ProducerRecord<String, Review> record = new ProducerRecord<>(Topics.RAW.name(), null, review.id(),
+                        review, times.toHeaders());
+                tracing.inject(trace, record.headers());
+                producer.send(record);
             }
             producer.commitTransaction();
             failing = false;

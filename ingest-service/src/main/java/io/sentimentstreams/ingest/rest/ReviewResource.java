@@ -1,5 +1,8 @@
 package io.sentimentstreams.ingest.rest;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.sentimentstreams.contracts.Review;
 import io.sentimentstreams.ingest.config.IngestConfig;
 import io.sentimentstreams.ingest.kafka.RawWriter;
@@ -16,6 +19,7 @@ import io.sentimentstreams.ingest.validation.ReviewInput;
 import io.sentimentstreams.ingest.validation.ReviewValidator;
 import io.sentimentstreams.ingest.validation.Violation;
 import io.sentimentstreams.json.Json;
+import io.sentimentstreams.tracing.RecordTracing;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -69,6 +73,10 @@ public class ReviewResource {
     static final String WAIT = "wait";
 
     private static final Logger LOG = Logger.getLogger(ReviewResource.class);
+    static final String VALIDATE_SPAN = "ingest validate";
+    static final String WRITE_SPAN = "ingest write";
+    private static final AttributeKey<Long> ITEMS = AttributeKey.longKey("sentiment.items");
+    private static final AttributeKey<Long> REFUSED = AttributeKey.longKey("sentiment.items.refused");
     private static final Set<String> JSON_TYPES = Set.of("application/json", "text/json");
     private static final Set<String> NDJSON_TYPES = Set.of(NDJSON, "application/jsonl", "application/x-jsonlines");
 
@@ -82,9 +90,11 @@ public class ReviewResource {
     private final ResultWaiter waiter;
     private final Duration maxWait;
     private final int resultsRetryAfter;
+    private final RecordTracing tracing;
 
     public ReviewResource(final IngestConfig config, final RawWriter writer, final IngestMetrics metrics,
-                          final ResultLookups lookups, final ResultWaiter waiter) {
+                          final ResultLookups lookups, final ResultWaiter waiter, final RecordTracing tracing) {
+        this.tracing = tracing;
         this.reader = new RequestBodyReader(new ReviewValidator(config.limits()));
         this.writer = writer;
         this.metrics = metrics;
@@ -150,6 +160,10 @@ public class ReviewResource {
             + "after the commit, wait up to this long (at most sentiment.ingest.results.max-wait) "
             + "for the accepted items' results and answer 200 with them; absent: 202 at once",
             schema = @Schema(type = SchemaType.STRING, example = "PT2S"))
+    @Parameter(name = RecordTracing.TRACEPARENT, in = ParameterIn.HEADER, description = "W3C trace context: with "
+            + "tracing on, the request's reviews continue this trace through every service (absent: a new trace); "
+            + "each record in reviews.raw, reviews.labeled and reviews.dlq carries it in its traceparent header",
+            schema = @Schema(type = SchemaType.STRING, example = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
     public CompletionStage<Response> submit(@HeaderParam(HttpHeaders.CONTENT_TYPE) final String contentType,
                            @HeaderParam(RequestGuard.API_KEY_HEADER) final String apiKey,
                            @Context final UriInfo uri,
@@ -264,16 +278,24 @@ public class ReviewResource {
     private Written handle(final InputStream body, final RequestBodyReader.Format format, final boolean atomic,
                            final String apiKey) {
         final ParsedBody parsed;
+        // Under the HTTP server span Quarkus opened from the request's traceparent (or as a new root).
+        final Span validate = tracing.startChild(VALIDATE_SPAN);
         try {
             parsed = reader.read(body, format);
+            validate.setAttribute(ITEMS, (long) parsed.items());
+            validate.setAttribute(REFUSED, (long) parsed.refused().size());
         } catch (BodyRejectedException e) {
             metrics.rejected(IngestMetrics.CHANNEL_HTTP, e.code().name());
+            validate.setAttribute(RecordTracing.OUTCOME, e.code().name());
             return Written.refused(new Outcome(Problem.of(413, e.code().name(), e.getMessage()).toResponse(),
                     e.code().name()));
         } catch (IOException e) {
             LOG.debugf("could not read a request body: %s", e.getMessage());
+            validate.setAttribute(RecordTracing.OUTCOME, "UNREADABLE_BODY");
             return Written.refused(new Outcome(Problem.of(400, "UNREADABLE_BODY", "the request body could not be "
                     + "read").toResponse(), "UNREADABLE_BODY"));
+        } finally {
+            validate.end();
         }
         metrics.batchSize(IngestMetrics.CHANNEL_HTTP, parsed.items());
         final boolean wholeRequest = atomic || parsed.bodyInvalid();
@@ -292,14 +314,20 @@ public class ReviewResource {
         // receivedAt); a retry racing its original may be missed here and is still dropped by preprocess-service.
         final CompletionStage<Set<String>> known = lookups.known(ids, receivedAt, apiKey)
                 .exceptionally(e -> Set.of());
-        try {
+        // The write span is current while the records are made, so each carries it in its traceparent header.
+        final Span write = tracing.startChild(WRITE_SPAN);
+        try (Scope ignored = write.makeCurrent()) {
+            write.setAttribute(ITEMS, (long) reviews.size());
             writer.write(reviews);
         } catch (WriteFailedException e) {
+            write.setAttribute(RecordTracing.OUTCOME, e.kind().name());
             final boolean busy = e.kind() == WriteFailedException.Cause.BUSY;
             final String code = busy ? "OVERLOADED" : "BROKER_UNAVAILABLE";
             return Written.refused(new Outcome(Problem.of(busy ? 429 : 503, code,
                     (busy ? "all producers are busy" : "Kafka did not acknowledge the write in time")
                             + "; nothing was accepted, retry later").toResponse(retryAfter), code));
+        } finally {
+            write.end();
         }
         metrics.accepted(IngestMetrics.CHANNEL_HTTP, reviews.size());
         // Counted only once the accepted items are committed: on a 503 the caller retries the whole request.

@@ -1,5 +1,7 @@
 package io.sentimentstreams.ingest.streams;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.Reason;
 import io.sentimentstreams.contracts.Stage;
@@ -9,9 +11,11 @@ import io.sentimentstreams.ingest.validation.ReviewValidator;
 import io.sentimentstreams.ingest.validation.Violation;
 import io.sentimentstreams.json.Json;
 import io.sentimentstreams.kafka.StageTimes;
+import io.sentimentstreams.tracing.RecordTracing;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -32,12 +36,21 @@ public final class InboundProcessor implements Processor<byte[], byte[], String,
     private static final Logger LOG = Logger.getLogger(InboundProcessor.class);
 
     private final ReviewValidator validator;
+    static final String SPAN = "ingest inbound validate";
+
     private final IngestMetrics metrics;
+    private final RecordTracing tracing;
     private ProcessorContext<String, InboundOutcome> context;
 
     public InboundProcessor(final ReviewValidator validator, final IngestMetrics metrics) {
+        this(validator, metrics, RecordTracing.OFF);
+    }
+
+    /** With tracing: a record's span continues the trace its producer put in the headers, or starts one. */
+    public InboundProcessor(final ReviewValidator validator, final IngestMetrics metrics, final RecordTracing tracing) {
         this.validator = validator;
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     @Override
@@ -48,18 +61,26 @@ public final class InboundProcessor implements Processor<byte[], byte[], String,
     @Override
     public void process(final Record<byte[], byte[]> record) {
         final Instant receivedAt = Instant.now();
+        final Span span = tracing.start(SPAN, SpanKind.CONSUMER, tracing.extract(record.headers()));
         final InboundOutcome outcome = decide(record.value(), context.recordMetadata().orElse(null), receivedAt);
-        // Whatever stage headers the producer set are replaced: the pipeline's times start here.
+        // Whatever stage headers the producer set are replaced: the pipeline's times start here; the review's
+        // trace context goes beside them.
         final StageTimes times = StageTimes.received(StageTimes.Channel.INBOUND, receivedAt);
         if (outcome.isAccepted()) {
             metrics.accepted(IngestMetrics.CHANNEL_INBOUND, 1);
-            context.forward(record.withKey(outcome.review().id()).withValue(outcome)
-                    .withHeaders(times.at(StageTimes.Point.RAW, Instant.now()).toHeaders()));
+            span.setAttribute(RecordTracing.REVIEW_ID, outcome.review().id());
+            final Headers headers = times.at(StageTimes.Point.RAW, Instant.now()).toHeaders();
+            tracing.inject(span, headers);
+            context.forward(record.withKey(outcome.review().id()).withValue(outcome).withHeaders(headers));
         } else {
             metrics.rejected(IngestMetrics.CHANNEL_INBOUND, outcome.deadLetter().reason().name());
             metrics.deadLetter(outcome.deadLetter().reason());
-            context.forward(record.withKey((String) null).withValue(outcome).withHeaders(times.toHeaders()));
+            RecordTracing.deadLettered(span, outcome.deadLetter().reason().name());
+            final Headers headers = times.toHeaders();
+            tracing.inject(span, headers);
+            context.forward(record.withKey((String) null).withValue(outcome).withHeaders(headers));
         }
+        span.end();
     }
 
     /** The outcome for one record value received at {@code receivedAt}; package-visible for tests. */

@@ -7,6 +7,7 @@ import io.sentimentstreams.ingest.metrics.IngestMetrics;
 import io.sentimentstreams.ingest.validation.ReviewValidator;
 import io.sentimentstreams.kafka.NativeLz4;
 import io.sentimentstreams.topics.Topics;
+import io.sentimentstreams.tracing.RecordTracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -31,24 +32,30 @@ public class InboundTopology {
 
     private final IngestConfig config;
     private final IngestMetrics metrics;
+    private final RecordTracing tracing;
 
-    public InboundTopology(final IngestConfig config, final IngestMetrics metrics) {
+    public InboundTopology(final IngestConfig config, final IngestMetrics metrics, final RecordTracing tracing) {
         this.config = config;
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     @Produces
     public Topology buildTopology() {
         // Before the stream and the HTTP producers start: both compress reviews.raw with lz4 (see NativeLz4).
         LOG.infof("Kafka LZ4 codec: %s", NativeLz4.enable());
-        return build(new ReviewValidator(config.limits()), metrics);
+        return build(new ReviewValidator(config.limits()), metrics, tracing);
     }
 
     static Topology build(final ReviewValidator validator, final IngestMetrics metrics) {
+        return build(validator, metrics, RecordTracing.OFF);
+    }
+
+    static Topology build(final ReviewValidator validator, final IngestMetrics metrics, final RecordTracing tracing) {
         final StreamsBuilder builder = new StreamsBuilder();
         final KStream<String, InboundOutcome> outcomes = builder
                 .stream(Topics.INBOUND.name(), Consumed.with(Topics.INBOUND.keySerde(), Topics.INBOUND.valueSerde()))
-                .process(() -> new InboundProcessor(validator, metrics));
+                .process(() -> new InboundProcessor(validator, metrics, tracing));
         outcomes.split()
                 .branch((id, outcome) -> outcome.isAccepted(), Branched.withConsumer(InboundTopology::toRaw))
                 .defaultBranch(Branched.withConsumer(InboundTopology::toDeadLetters));

@@ -1,5 +1,7 @@
 package io.sentimentstreams.preprocess.streams;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.sentimentstreams.contracts.DeadLetter;
 import io.sentimentstreams.contracts.EncodedReview;
 import io.sentimentstreams.contracts.Lang;
@@ -14,6 +16,7 @@ import io.sentimentstreams.preprocess.model.ModelRegistry;
 import io.sentimentstreams.preprocess.model.Routing;
 import io.sentimentstreams.text.Encoding;
 import io.sentimentstreams.text.LanguageDetector;
+import io.sentimentstreams.tracing.RecordTracing;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -41,18 +44,24 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  */
 final class PreprocessProcessor implements Processor<byte[], byte[], String, Outcome> {
 
+    /** The per-record span: tokenize and encode one review (or dead-letter it). */
+    static final String SPAN = "preprocess encode";
+
     private final ModelRegistry models;
     private final PreprocessMetrics metrics;
     private final TopologySettings settings;
+    private final RecordTracing tracing;
     // One digest for the processor's life: Kafka Streams calls a processor instance from one thread only.
     private final MessageDigest sha256 = sha256();
     private ProcessorContext<String, Outcome> context;
     private WindowStore<String, Long> seen;
 
-    PreprocessProcessor(final ModelRegistry models, final PreprocessMetrics metrics, final TopologySettings settings) {
+    PreprocessProcessor(final ModelRegistry models, final PreprocessMetrics metrics, final TopologySettings settings,
+                        final RecordTracing tracing) {
         this.models = models;
         this.metrics = metrics;
         this.settings = settings;
+        this.tracing = tracing;
     }
 
     @Override
@@ -65,23 +74,33 @@ final class PreprocessProcessor implements Processor<byte[], byte[], String, Out
     public void process(final Record<byte[], byte[]> record) {
         final long start = System.nanoTime();
         final String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        final Span span = tracing.start(SPAN, SpanKind.CONSUMER, tracing.extract(record.headers()));
         final Outcome outcome = preprocess(key, record);
         if (outcome.isRepeat()) {
             metrics.repeated();
             metrics.latency("repeat", System.nanoTime() - start);
+            span.setAttribute(RecordTracing.REVIEW_ID, key == null ? "" : key);
+            span.setAttribute(RecordTracing.OUTCOME, "repeat");
+            span.end();
             return;
         }
-        // Outputs get a fresh header set with the stage times only (Kafka Streams would forward every input header).
+        // Outputs get a fresh header set: the stage times and the review's trace context (Kafka Streams would
+        // otherwise forward every input header).
         final StageTimes times = StageTimes.read(record.headers());
         if (outcome.isEncoded()) {
-            context.forward(record.withKey(outcome.encoded().id()).withValue(outcome)
-                    .withHeaders(times.at(StageTimes.Point.ENCODED, outcome.encoded().encodedAt()).toHeaders()));
+            span.setAttribute(RecordTracing.REVIEW_ID, outcome.encoded().id());
+            final Headers headers = times.at(StageTimes.Point.ENCODED, outcome.encoded().encodedAt()).toHeaders();
+            tracing.inject(span, headers);
+            context.forward(record.withKey(outcome.encoded().id()).withValue(outcome).withHeaders(headers));
         } else {
             metrics.deadLettered(outcome.deadLetter().reason());
-            context.forward(record.withKey(outcome.deadLetter().id()).withValue(outcome)
-                    .withHeaders(times.toHeaders()));
+            RecordTracing.deadLettered(span, outcome.deadLetter().reason().name());
+            final Headers headers = times.toHeaders();
+            tracing.inject(span, headers);
+            context.forward(record.withKey(outcome.deadLetter().id()).withValue(outcome).withHeaders(headers));
         }
         metrics.latency(outcome.isEncoded() ? "encoded" : "dlq", System.nanoTime() - start);
+        span.end();
     }
 
     private Outcome preprocess(final String key, final Record<byte[], byte[]> record) {

@@ -5,6 +5,7 @@ import io.sentimentstreams.contracts.EncodedReview;
 import io.sentimentstreams.preprocess.metrics.PreprocessMetrics;
 import io.sentimentstreams.preprocess.model.ModelRegistry;
 import io.sentimentstreams.topics.Topics;
+import io.sentimentstreams.tracing.RecordTracing;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -34,8 +35,15 @@ public final class PreprocessTopology {
     private PreprocessTopology() {
     }
 
+    /** Without tracing: what the topology tests run. */
     public static Topology build(final ModelRegistry models, final PreprocessMetrics metrics,
                                  final TopologySettings settings) {
+        return build(models, metrics, settings, RecordTracing.OFF);
+    }
+
+    /** With {@code tracing}: each record's span continues its raw record's trace, and its output carries the span. */
+    public static Topology build(final ModelRegistry models, final PreprocessMetrics metrics,
+                                 final TopologySettings settings, final RecordTracing tracing) {
         final StreamsBuilder builder = new StreamsBuilder();
         if (settings.dedupEnabled()) {
             builder.addStateStore(Stores.windowStoreBuilder(
@@ -45,7 +53,7 @@ public final class PreprocessTopology {
         final String[] stores = settings.dedupEnabled() ? new String[] {DEDUP_STORE} : new String[0];
         final KStream<String, Outcome> outcomes = builder
                 .stream(Topics.RAW.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-bytes"))
-                .process(() -> new PreprocessProcessor(models, metrics, settings), Named.as("preprocess"), stores);
+                .process(() -> new PreprocessProcessor(models, metrics, settings, tracing), Named.as("preprocess"), stores);
         // Repeats forward nothing (PreprocessProcessor), so every outcome here is an encoded review or a dead letter.
         outcomes.split(Named.as("outcome-"))
                 .branch((id, outcome) -> outcome.isEncoded(), Branched.withConsumer(PreprocessTopology::toEncoded, "encoded"))

@@ -7,6 +7,7 @@ import io.sentimentstreams.kafka.KafkaClients;
 import io.sentimentstreams.topics.Topic;
 import io.sentimentstreams.topics.TopicScan;
 import io.sentimentstreams.topics.Topics;
+import io.sentimentstreams.tracing.RecordTracing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -43,7 +45,8 @@ final class DeadLetterReplay {
     static final int PER_TRANSACTION = 200;
 
     /** A dead letter and where it sits on {@code reviews.dlq}. */
-    record Letter(DeadLetter letter, int partition, long offset) {
+    /** @param traceparent the letter's W3C trace context header (its review's trace), null when it has none */
+    record Letter(DeadLetter letter, int partition, long offset, String traceparent) {
         String coordinates() {
             return partition + ":" + offset;
         }
@@ -66,7 +69,9 @@ final class DeadLetterReplay {
         readAll(Topics.DLQ, (r, value) -> {
             final Letter l;
             try {
-                l = new Letter(Json.MAPPER.readValue(value, DeadLetter.class), r.partition(), r.offset());
+                final Header trace = r.headers().lastHeader(RecordTracing.TRACEPARENT);
+                l = new Letter(Json.MAPPER.readValue(value, DeadLetter.class), r.partition(), r.offset(),
+                        trace == null ? null : new String(trace.value(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 unreadable[0]++;
                 return;
@@ -178,6 +183,10 @@ final class DeadLetterReplay {
                             d.originalBytes());
                     record.headers().add(REPLAY_HEADER, (Topics.DLQ.name() + "/" + l.partition() + "/"
                             + l.offset()).getBytes(StandardCharsets.UTF_8));
+                    if (l.traceparent() != null) {
+                        // The replayed review goes on in the trace it was dead-lettered in.
+                        record.headers().add(RecordTracing.TRACEPARENT, l.traceparent().getBytes(StandardCharsets.UTF_8));
+                    }
                     producer.send(record);
                     producer.send(new ProducerRecord<>(Topics.DLQ_REPLAYS.name(),
                             l.coordinates().getBytes(StandardCharsets.UTF_8),

@@ -38,7 +38,9 @@ public final class DlqCommand implements Command {
               --dry-run    list what replay would send and send nothing
             replay sends each selected letter's original payload to its source topic (reviews.inbound for INGEST,
             reviews.raw for PREPROCESS, reviews.encoded for INFERENCE), keyed by the review id, and records it in
-            sentiment.dlq.replays in the same transaction: a letter already replayed is skipped.""";
+            sentiment.dlq.replays in the same transaction: a letter already replayed is skipped.
+            list shows the trace id of each letter that carries one (its traceparent header; jsonl: traceparent);
+            replay sends that header on, so the replayed review continues its trace.""";
 
     private static final int PAYLOAD_SHOWN = 60;
 
@@ -130,14 +132,24 @@ public final class DlqCommand implements Command {
         final byte[] payload = d.originalBytes();
         final String shown = payload == null ? "(no payload)"
                 : d.payload() != null ? abbreviate(d.payload()) : "(binary, " + payload.length + " bytes)";
-        return String.format(Locale.ROOT, "%s  %-10s %-26s %-20s %s", d.at(), d.stage(), d.reason(),
-                d.id() == null ? "(no id)" : abbreviate(d.id()), shown);
+        return String.format(Locale.ROOT, "%s  %-10s %-26s %-20s %s%s", d.at(), d.stage(), d.reason(),
+                d.id() == null ? "(no id)" : abbreviate(d.id()), shown,
+                l.traceparent() == null ? "" : "  trace " + traceId(l.traceparent()));
+    }
+
+    /** The trace id field of a W3C traceparent ({@code 00-<trace id>-<span id>-<flags>}), what Jaeger and Tempo search by. */
+    static String traceId(final String traceparent) {
+        final String[] parts = traceparent.split("-");
+        return parts.length == 4 ? parts[1] : traceparent;
     }
 
     private static ObjectNode json(final DeadLetterReplay.Letter l) {
         final ObjectNode n = Json.MAPPER.valueToTree(l.letter());
         n.put("dlqPartition", l.partition());
         n.put("dlqOffset", l.offset());
+        if (l.traceparent() != null) {
+            n.put("traceparent", l.traceparent());
+        }
         return n;
     }
 

@@ -45,6 +45,7 @@ public final class Stack implements AutoCloseable {
     private final List<String> publishedModels = new ArrayList<>();
     private Path secureDir;
     private LocalSecurity security;
+    private String otlpEndpoint;
 
     /**
      * @param runDir  broker data and per-service state (throw-away)
@@ -65,6 +66,15 @@ public final class Stack implements AutoCloseable {
      */
     public Stack secured(final Path dir) {
         this.secureDir = dir;
+        return this;
+    }
+
+    /**
+     * Turns tracing on in every service, exporting OTLP over HTTP/protobuf to {@code endpoint} (a collector, Jaeger
+     * or Tempo, e.g. {@code http://localhost:4318}); null keeps it off, the default. Call before {@link #start}.
+     */
+    public Stack withOtlp(final String endpoint) {
+        this.otlpEndpoint = endpoint;
         return this;
     }
 
@@ -236,6 +246,13 @@ public final class Stack implements AutoCloseable {
         env.put("SENTIMENT_WORK_DIR", workDir.toString());
         env.put("SENTIMENT_MODEL_CACHE_DIR", workDir.resolve("model-cache").toString());
         env.put("OMP_NUM_THREADS", "1");
+        if (otlpEndpoint != null) {
+            env.put("QUARKUS_OTEL_SDK_DISABLED", "false");
+            env.put("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
+            // A span per record: the batch processor's default 2 048-span queue would drop them under load.
+            env.put("QUARKUS_OTEL_BSP_MAX_QUEUE_SIZE", "65536");
+            env.put("QUARKUS_OTEL_RESOURCE_ATTRIBUTES", "service.instance.id=" + instance);
+        }
         if (module.equals("ingest-service")) {
             // the address the other ingest instances forward result lookups to (the services listen on 127.0.0.1)
             env.put("SENTIMENT_INGEST_RESULTS_ADVERTISED_HOST", "127.0.0.1");

@@ -23,10 +23,10 @@ public final class UpCommand implements Command {
     @Override
     public int run(final List<String> argv, final InputStream in, final PrintStream out, final PrintStream err)
             throws Exception {
-        final Args args = Args.parse(argv, Set.of("models", "replicas", "brokers"), Set.of("quiet", "secure", "help"));
+        final Args args = Args.parse(argv, Set.of("models", "replicas", "brokers", "otlp"), Set.of("quiet", "secure", "help"));
         if (args.has("help")) {
             out.println("usage: ./sentiment up [--models DIR,DIR] [--brokers N] [--replicas SERVICE=N,...] [--quiet]"
-                    + " [--secure]\n"
+                    + " [--secure] [--otlp URL]\n"
                     + "  runs broker + services until Ctrl-C and prints their addresses, among them the live page\n"
                     + "  (ingest-service's /: submit a review, watch labels arrive); --quiet does not print labeled results\n"
                     + "  --brokers N  a cluster of N KRaft nodes (replication factor min(N,3), min.insync.replicas 2"
@@ -36,7 +36,9 @@ public final class UpCommand implements Command {
                     + "  --secure: the broker with an mTLS listener, the StandardAuthorizer and exactly the ACLs of\n"
                     + "  deploy/k8s/base/03x-KafkaUser-*.yaml; each service connects as its own KafkaUser\n"
                     + "  (certificate subject CN=<user>, principal User:CN=<user>); certificates, keys and\n"
-                    + "  client.properties / kcat.conf (super user admin) are written to .sentiment/secure/");
+                    + "  client.properties / kcat.conf (super user admin) are written to .sentiment/secure/\n"
+                    + "  --otlp URL: traces on in every service, exported as OTLP over HTTP/protobuf to URL (a collector,\n"
+                    + "  Jaeger or Tempo: http://localhost:4318); off without it (docs/operations.md, \"Tracing\")");
             return 0;
         }
         final Map<String, Integer> replicas = replicas(args.get("replicas", ""));
@@ -50,6 +52,14 @@ public final class UpCommand implements Command {
         final Path secureDir = home.resolve(".sentiment/secure");
         if (args.has("secure")) {
             stack.secured(secureDir);
+        }
+        final String otlp = args.get("otlp", null);
+        if (otlp != null) {
+            if (!otlp.startsWith("http://") && !otlp.startsWith("https://")) {
+                throw new UsageException("--otlp takes the OTLP/HTTP base URL, such as http://localhost:4318, not '"
+                        + otlp + "'");
+            }
+            stack.withOtlp(otlp);
         }
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -77,6 +87,9 @@ public final class UpCommand implements Command {
             }
         }
         out.println("  logs              : " + stack.logDir());
+        if (otlp != null) {
+            out.println("  traces (OTLP/HTTP): " + otlp + "   (traceparent in every record's headers)");
+        }
         if (stack.security() != null) {
             out.println("  security          : mTLS, ACLs of deploy/k8s/base/03x-KafkaUser-*.yaml; each service as its"
                     + " own user");
