@@ -118,13 +118,15 @@ class BatchTracingTest {
     }
 
     @Test
-    void withTracingOffNothingIsAddedToTheRecords() throws Exception {
+    void withTracingOffNoTraceContextIsWrittenOnlyTheStageTimes() throws Exception {
         final BatchScorer scorer = new BatchScorer(registry, Duration.ofSeconds(1),
                 new InferenceMetrics(new SimpleMeterRegistry()));
         final BatchScorer.Result result = scorer.score(List.of(record(0, "a", encoded("a"), TRACE_A)), () -> false);
         result.onCommit().forEach(Runnable::run);
 
-        assertThat(result.records()).isNotEmpty().allSatisfy(r -> assertThat(r.headers().toArray()).isEmpty());
+        // The input's traceparent is not carried over either: outputs get a fresh header set.
+        assertThat(result.records()).isNotEmpty().allSatisfy(r -> assertThat(r.headers().toArray())
+                .isNotEmpty().allSatisfy(h -> assertThat(h.key()).startsWith("sentiment.")));
         assertThat(spans.getFinishedSpanItems()).isEmpty();
     }
 
